@@ -1,0 +1,61 @@
+// swift-tools-version: 6.0
+//
+// gomemsim — a trace-driven simulator of how a Go program uses memory.
+// Layers (an arrow points down only): Trace → Recorder → models (Kernel, Runtime,
+// Hardware over Core) → Engine → Store → the `gomemsim` executable.
+import PackageDescription
+
+let package = Package(
+    name: "gomemsim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "gomemsim", targets: ["gomemsim"]),
+        .library(name: "GoMemSimKit", targets: [
+            "GoMemSimTrace", "GoMemSimRecorder", "GoMemSimCore", "GoMemSimKernel",
+            "GoMemSimRuntime", "GoMemSimHardware", "GoMemSimEngine", "GoMemSimStore",
+        ]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (Debian: libsqlite3-dev, zlib1g-dev; the Makefile installs them).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // 1. Trace: events, text and binary codecs, importers. No model knowledge.
+        .target(name: "GoMemSimTrace", dependencies: ["CZlib"]),
+        // 2. Recorder: the Go-like DSL and the synthetic generators, compiled to trace events.
+        .target(name: "GoMemSimRecorder", dependencies: ["GoMemSimTrace"]),
+        // 3. Models: the vocabulary they share, then one target per model.
+        .target(name: "GoMemSimCore", dependencies: ["GoMemSimTrace"]),
+        .target(name: "GoMemSimKernel", dependencies: ["GoMemSimCore"]),
+        .target(name: "GoMemSimRuntime", dependencies: ["GoMemSimCore"]),
+        .target(name: "GoMemSimHardware", dependencies: ["GoMemSimCore"]),
+        // 4. Engine: virtual clock, event queue, goroutine streams, checkpoints, samples.
+        .target(name: "GoMemSimEngine", dependencies: [
+            "GoMemSimTrace", "GoMemSimRecorder", "GoMemSimCore",
+            "GoMemSimKernel", "GoMemSimRuntime", "GoMemSimHardware",
+        ]),
+        // 5. Store: SQLite results.
+        .target(name: "GoMemSimStore", dependencies: ["CSQLite", "GoMemSimEngine"]),
+        // 6. The executable: parses, calls the library, prints.
+        .executableTarget(name: "gomemsim", dependencies: [
+            "GoMemSimStore", "GoMemSimEngine", "GoMemSimRecorder", "GoMemSimTrace", "GoMemSimHardware",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // `make bench`: release-build figures (parse speed, replay speed, cache-model speed).
+        .executableTarget(name: "gomemsim-bench", dependencies: [
+            "GoMemSimStore", "GoMemSimEngine", "GoMemSimRecorder", "GoMemSimTrace", "GoMemSimHardware",
+        ]),
+
+        .testTarget(name: "GoMemSimTraceTests", dependencies: ["GoMemSimTrace"]),
+        .testTarget(name: "GoMemSimRecorderTests", dependencies: ["GoMemSimRecorder"]),
+        .testTarget(name: "GoMemSimKernelTests", dependencies: ["GoMemSimKernel"]),
+        .testTarget(name: "GoMemSimRuntimeTests", dependencies: ["GoMemSimRuntime", "GoMemSimKernel"]),
+        .testTarget(name: "GoMemSimHardwareTests", dependencies: ["GoMemSimHardware"]),
+        .testTarget(name: "GoMemSimEngineTests", dependencies: ["GoMemSimEngine"]),
+        .testTarget(name: "GoMemSimStoreTests", dependencies: ["GoMemSimStore"]),
+        .testTarget(name: "GoMemSimCLITests", dependencies: ["gomemsim"]),
+    ]
+)

@@ -1,0 +1,54 @@
+import GoMemSimTrace
+
+/// The Go runtime's side: allocator, garbage collector, scavenger. It asks the kernel
+/// model for memory the way the real runtime asks Linux (reserve arenas, map heap,
+/// madvise released pages), so its methods take the kernel `inout`.
+///
+/// Time: the engine passes the virtual clock (`now`, ns); a method returns the CPU
+/// time it cost the calling goroutine (allocation paths, assists, a blocking
+/// `runtime.GC()`), and background work (mark workers, sweeper, scavenger, forced GC)
+/// runs when the engine calls ``advance(to:kernel:)`` at or after ``nextDeadline``.
+public protocol RuntimeModel {
+    /// E.g. `go1.19`; `nil` for a stand-in that models nothing.
+    var modelName: String? { get }
+
+    /// Sets up the process image (binary, runtime reservations) before the first event.
+    mutating func start<K: KernelModel>(now: UInt64, kernel: inout K) throws(ModelError)
+
+    /// `new`/`make`: returns the object's address and the allocating goroutine's cost.
+    mutating func allocate<K: KernelModel>(size: UInt64, scan: Bool, goroutine: UInt32, now: UInt64,
+                                           kernel: inout K) throws(ModelError) -> Allocation
+
+    /// The object at `address` became unreachable (the trace's `free`).
+    mutating func release(address: UInt64, size: UInt64, scan: Bool)
+
+    /// `runtime.GC()`; returns the blocking time of the caller.
+    mutating func collect<K: KernelModel>(now: UInt64, kernel: inout K) throws(ModelError) -> UInt64
+    /// `debug.FreeOSMemory()`; returns the blocking time of the caller.
+    mutating func freeOSMemory<K: KernelModel>(now: UInt64, kernel: inout K) throws(ModelError) -> UInt64
+    mutating func setGCPercent(_ percent: Int32?, now: UInt64)
+    mutating func setMemoryLimit(_ bytes: UInt64?, now: UInt64)
+    mutating func setGlobals(bytes: UInt64)
+    mutating func goroutineStarted(_ goroutine: UInt32, now: UInt64)
+    mutating func goroutineExited(_ goroutine: UInt32, now: UInt64)
+
+    /// The next time background work wants to run, if any.
+    var nextDeadline: UInt64? { get }
+    /// Runs background work due up to `now`.
+    mutating func advance<K: KernelModel>(to now: UInt64, kernel: inout K) throws(ModelError)
+
+    /// Fills the `runtime.MemStats` figures.
+    func fill(_ figures: inout MemoryFigures)
+    func checkpointRows(seq: Int, into rows: inout ModelRows)
+    func runRows(into rows: inout ModelRows)
+}
+
+/// Where an allocation landed and what it cost the allocating goroutine.
+public struct Allocation: Hashable, Sendable {
+    public var address: UInt64
+    public var costNs: UInt64
+    @inlinable public init(address: UInt64, costNs: UInt64) {
+        self.address = address
+        self.costNs = costNs
+    }
+}

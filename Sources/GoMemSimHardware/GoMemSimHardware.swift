@@ -1,0 +1,1 @@
+// Placeholder: the GoMemSimHardware layer lands here.

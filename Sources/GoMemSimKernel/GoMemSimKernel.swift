@@ -1,0 +1,1 @@
+// Placeholder: the GoMemSimKernel layer lands here.

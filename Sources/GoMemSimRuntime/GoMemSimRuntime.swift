@@ -1,0 +1,1 @@
+// Placeholder: the GoMemSimRuntime layer lands here.

@@ -1,0 +1,1 @@
+// Placeholder: the GoMemSimStore layer lands here.

@@ -1,0 +1,12 @@
+// `make bench`: release-build figures, printed. Each benchmark lives in a file named
+// for what it measures and is listed here; `gomemsim-bench NAME…` runs a subset.
+import Foundation
+
+let benchmarks: [(name: String, run: () throws -> Void)] = [
+]
+
+let selected = Set(CommandLine.arguments.dropFirst())
+for benchmark in benchmarks where selected.isEmpty || selected.contains(benchmark.name) {
+    print("== \(benchmark.name)")
+    try benchmark.run()
+}

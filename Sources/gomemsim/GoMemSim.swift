@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `gomemsim` command: thin — it parses, calls the library, prints.
+@main
+struct GoMemSim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gomemsim",
+        abstract: "Replay Go allocation and memory-access traces through models of Linux paging, the Go allocator and GC, and caches; store the results in SQLite.",
+        discussion: """
+        Exit status: 0 success; 1 the run failed (the simulated process crashed or was \
+        OOM-killed, or the database could not be written); 2 bad input (a malformed trace, \
+        script, option or configuration), reported as file:line:col.
+        """,
+        version: "0.1.0",
+        subcommands: []
+    )
+}
