@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // System libraries (Debian: libsqlite3-dev, zlib1g-dev; the Makefile installs them).
@@ -30,8 +31,12 @@ let package = Package(
         // 3. Models: the vocabulary they share, then one target per model.
         .target(name: "GoMemSimCore", dependencies: ["GoMemSimTrace"]),
         .target(name: "GoMemSimKernel", dependencies: ["GoMemSimCore"]),
-        .target(name: "GoMemSimRuntime", dependencies: ["GoMemSimCore"]),
-        .target(name: "GoMemSimHardware", dependencies: ["GoMemSimCore"]),
+        .target(name: "GoMemSimRuntime", dependencies: [
+            "GoMemSimCore", .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+        .target(name: "GoMemSimHardware", dependencies: [
+            "GoMemSimCore", .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
         // 4. Engine: virtual clock, event queue, goroutine streams, checkpoints, samples.
         .target(name: "GoMemSimEngine", dependencies: [
             "GoMemSimTrace", "GoMemSimRecorder", "GoMemSimCore",

@@ -12,6 +12,10 @@ public protocol TraceSource {
     var origin: String { get }
     /// The next record, or `nil` at the end of the trace.
     mutating func next() throws(TraceError) -> TraceRecord?
+    /// Where the record last returned by `next()` stands in the input (`file:line:col`
+    /// for text, a byte offset for binary), so the engine can report an event that
+    /// makes no sense (freeing an unknown id) at its place. Only called on error paths.
+    var location: SourceLocation { get }
 }
 
 /// Where in an input something went wrong.
