@@ -1,1 +1,0 @@
-// Placeholder: the GoMemSimStore layer lands here.

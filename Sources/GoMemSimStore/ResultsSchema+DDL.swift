@@ -1,0 +1,322 @@
+// Generated from schemas/results.sql (copy it here when the file changes; the test
+// `schemaFileEqualsEmbeddedDDL` fails while the two differ).
+
+extension ResultsSchema {
+    /// The DDL of the current schema version, identical to `schemas/results.sql`.
+    public static let ddl = """
+-- gomemsim results database, schema version 1 (PRAGMA user_version).
+--
+-- One run is one row in `runs` plus its children, written in one transaction: a run is
+-- either all here or not at all. Sizes are in bytes and times in nanoseconds; figures
+-- are named as Linux (/proc/self/status, smaps) and the Go runtime (runtime.MemStats,
+-- runtime/metrics) name them. A figure no attached model computes is NULL, never 0.
+--
+-- This file is the plan of record; Sources/GoMemSimStore/ResultsSchema.swift embeds
+-- the same text (a test keeps the two identical).
+
+-- One simulated run: the trace, the configuration that produced the results, the outcome.
+CREATE TABLE runs (
+    run_id          INTEGER PRIMARY KEY,
+    trace_path      TEXT NOT NULL,      -- a path, or the generator (`synth:churn ...`)
+    trace_sha256    TEXT,               -- hex, as `sha256sum` prints it; NULL if not a file
+    config_json     TEXT NOT NULL,      -- the whole RunConfig, keys sorted
+    gogc            INTEGER,            -- GOGC; NULL = off
+    gomemlimit      INTEGER,            -- GOMEMLIMIT in bytes; NULL = no limit
+    gomaxprocs      INTEGER NOT NULL,
+    profile         TEXT NOT NULL,      -- machine profile preset or JSON path
+    go_version      TEXT NOT NULL,      -- the Go runtime imitated, e.g. go1.19
+    tool_version    TEXT NOT NULL,      -- gomemsim version
+    kernel_model    TEXT,               -- NULL when no kernel model is attached
+    runtime_model   TEXT,
+    hardware_model  TEXT,
+    status          TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed', 'oom', 'segfault')),
+    failure         TEXT,               -- why the run did not complete, with the trace location
+    events          INTEGER NOT NULL DEFAULT 0,
+    virtual_time_ns INTEGER NOT NULL DEFAULT 0,
+    wall_time_ns    INTEGER,
+    started_at      TEXT NOT NULL,      -- ISO-8601 UTC
+    config_key      TEXT NOT NULL       -- sha256 of trace identity + canonical config (resumable sweeps)
+);
+CREATE INDEX runs_config_key ON runs (config_key);
+
+-- Records replayed, by event kind (alloc, free, ...).
+CREATE TABLE event_counts (
+    run_id INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    kind   TEXT NOT NULL,
+    count  INTEGER NOT NULL
+);
+CREATE INDEX event_counts_run ON event_counts (run_id);
+
+-- Figures at each labelled point of the trace (MemoryFigures, in its column order).
+CREATE TABLE checkpoints (
+    run_id          INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    seq             INTEGER NOT NULL,   -- 0-based order within the run
+    label           TEXT NOT NULL,
+    t_ns            INTEGER NOT NULL,   -- virtual time
+    vm_size         INTEGER,            -- /proc/self/status VmSize
+    vm_rss          INTEGER,            -- VmRSS = RssAnon + RssFile + RssShmem
+    rss_anon        INTEGER,
+    rss_file        INTEGER,
+    rss_shmem       INTEGER,
+    vm_hwm          INTEGER,            -- peak VmRSS
+    vm_swap         INTEGER,
+    page_cache      INTEGER,            -- all files' page cache, not in VmRSS
+    minor_faults    INTEGER,
+    major_faults    INTEGER,
+    heap_alloc      INTEGER,            -- runtime.MemStats HeapAlloc
+    heap_sys        INTEGER,
+    heap_inuse      INTEGER,
+    heap_idle       INTEGER,
+    heap_released   INTEGER,
+    heap_objects    INTEGER,
+    stack_inuse     INTEGER,
+    sys             INTEGER,
+    total_alloc     INTEGER,
+    mallocs         INTEGER,
+    frees           INTEGER,
+    next_gc         INTEGER,            -- NextGC = /gc/heap/goal:bytes
+    num_gc          INTEGER,
+    num_forced_gc   INTEGER,
+    pause_total_ns  INTEGER,
+    gc_cpu_fraction REAL,
+    mapped_ready    INTEGER,            -- Sys - HeapReleased, what GOMEMLIMIT is compared to
+    live_objects    INTEGER,            -- the trace itself: what the program did
+    live_bytes      INTEGER,
+    allocated_bytes INTEGER,
+    freed_bytes     INTEGER
+);
+CREATE INDEX checkpoints_run ON checkpoints (run_id, seq);
+
+-- Figures at each periodic sample (RunConfig.sampleIntervalNs apart), same columns.
+CREATE TABLE samples (
+    run_id          INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    t_ns            INTEGER NOT NULL,
+    vm_size         INTEGER,
+    vm_rss          INTEGER,
+    rss_anon        INTEGER,
+    rss_file        INTEGER,
+    rss_shmem       INTEGER,
+    vm_hwm          INTEGER,
+    vm_swap         INTEGER,
+    page_cache      INTEGER,
+    minor_faults    INTEGER,
+    major_faults    INTEGER,
+    heap_alloc      INTEGER,
+    heap_sys        INTEGER,
+    heap_inuse      INTEGER,
+    heap_idle       INTEGER,
+    heap_released   INTEGER,
+    heap_objects    INTEGER,
+    stack_inuse     INTEGER,
+    sys             INTEGER,
+    total_alloc     INTEGER,
+    mallocs         INTEGER,
+    frees           INTEGER,
+    next_gc         INTEGER,
+    num_gc          INTEGER,
+    num_forced_gc   INTEGER,
+    pause_total_ns  INTEGER,
+    gc_cpu_fraction REAL,
+    mapped_ready    INTEGER,
+    live_objects    INTEGER,
+    live_bytes      INTEGER,
+    allocated_bytes INTEGER,
+    freed_bytes     INTEGER
+);
+CREATE INDEX samples_run ON samples (run_id, t_ns);
+
+-- The tables below are filled by the models through ModelRows.
+
+-- One row per mapping (VMA) at a checkpoint, as /proc/self/smaps shows it.
+CREATE TABLE checkpoint_mappings (
+    run_id          INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    seq             INTEGER NOT NULL,   -- checkpoints.seq
+    start           INTEGER NOT NULL,   -- first address
+    size            INTEGER NOT NULL,
+    rss             INTEGER,
+    pss             INTEGER,
+    private_clean   INTEGER,
+    private_dirty   INTEGER,
+    shared_clean    INTEGER,
+    shared_dirty    INTEGER,
+    anon_huge_pages INTEGER,            -- AnonHugePages
+    lazy_free       INTEGER,            -- LazyFree (MADV_FREE'd, not yet reclaimed)
+    swap            INTEGER,
+    prot            TEXT,               -- rwxp, as in /proc/self/maps
+    flags           TEXT,               -- VmFlags
+    kind            TEXT,               -- heap, stack, file, anon, ...
+    path            TEXT
+);
+CREATE INDEX checkpoint_mappings_run ON checkpoint_mappings (run_id, seq);
+
+-- Page faults by kind (minor, major, cow, zero-page, thp, ...) and their modelled cost.
+CREATE TABLE faults (
+    run_id  INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    kind    TEXT NOT NULL,
+    count   INTEGER NOT NULL,
+    cost_ns INTEGER
+);
+CREATE INDEX faults_run ON faults (run_id);
+
+-- One row per GC cycle, like a GODEBUG=gctrace=1 line (runtime/mgc.go, mgcpacer.go).
+CREATE TABLE gc_cycles (
+    run_id            INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    cycle             INTEGER NOT NULL, -- 1-based, as gctrace numbers them
+    start_ns          INTEGER NOT NULL,
+    forced            INTEGER NOT NULL, -- 1 for runtime.GC()
+    trigger_bytes     INTEGER,          -- heapLive at which the cycle started
+    heap_start        INTEGER,          -- gctrace "A->B->C MB": A
+    heap_end          INTEGER,          -- B
+    heap_marked       INTEGER,          -- C
+    heap_goal         INTEGER,
+    stacks            INTEGER,          -- stack bytes scanned
+    globals           INTEGER,          -- globals bytes scanned
+    gomaxprocs        INTEGER,
+    stw1_ns           INTEGER,          -- sweep termination
+    mark_ns           INTEGER,          -- concurrent mark
+    stw2_ns           INTEGER,          -- mark termination
+    cpu_assist_ns     INTEGER,
+    cpu_background_ns INTEGER,
+    cpu_idle_ns       INTEGER,
+    stw1_cpu_ns       INTEGER,
+    stw2_cpu_ns       INTEGER,
+    assist_work       INTEGER,          -- bytes of scan work done by assists
+    cons_mark         REAL              -- pacer's cons/mark estimate
+);
+CREATE INDEX gc_cycles_run ON gc_cycles (run_id, cycle);
+
+-- Per cache level (L1d, L2, LLC), with the 3C classification of misses.
+CREATE TABLE cache_stats (
+    run_id        INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    level         TEXT NOT NULL,
+    accesses      INTEGER,
+    hits          INTEGER,
+    misses        INTEGER,
+    evictions     INTEGER,
+    writebacks    INTEGER,
+    compulsory    INTEGER,
+    capacity      INTEGER,
+    conflict      INTEGER,
+    prefetches    INTEGER,
+    prefetch_hits INTEGER
+);
+CREATE INDEX cache_stats_run ON cache_stats (run_id);
+
+-- Per TLB level and page size (4 KiB, 2 MiB), with page-walk cost.
+CREATE TABLE tlb_stats (
+    run_id      INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    level       TEXT NOT NULL,
+    page_size   INTEGER NOT NULL,
+    accesses    INTEGER,
+    hits        INTEGER,
+    misses      INTEGER,
+    walks       INTEGER,
+    walk_cycles INTEGER
+);
+CREATE INDEX tlb_stats_run ON tlb_stats (run_id);
+
+-- Latency percentiles per operation kind (alloc, free, gc-assist, fault, ...).
+CREATE TABLE latency (
+    run_id  INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    op      TEXT NOT NULL,
+    count   INTEGER NOT NULL,
+    p50_ns  INTEGER,
+    p90_ns  INTEGER,
+    p99_ns  INTEGER,
+    p999_ns INTEGER,
+    max_ns  INTEGER,
+    mean_ns REAL
+);
+CREATE INDEX latency_run ON latency (run_id);
+
+-- The histogram behind `latency`: `count` operations took at most `upper_ns`.
+CREATE TABLE latency_buckets (
+    run_id   INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    op       TEXT NOT NULL,
+    upper_ns INTEGER NOT NULL,
+    count    INTEGER NOT NULL
+);
+CREATE INDEX latency_buckets_run ON latency_buckets (run_id, op);
+
+-- Fragmentation per size class at a checkpoint (runtime/sizeclasses.go).
+CREATE TABLE size_classes (
+    run_id         INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    seq            INTEGER NOT NULL,    -- checkpoints.seq
+    class          INTEGER NOT NULL,    -- size class (not spanClass: noscan is not split)
+    object_size    INTEGER NOT NULL,
+    span_pages     INTEGER NOT NULL,    -- 8 KiB runtime pages per span
+    spans          INTEGER,
+    live_objects   INTEGER,
+    live_bytes     INTEGER,             -- bytes the program asked for
+    round_up_waste INTEGER,             -- object_size * live_objects - live_bytes
+    tail_waste     INTEGER,             -- span bytes no object fits in
+    free_slots     INTEGER
+);
+CREATE INDEX size_classes_run ON size_classes (run_id, seq);
+
+-- One readable line per run: what ran, how it ended, heap and RSS at the last checkpoint.
+CREATE VIEW v_runs AS
+SELECT r.run_id,
+       r.trace_path AS trace,
+       r.gogc,
+       r.gomemlimit,
+       r.status,
+       r.events,
+       c.heap_alloc AS last_heap_alloc,
+       c.vm_rss     AS last_vm_rss
+FROM runs r
+LEFT JOIN checkpoints c
+       ON c.run_id = r.run_id
+      AND c.seq = (SELECT max(seq) FROM checkpoints WHERE run_id = r.run_id);
+
+-- Checkpoints with their run's settings, sizes in MiB for reading.
+CREATE VIEW v_checkpoints AS
+SELECT r.run_id,
+       r.trace_path AS trace,
+       r.gogc,
+       r.gomemlimit,
+       c.seq,
+       c.label,
+       c.t_ns,
+       round(c.vm_rss        / 1048576.0, 2) AS vm_rss_mib,
+       round(c.rss_anon      / 1048576.0, 2) AS rss_anon_mib,
+       round(c.rss_file      / 1048576.0, 2) AS rss_file_mib,
+       round(c.heap_alloc    / 1048576.0, 2) AS heap_alloc_mib,
+       round(c.heap_sys      / 1048576.0, 2) AS heap_sys_mib,
+       round(c.heap_inuse    / 1048576.0, 2) AS heap_inuse_mib,
+       round(c.heap_released / 1048576.0, 2) AS heap_released_mib,
+       round(c.next_gc       / 1048576.0, 2) AS next_gc_mib,
+       c.num_gc,
+       c.gc_cpu_fraction
+FROM checkpoints c
+JOIN runs r ON r.run_id = c.run_id;
+
+-- GOGC / GOMEMLIMIT side by side: one line per run, grouped by trace, over its samples
+-- and checkpoints: GC count, peak heap and RSS, mean heap goal, GC CPU share at the end.
+CREATE VIEW v_gogc_compare AS
+WITH points AS (
+    SELECT run_id, t_ns, heap_alloc, vm_rss, next_gc, num_gc, gc_cpu_fraction FROM samples
+    UNION ALL
+    SELECT run_id, t_ns, heap_alloc, vm_rss, next_gc, num_gc, gc_cpu_fraction FROM checkpoints
+)
+SELECT r.trace_path AS trace,
+       r.trace_sha256,
+       r.gogc,
+       r.gomemlimit,
+       r.gomaxprocs,
+       r.profile,
+       r.run_id,
+       r.status,
+       max(p.num_gc)     AS num_gc,
+       max(p.heap_alloc) AS peak_heap_alloc,
+       max(p.vm_rss)     AS peak_vm_rss,
+       (SELECT avg(s.next_gc) FROM samples s WHERE s.run_id = r.run_id) AS mean_next_gc,
+       (SELECT q.gc_cpu_fraction FROM points q WHERE q.run_id = r.run_id
+         ORDER BY q.t_ns DESC LIMIT 1) AS gc_cpu_fraction
+FROM runs r
+LEFT JOIN points p ON p.run_id = r.run_id
+GROUP BY r.run_id
+ORDER BY r.trace_path, r.gogc, r.gomemlimit, r.run_id;
+
+"""
+}
