@@ -191,10 +191,17 @@ public final class ResultsDatabase {
         }
     }
 
-    /// `date` as ISO-8601 UTC with milliseconds, e.g. `2026-11-27T11:07:22.123Z`.
+    /// `date` as ISO-8601 UTC with milliseconds, e.g. `2026-11-27T11:07:22.125Z`.
     static func iso8601UTC(_ date: Date) -> String {
-        var style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
-        style = style.year().month().day().time(includingFractionalSeconds: true)
-        return date.formatted(style)
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var (whole, millis) = ms.quotientAndRemainder(dividingBy: 1000)
+        if millis < 0 { whole -= 1; millis += 1000 }  // before 1970: floor, not truncate
+        var seconds = time_t(whole)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(fraction)Z"
     }
 }
