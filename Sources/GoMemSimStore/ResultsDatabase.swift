@@ -72,40 +72,44 @@ public final class ResultsDatabase {
             try run.execute()
             let runID = database.lastInsertRowID
 
-            let count = try statement("INSERT INTO event_counts (run_id, kind, count) VALUES (?, ?, ?)")
+            let count = try bulkInsert(into: "event_counts", columns: ["run_id", "kind", "count"])
             for (kind, n) in result.eventCounts {
-                try count.bind(runID, at: 1)
-                try count.bind(kind, at: 2)
-                try count.bind(Int64(clamping: n), at: 3)
-                try count.execute()
+                count.append(.int(runID))
+                count.append(.text(kind))
+                count.append(.int(Int64(clamping: n)))
+                try count.endRow()
             }
+            try count.finish()
 
-            let checkpoint = try insertStatement(table: "checkpoints", columns: ["run_id", "seq", "label", "t_ns"] + ResultsSchema.figureColumns)
+            let checkpoint = try bulkInsert(into: "checkpoints", columns: ["run_id", "seq", "label", "t_ns"] + ResultsSchema.figureColumns)
             for c in result.checkpoints {
-                try checkpoint.bind(runID, at: 1)
-                try checkpoint.bind(Int64(c.seq), at: 2)
-                try checkpoint.bind(c.label, at: 3)
-                try checkpoint.bind(Int64(clamping: c.timeNs), at: 4)
-                try bind(c.figures, to: checkpoint, from: 5)
-                try checkpoint.execute()
+                checkpoint.append(.int(runID))
+                checkpoint.append(.int(Int64(c.seq)))
+                checkpoint.append(.text(c.label))
+                checkpoint.append(.int(Int64(clamping: c.timeNs)))
+                for column in c.figures.columns { checkpoint.append(column.value) }
+                try checkpoint.endRow()
             }
+            try checkpoint.finish()
 
-            let sample = try insertStatement(table: "samples", columns: ["run_id", "t_ns"] + ResultsSchema.figureColumns)
+            let sample = try bulkInsert(into: "samples", columns: ["run_id", "t_ns"] + ResultsSchema.figureColumns)
             for s in result.samples {
-                try sample.bind(runID, at: 1)
-                try sample.bind(Int64(clamping: s.timeNs), at: 2)
-                try bind(s.figures, to: sample, from: 3)
-                try sample.execute()
+                sample.append(.int(runID))
+                sample.append(.int(Int64(clamping: s.timeNs)))
+                for column in s.figures.columns { sample.append(column.value) }
+                try sample.endRow()
             }
+            try sample.finish()
 
             for (name, table) in result.modelRows.tables {
                 try validate(table: name, columns: table.columns)
-                let insert = try insertStatement(table: name, columns: ["run_id"] + table.columns)
+                let insert = try bulkInsert(into: name, columns: ["run_id"] + table.columns)
                 for row in table.rows {
-                    try insert.bind(runID, at: 1)
-                    for (i, value) in row.enumerated() { try insert.bind(value, at: Int32(i + 2)) }
-                    try insert.execute()
+                    insert.append(.int(runID))
+                    for value in row { insert.append(value) }
+                    try insert.endRow()
                 }
+                try insert.finish()
             }
             return runID
         }
@@ -165,16 +169,8 @@ public final class ResultsDatabase {
         return prepared
     }
 
-    private func insertStatement(table: String, columns: [String]) throws -> Statement {
-        let names = columns.map(ResultsSchema.quoted).joined(separator: ", ")
-        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        return try statement("INSERT INTO \(ResultsSchema.quoted(table)) (\(names)) VALUES (\(marks))")
-    }
-
-    private func bind(_ figures: MemoryFigures, to statement: Statement, from first: Int32) throws {
-        for (i, column) in figures.columns.enumerated() {
-            try statement.bind(column.value, at: first + Int32(i))
-        }
+    private func bulkInsert(into table: String, columns: [String]) throws -> BulkInsert {
+        try BulkInsert(into: table, columns: columns, prepare: statement)
     }
 
     /// Model rows may go only to existing per-run tables (those with a `run_id`), to

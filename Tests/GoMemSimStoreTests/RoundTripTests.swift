@@ -169,3 +169,56 @@ import Testing
         #expect(compare.rows == [[.int(100), .int(6), .int(6_000_000), .int(12_000_000), .real(22_000_000.0 / 3), .real(0.015625)]])
     }
 }
+
+@Suite struct BulkInsertTests {
+    @Test func fullBatchesAndTheRemainderAreAllWrittenInOrder() throws {
+        let path = try temporaryDatabasePath()
+        let store = try ResultsDatabase(path: path)
+        let runID = try store.recordFailure(origin: "parent", config: RunConfig(), message: "m", toolVersion: "t")
+        let insert = try BulkInsert(into: "latency", columns: ["run_id", "op", "count", "p50_ns"], database: store.database)
+        #expect(insert.batchRows == 64)
+        let rows = 2 * 64 + 5  // two multi-row statements, then five single rows
+        for i in 0..<rows {
+            insert.append(.int(runID)); insert.append(.text("op\(i % 3)"))
+            insert.append(.int(Int64(i))); insert.append(i % 10 == 0 ? .null : .int(Int64(i * 7)))
+            try insert.endRow()
+        }
+        // Before finish, only whole batches are written.
+        #expect(try store.database.scalar("SELECT count(*) FROM latency") == .int(128))
+        try insert.finish()
+        let back = try store.database.prepare("SELECT op, count, p50_ns FROM latency ORDER BY rowid")
+        var i = 0
+        while try back.step() {
+            #expect(back.value(at: 0) == .text("op\(i % 3)"))
+            #expect(back.value(at: 1) == .int(Int64(i)))
+            #expect(back.value(at: 2) == (i % 10 == 0 ? .null : .int(Int64(i * 7))))
+            i += 1
+        }
+        #expect(i == rows)
+    }
+
+    @Test func wideTablesBatchWithinTheParameterLimit() throws {
+        #expect(BulkInsert.batchRows(columns: 1000) == 32)  // 32 × 1000 parameters ≤ 32 766
+        #expect(BulkInsert.batchRows(columns: 33) == 64)
+        #expect(BulkInsert.batchRows(columns: 40_000) == 1)
+    }
+
+    @Test func aShortRowIsRefused() throws {
+        let path = try temporaryDatabasePath()
+        let store = try ResultsDatabase(path: path)
+        let insert = try BulkInsert(into: "faults", columns: ["run_id", "kind", "count"], database: store.database)
+        insert.append(.int(1)); insert.append(.text("minor"))
+        #expect(throws: StoreError.self) { try insert.endRow() }
+    }
+
+    @Test func manySamplesRoundTrip() throws {
+        let path = try temporaryDatabasePath()
+        let store = try ResultsDatabase(path: path)
+        var run = sampleRun()
+        run.samples = (0..<150).map { Sample(timeNs: UInt64($0) * 1000, figures: fullFigures(heap: UInt64($0 + 1) * 100_000)) }
+        let id = try store.record(run, tracePath: "t", traceSHA256: nil, wallTimeNs: 0, toolVersion: "t")
+        let back = try query("SELECT t_ns, \(ResultsSchema.figureColumns.joined(separator: ", ")) FROM samples WHERE run_id = \(id) ORDER BY t_ns", path: path)
+        #expect(back.rows.map { $0[0] } == run.samples.map { .int(Int64($0.timeNs)) })
+        #expect(back.rows.map { Array($0.dropFirst()) } == run.samples.map { $0.figures.columns.map(\.value) })
+    }
+}
