@@ -56,7 +56,7 @@ public final class BulkInsert {
     /// Ends the current row; writes a batch when one is full.
     public func endRow() throws {
         guard pending.count % width == 0 else {
-            throw StoreError.sqlite(code: 25 /* SQLITE_RANGE */, message: "row of \(pending.count % width) values for \(width) columns", sql: single.sql)
+            throw StoreError.rowWidth(sql: single.sql, columns: width, values: pending.count % width)
         }
         if pending.count == width * batchRows { try writeBatch() }
     }

@@ -173,10 +173,13 @@ public final class ResultsDatabase {
         try BulkInsert(into: table, columns: columns, prepare: statement)
     }
 
-    /// Model rows may go only to existing per-run tables (those with a `run_id`), to
+    /// Model rows may go only to existing per-run tables (tables, not views, with a `run_id`), to
     /// their existing columns, and never set `run_id` themselves.
     private func validate(table: String, columns: [String]) throws {
-        let info = try statement("SELECT name FROM pragma_table_info(?)")
+        let info = try statement("""
+            SELECT p.name FROM sqlite_schema AS s, pragma_table_info(s.name) AS p
+            WHERE s.type = 'table' AND s.name = ?
+            """)
         try info.bind(table, at: 1)
         var known = Set<String>()
         while try info.step() { if let name = info.text(at: 0) { known.insert(name) } }

@@ -13,6 +13,8 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case unknownTable(String)
     /// A model handed rows with a column the table does not have.
     case unknownColumn(table: String, column: String)
+    /// A bulk-insert row ended with fewer or more values than the statement has columns.
+    case rowWidth(sql: String, columns: Int, values: Int)
     /// `query` was given more than one statement, or none.
     case notOneStatement(String)
     /// A file to hash could not be read.
@@ -34,6 +36,8 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             return "model rows for table '\(table)', which schemas/results.sql does not define as a per-run table"
         case let .unknownColumn(table, column):
             return "model rows for column '\(column)' of table '\(table)', which schemas/results.sql does not define"
+        case let .rowWidth(sql, columns, values):
+            return "a row of \(values) values for \(columns) columns (in: \(sql.prefix(120)))"
         case let .notOneStatement(sql):
             return "expected one SQL statement, found \(sql.isEmpty ? "none" : "more: '\(sql.prefix(60))'")"
         case let .unreadableFile(path, reason):

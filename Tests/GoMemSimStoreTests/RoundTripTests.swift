@@ -151,6 +151,11 @@ import Testing
         #expect(throws: StoreError.unknownTable("runs")) {
             try store.record(intoRuns, tracePath: "t", traceSHA256: nil, wallTimeNs: 0, toolVersion: "t")
         }
+        var intoView = sampleRun()  // v_runs has a run_id column, but is a view
+        intoView.modelRows.append(to: "v_runs", columns: ["status"], [.text("complete")])
+        #expect(throws: StoreError.unknownTable("v_runs")) {
+            try store.record(intoView, tracePath: "t", traceSHA256: nil, wallTimeNs: 0, toolVersion: "t")
+        }
         #expect(try query("SELECT count(*) FROM runs", path: path).rows == [[.int(0)]])
     }
 
@@ -208,7 +213,9 @@ import Testing
         let store = try ResultsDatabase(path: path)
         let insert = try BulkInsert(into: "faults", columns: ["run_id", "kind", "count"], database: store.database)
         insert.append(.int(1)); insert.append(.text("minor"))
-        #expect(throws: StoreError.self) { try insert.endRow() }
+        #expect(throws: StoreError.rowWidth(sql: "INSERT INTO \"faults\" (\"run_id\", \"kind\", \"count\") VALUES (?, ?, ?)", columns: 3, values: 2)) {
+            try insert.endRow()
+        }
     }
 
     @Test func manySamplesRoundTrip() throws {
