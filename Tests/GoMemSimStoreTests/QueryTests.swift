@@ -73,6 +73,9 @@ import Testing
         #expect(result == QueryResult(columns: ["one", "half", "text", "absent"], rows: [[.int(1), .real(2.5), .text("x"), .null]]))
         #expect(try query("SELECT 1; -- trailing comment\n", path: path).rows == [[.int(1)]])
         #expect(throws: StoreError.notOneStatement("SELECT 1; SELECT 2")) { try query("SELECT 1; SELECT 2", path: path) }
+        #expect(throws: StoreError.notOneStatement("")) { try query(" -- nothing to run\n", path: path) }
+        let bound = try query("SELECT ? || '!', ? * 2, ? IS NULL", path: path, arguments: [.text("it's"), .real(1.25), .null])
+        #expect(bound.rows == [[.text("it's!"), .real(2.5), .int(1)]])
         do {
             _ = try query("SELECT nope FROM runs", path: path)
             Issue.record("no error")
