@@ -12,23 +12,23 @@ public final class Statement {
     public let database: Database
     public let sql: String
 
+    /// Compiles `sql`, which must hold exactly one statement: anything after it other
+    /// than blanks, `;` and comments is refused rather than silently ignored.
     init(database: Database, sql: String) throws {
         var statement: OpaquePointer?
-        var tail: UnsafePointer<CChar>?
+        var more = false
         let rc = sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
             let rc = sqlite3_prepare_v3(database.handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
-            // Anything after the first statement other than blanks and `;` is refused
-            // rather than silently ignored.
-            if rc == SQLITE_OK, let tail, Self.hasMoreSQL(tail, in: database.handle) { return SQLITE_MISUSE }
+            if rc == SQLITE_OK, let tail { more = Self.hasMoreSQL(tail, in: database.handle) }
             return rc
         }
-        if rc == SQLITE_MISUSE, let statement {
-            sqlite3_finalize(statement)
-            throw StoreError.notOneStatement(sql)
-        }
-        guard rc == SQLITE_OK, let statement else {
-            if rc == SQLITE_OK { throw StoreError.notOneStatement("") }
+        guard rc == SQLITE_OK else {
             throw StoreError.sqlite(code: rc, message: database.lastErrorMessage, sql: sql)
+        }
+        guard let statement, !more else {
+            sqlite3_finalize(statement)
+            throw StoreError.notOneStatement(more ? sql : "")
         }
         self.handle = statement
         self.database = database
