@@ -4,12 +4,17 @@ import GoMemSimCore
 /// One connection to an SQLite database: a thin layer over the system library that turns
 /// result codes into `StoreError`s carrying SQLite's message.
 ///
-///     let db = try Database(path: "results.sqlite")
+///     let db = try Database(path: "scratch.sqlite")
+///     try db.exec("CREATE TABLE counts (kind TEXT, count INTEGER)")
 ///     try db.transaction {
-///         let insert = try db.prepare("INSERT INTO event_counts VALUES (?, ?, ?)")
-///         try insert.bind(1, at: 1); try insert.bind("alloc", at: 2); try insert.bind(7, at: 3)
-///         try insert.execute()
+///         let insert = try db.prepare("INSERT INTO counts VALUES (?, ?)")
+///         for (kind, count) in [("alloc", 30), ("free", 12)] {
+///             try insert.bind(kind, at: 1)
+///             try insert.bind(Int64(count), at: 2)
+///             try insert.execute()  // steps, then resets for the next row
+///         }
 ///     }
+///     try db.scalar("SELECT sum(count) FROM counts")  // .int(42)
 ///
 /// A read-write connection is set up for several writers (processes or threads, each with
 /// its own connection): `journal_mode=WAL` lets readers run beside the one writer,

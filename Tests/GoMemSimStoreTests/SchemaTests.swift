@@ -86,6 +86,29 @@ import Testing
         #expect(newer.description.contains("newer than this gomemsim understands"))
     }
 
+    @Test func databaseDocExampleWorks() throws {
+        let db = try Database(path: try temporaryDatabasePath())
+        try db.exec("CREATE TABLE counts (kind TEXT, count INTEGER)")
+        try db.transaction {
+            let insert = try db.prepare("INSERT INTO counts VALUES (?, ?)")
+            for (kind, count) in [("alloc", 30), ("free", 12)] {
+                try insert.bind(kind, at: 1)
+                try insert.bind(Int64(count), at: 2)
+                try insert.execute()
+            }
+        }
+        #expect(try db.scalar("SELECT sum(count) FROM counts") == .int(42))
+        // A throwing body leaves nothing behind.
+        struct Abort: Error {}
+        #expect(throws: Abort.self) {
+            try db.transaction {
+                try db.exec("INSERT INTO counts VALUES ('x', 1)")
+                throw Abort()
+            }
+        }
+        #expect(try db.scalar("SELECT count(*) FROM counts") == .int(2))
+    }
+
     @Test func databaseOpensInTheStockSQLiteShell() throws {
         let shell = "/usr/bin/sqlite3"
         guard FileManager.default.isExecutableFile(atPath: shell) else { return }  // not installed: nothing to check
