@@ -3,10 +3,12 @@ import GoMemSimCore
 import GoMemSimEngine
 @testable import GoMemSimStore
 
-/// A fresh directory for one test's database files.
+/// A database path in a fresh directory of its own (WAL adds -wal and -shm files beside
+/// it), all under one `gomemsim-store-tests` directory of the system's temporary directory.
 func temporaryDatabasePath() throws -> String {
     let directory = FileManager.default.temporaryDirectory
-        .appendingPathComponent("gomemsim-store-tests-\(UUID().uuidString)")
+        .appendingPathComponent("gomemsim-store-tests")
+        .appendingPathComponent(UUID().uuidString)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     return directory.appendingPathComponent("results.sqlite").path
 }
