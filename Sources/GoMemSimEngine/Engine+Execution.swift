@@ -26,7 +26,7 @@ extension Engine {
 
         executedRecords += 1
         counts[EventKind(pending.record.event).rawValue] += 1
-        if executedRecords % Self.progressInterval == 0, let progress { progress(executedRecords) }
+        if let progress, progressInterval > 0, executedRecords % progressInterval == 0 { progress(executedRecords) }
         return true
     }
 

@@ -68,16 +68,17 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
     public static var drainLimitNs: UInt64 { 120_000_000_000 }
     /// Most timer firings after the last event.
     public static var drainIterationLimit: Int { 1_000_000 }
-    /// Executed records between two calls of ``progress``.
-    public static var progressInterval: UInt64 { 1 << 20 }
 
     public internal(set) var source: Source
     public internal(set) var kernel: Kernel
     public internal(set) var runtime: Runtime
     public internal(set) var hardware: Hardware
     public let config: RunConfig
-    /// Called with the number of records replayed so far, every ``progressInterval``.
+    /// Called with the number of records replayed so far, every ``progressInterval``
+    /// records (the CLI prints a progress line on a terminal).
     public var progress: ((_ events: UInt64) -> Void)?
+    /// Executed records between two calls of ``progress``.
+    public var progressInterval: UInt64 = 1 << 20
 
     // Clock and CPUs.
     var now: UInt64 = 0
