@@ -71,7 +71,16 @@ extension Engine {
         return regions.create(id: id, size: size, isMapping: isMapping, scan: scan)
     }
 
+    /// Validates `record` and queues it on its goroutine.
     mutating func admit(_ record: TraceRecord) throws(Stop) {
+        let (pending, g) = try prepare(record)
+        lookahead.append(pending, to: g)
+    }
+
+    /// Validates `record` against the trace's state, resolves its ids to slots and
+    /// updates that state (as of file order); returns it with its goroutine's slot.
+    @inline(__always)
+    mutating func prepare(_ record: TraceRecord) throws(Stop) -> (Lookahead.Pending, Int32) {
         let g = try goroutineSlot(record.goroutine)
         var pending = Lookahead.Pending(record: record, index: admittedRecords)
         switch record.event {
@@ -141,6 +150,6 @@ extension Engine {
             lookahead.admitExit(g)
         }
         if pending.region >= 0 { pending.ticket = regions.ticket(pending.region) }
-        lookahead.append(pending, to: g)
+        return (pending, g)
     }
 }

@@ -6,11 +6,30 @@ import GoMemSimTrace
 extension Engine {
     /// Executes one record; `false` at the end of the trace.
     mutating func step() throws(Stop) -> Bool {
+        // One goroutine and nothing read ahead (most traces, most of the time): the
+        // next record is that goroutine's next event; run it without queueing.
+        if lookahead.buffered == 0, lookahead.goroutinesInUse == 1, !endOfTrace {
+            let record: TraceRecord?
+            do throws(TraceError) { record = try source.next() } catch { throw .trace(error) }
+            guard let record else {
+                endOfTrace = true
+                return false
+            }
+            admittedRecords += 1
+            let (pending, g) = try prepare(record)
+            try run(pending, goroutine: g)
+            return true
+        }
         try fillLookahead()
         guard lookahead.buffered > 0 else { return false }
         let g = try nextGoroutine()
-        let pending = lookahead.popHead(of: g)
+        try run(lookahead.popHead(of: g), goroutine: g)
+        return true
+    }
 
+    /// Times and executes a record of goroutine `g`.
+    @inline(__always)
+    private mutating func run(_ pending: Lookahead.Pending, goroutine g: Int32) throws(Stop) {
         // The earliest free P runs it.
         var p = 0
         for i in 1..<processors.count where processors[i] < processors[p] { p = i }
@@ -18,16 +37,16 @@ extension Engine {
         try advanceClock(to: start)
 
         let (cpuNs, sleepNs) = try execute(pending, goroutine: g, at: start)
-        let end = start + cpuNs
+        // Saturating: a trace may ask for absurd times; the clock stops at the end of time.
+        let end = start.saturatingAdd(cpuNs)
         processors[p] = end
-        let clock = end + sleepNs
+        let clock = end.saturatingAdd(sleepNs)
         if lookahead.goroutines[Int(g)].started { lookahead.goroutines[Int(g)].clock = clock }
         if clock > horizon { horizon = clock }
 
         executedRecords += 1
         counts[EventKind(pending.record.event).rawValue] += 1
         if let progress, progressInterval > 0, executedRecords % progressInterval == 0 { progress(executedRecords) }
-        return true
     }
 
     /// The started goroutine whose next record may run and whose clock is earliest
@@ -70,15 +89,16 @@ extension Engine {
                 regions.slots[slot].address = allocation.address
                 cpu = allocation.costNs
                 liveObjects += 1
-                liveBytes += size
-                allocatedBytes += size
+                liveBytes &+= size  // wraps back exactly when freed
+                allocatedBytes = allocatedBytes.saturatingAdd(size)
                 armRuntimeTimer()
             case .free:
                 let region = regions.slots[slot]
                 runtime.release(address: region.address, size: region.size, scan: region.scan)
+                armRuntimeTimer()
                 liveObjects -= 1
-                liveBytes -= region.size
-                freedBytes += region.size
+                liveBytes &-= region.size
+                freedBytes = freedBytes.saturatingAdd(region.size)
             case let .read(_, offset, length, dependent):
                 cpu = try access(regions.slots[slot].address &+ offset, length, isWrite: false, dependent: dependent)
             case let .write(_, offset, length):
@@ -152,11 +172,19 @@ extension Engine {
                                  dependent: Bool) throws(ModelError) -> UInt64 {
         guard length > 0 else { return 0 }
         let touch = try kernel.touch(address: address, length: length, isWrite: isWrite)
-        return touch.costNs + hardware.access(address: address, length: length, isWrite: isWrite,
-                                              dependent: dependent, pageShift: touch.pageShift)
+        return touch.costNs.saturatingAdd(hardware.access(address: address, length: length, isWrite: isWrite,
+                                              dependent: dependent, pageShift: touch.pageShift))
     }
 
     private func fileName(_ pending: Lookahead.Pending) -> String {
         source.symbols[Symbol(pending.aux)]
+    }
+}
+
+extension UInt64 {
+    @inline(__always)
+    func saturatingAdd(_ other: UInt64) -> UInt64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
     }
 }

@@ -29,7 +29,8 @@ extension Engine {
             switch timer.kind {
             case .sample:
                 result.samples.append(Sample(timeNs: timer.time, figures: figures()))
-                timers.push(at: timer.time + config.sampleIntervalNs, .sample)
+                let (next, overflow) = timer.time.addingReportingOverflow(config.sampleIntervalNs)
+                if !overflow, result.samples.count < Self.sampleLimit { timers.push(at: next, .sample) }
             case .runtimeDeadline:
                 armedRuntimeDeadline = nil
                 if let deadline = runtime.nextDeadline, deadline <= timer.time {
@@ -54,7 +55,7 @@ extension Engine {
     @inline(__always)
     mutating func armRuntimeTimer(after fired: UInt64? = nil) {
         guard var deadline = runtime.nextDeadline else { return }
-        if let fired, deadline <= fired { deadline = fired + 1 }
+        if let fired, deadline <= fired { deadline = fired.saturatingAdd(1) }
         if let armed = armedRuntimeDeadline, armed <= deadline { return }
         armedRuntimeDeadline = deadline
         timers.push(at: max(deadline, now), .runtimeDeadline)
@@ -63,7 +64,7 @@ extension Engine {
     /// After the last event: background work until the runtime has none left.
     mutating func drain() throws(Stop) {
         try advanceClock(to: horizon)
-        let limit = horizon + Self.drainLimitNs
+        let limit = horizon.saturatingAdd(Self.drainLimitNs)
         var iterations = 0
         while let deadline = runtime.nextDeadline, deadline <= limit, iterations < Self.drainIterationLimit {
             try advanceClock(to: max(deadline, now))

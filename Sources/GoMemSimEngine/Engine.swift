@@ -47,6 +47,9 @@ import GoMemSimTrace
 /// and ``drainIterationLimit`` firings, so background work (the scavenger returning
 /// memory, a GC cycle in progress) finishes and shows in the samples.
 ///
+/// Times add up saturating at `UInt64.max`, and at most ``sampleLimit`` samples are
+/// taken, so no trace can overflow the clock or make the replay run forever.
+///
 /// ## Errors
 /// An event that makes no sense where it stands (freeing an unknown id, reading past an
 /// object's end, a goroutine that was never started) stops the run with status
@@ -66,13 +69,13 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
     public static var lookaheadCapacity: Int { 4096 }
     /// How long after the last event background work may still run.
     public static var drainLimitNs: UInt64 { 120_000_000_000 }
+    /// Most samples a run records (they are output, kept in memory until stored): a
+    /// `sleep` of years cannot make a run take forever. 100 000 samples at the default
+    /// 10 ms interval cover 1 000 virtual seconds; a longer run wants a longer interval.
+    public static var sampleLimit: Int { 100_000 }
     /// Most timer firings after the last event.
     public static var drainIterationLimit: Int { 1_000_000 }
 
-    public internal(set) var source: Source
-    public internal(set) var kernel: Kernel
-    public internal(set) var runtime: Runtime
-    public internal(set) var hardware: Hardware
     public let config: RunConfig
     /// Called with the number of records replayed so far, every ``progressInterval``
     /// records (the CLI prints a progress line on a terminal).
@@ -112,6 +115,14 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
     var freedBytes: UInt64 = 0
 
     var result: RunResult
+
+    // The attached source and models come last: the engine's own state above has a
+    // fixed layout, so even code not specialised for these types reaches it at
+    // constant offsets.
+    public internal(set) var source: Source
+    public internal(set) var kernel: Kernel
+    public internal(set) var runtime: Runtime
+    public internal(set) var hardware: Hardware
 
     /// An engine that will replay `source` through the given models.
     public init(source: Source, kernel: Kernel, runtime: Runtime, hardware: Hardware, config: RunConfig) {

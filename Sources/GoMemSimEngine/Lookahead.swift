@@ -12,7 +12,7 @@ struct Lookahead {
         /// The region slot the record touches, or -1.
         var region: Int32 = -1
         /// Its ticket in that slot's order (see ``RegionTable``).
-        var ticket: UInt64 = 0
+        var ticket: UInt32 = 0
         /// `spawn`: the child's goroutine slot; `readFile`/`mmap` of a file: the file's
         /// symbol index; otherwise unused.
         var aux: UInt32 = 0

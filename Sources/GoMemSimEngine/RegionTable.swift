@@ -23,10 +23,12 @@ struct RegionTable {
         var scan = false
         /// The id no longer names this slot (its `free` or whole `munmap` was admitted).
         var dead = false
-        /// Tickets handed out to admitted records.
-        var admitted: UInt64 = 0
+        /// Tickets handed out to admitted records. 32 bits, wrapping: at most
+        /// `lookaheadCapacity` records are pending, so tickets compare correctly modulo
+        /// 2³², and a slot fits half a cache line.
+        var admitted: UInt32 = 0
         /// Records executed.
-        var executed: UInt64 = 0
+        var executed: UInt32 = 0
     }
 
     private(set) var ids = IDMap()
@@ -61,16 +63,16 @@ struct RegionTable {
 
     /// Hands out the next ticket of `slot`.
     @inline(__always)
-    mutating func ticket(_ slot: Int32) -> UInt64 {
+    mutating func ticket(_ slot: Int32) -> UInt32 {
         let ticket = slots[Int(slot)].admitted
-        slots[Int(slot)].admitted = ticket + 1
+        slots[Int(slot)].admitted = ticket &+ 1
         return ticket
     }
 
     /// Marks one record of `slot` executed; recycles the slot after its last one.
     @inline(__always)
     mutating func executed(_ slot: Int32) {
-        slots[Int(slot)].executed += 1
+        slots[Int(slot)].executed &+= 1
         let region = slots[Int(slot)]
         if region.dead, region.executed == region.admitted { freeSlots.append(slot) }
     }

@@ -191,3 +191,17 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct AbsurdTimeTests {
+    @Test func sleepToTheEndOfTimeNeitherTrapsNorRunsForever() {
+        let result = Engine.replay(source: ArraySource([
+            rec(.sleep(ns: UInt64.max)),
+            rec(.compute(ns: UInt64.max)),
+            rec(.alloc(id: 1, size: UInt64.max, scan: false)),
+            rec(.alloc(id: 2, size: UInt64.max, scan: false)),
+        ]), config: .with(sampleIntervalNs: 1))
+        #expect(result.status == .complete)
+        #expect(result.virtualTimeNs == UInt64.max)
+        #expect(result.samples.count == Engine<ArraySource, UnmodelledKernel, UnmodelledRuntime, UnmodelledHardware>.sampleLimit)
+    }
+}
