@@ -7,6 +7,11 @@ import GoMemSimTrace
 // `location` is the record just read.
 
 extension Engine {
+    /// Go's `maxAlloc` on linux/amd64.
+    static var maxAllocBytes: UInt64 { 1 << 48 }
+    /// The x86-64 user address space.
+    static var maxMappingBytes: UInt64 { 1 << 47 }
+
     /// Reads records until every live goroutine has one queued, the lookahead is full,
     /// or the trace ends.
     mutating func fillLookahead() throws(Stop) {
@@ -85,6 +90,11 @@ extension Engine {
         var pending = Lookahead.Pending(record: record, index: admittedRecords)
         switch record.event {
         case let .alloc(id, size, scan):
+            // Go's largest allocation: maxAlloc = 1<<heapAddrBits (48 bits on
+            // linux/amd64, runtime/malloc.go); anything larger panics in mallocgc.
+            guard size <= Self.maxAllocBytes else {
+                throw invalid("an allocation size of at most 256 TiB (Go's maxAlloc)", found: "\(size)")
+            }
             pending.region = try newRegion(id: id, size: size, isMapping: false, scan: scan)
         case let .free(id):
             let slot = try liveRegion(id)
@@ -123,6 +133,11 @@ extension Engine {
             pending.region = try liveRegion(id)
             try checkRange(pending.region, id: id, offset: offset, length: length)
         case let .mmap(id, length, _, _, fd, _):
+            // A user address space is 2^47 bytes on x86-64 (TASK_SIZE_MAX); mmap(2)
+            // fails with ENOMEM beyond.
+            guard length <= Self.maxMappingBytes else {
+                throw invalid("a mapping length of at most 128 TiB (the user address space)", found: "\(length)")
+            }
             if let fd {
                 pending.aux = try descriptor(fd)
                 pending.hasFile = true

@@ -197,8 +197,8 @@ struct SplitMix {
         let result = Engine.replay(source: ArraySource([
             rec(.sleep(ns: UInt64.max)),
             rec(.compute(ns: UInt64.max)),
-            rec(.alloc(id: 1, size: UInt64.max, scan: false)),
-            rec(.alloc(id: 2, size: UInt64.max, scan: false)),
+            rec(.alloc(id: 1, size: 1 << 48, scan: false)),
+            rec(.alloc(id: 2, size: 1 << 48, scan: false)),
         ]), config: .with(sampleIntervalNs: 1))
         #expect(result.status == .complete)
         #expect(result.virtualTimeNs == UInt64.max)

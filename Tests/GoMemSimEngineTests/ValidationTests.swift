@@ -27,6 +27,12 @@ import Testing
             rec(.alloc(id: 3, size: 64, scan: false)),
             rec(.read(id: 3, offset: UInt64.max, length: 2, dependent: false)),
         ], "test.gmt:2:1: expected a range within the 64-byte object 3, found offset 18446744073709551615 length 2"),
+        ("allocation beyond Go's maxAlloc", [
+            rec(.alloc(id: 1, size: (1 << 48) + 1, scan: false)),
+        ], "test.gmt:1:1: expected an allocation size of at most 256 TiB (Go's maxAlloc), found 281474976710657"),
+        ("mapping beyond the address space", [
+            rec(.mmap(id: 1, length: UInt64.max, protection: .read, flags: .anonymous, fd: nil, fileOffset: 0)),
+        ], "test.gmt:1:1: expected a mapping length of at most 128 TiB (the user address space), found 18446744073709551615"),
         ("free of a mapping", [
             rec(.mmap(id: 9, length: 4096, protection: .read, flags: .anonymous, fd: nil, fileOffset: 0)),
             rec(.free(id: 9)),
