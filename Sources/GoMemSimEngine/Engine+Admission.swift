@@ -5,16 +5,20 @@ import GoMemSimTrace
 // state (which ids are live, which files declared, which goroutines started), and
 // queueing them on their goroutine. Errors here are located exactly: the source's
 // `location` is the record just read.
+//
+// Lookup helpers are `mutating` although they only read: called from the mutating
+// replay loop, a non-mutating method of this large generic struct can be handed a
+// copy of the whole engine (a 700-byte memcpy per event, measured).
 
 extension Engine {
     /// Go's `maxAlloc` on linux/amd64.
-    static var maxAllocBytes: UInt64 { 1 << 48 }
+    @inlinable static var maxAllocBytes: UInt64 { 1 << 48 }
     /// The x86-64 user address space.
-    static var maxMappingBytes: UInt64 { 1 << 47 }
+    @inlinable static var maxMappingBytes: UInt64 { 1 << 47 }
 
     /// Reads records until every live goroutine has one queued, the lookahead is full,
     /// or the trace ends.
-    mutating func fillLookahead() throws(Stop) {
+    @inlinable mutating func fillLookahead() throws(Stop) {
         while !endOfTrace, !lookahead.isFull, lookahead.buffered == 0 || lookahead.starved > 0 {
             let record: TraceRecord?
             do throws(TraceError) { record = try source.next() } catch { throw .trace(error) }
@@ -27,12 +31,12 @@ extension Engine {
         }
     }
 
-    private func invalid(_ what: String, found: String) -> Stop {
+    @inlinable func invalid(_ what: String, found: String) -> Stop {
         .trace(.expected(what, found: found, at: source.location))
     }
 
     @inline(__always)
-    private mutating func goroutineSlot(_ id: UInt32) throws(Stop) -> Int32 {
+    @inlinable mutating func goroutineSlot(_ id: UInt32) throws(Stop) -> Int32 {
         if id == lastGoroutine.id { return lastGoroutine.slot }
         guard let slot = goroutineSlots[id] else {
             throw invalid("a started goroutine (0 or one named by an earlier `go`)", found: "goroutine \(id)")
@@ -41,14 +45,14 @@ extension Engine {
         return slot
     }
 
-    private func liveRegion(_ id: RegionID) throws(Stop) -> Int32 {
+    @inlinable mutating func liveRegion(_ id: RegionID) throws(Stop) -> Int32 {
         guard let slot = regions.slot(of: id) else { throw invalid("a live object id", found: "\(id)") }
         return slot
     }
 
     /// `[offset, offset+length)` lies within the region (mappings: its page-rounded
     /// length, as munmap/madvise/mprotect work on whole pages).
-    private func checkRange(_ slot: Int32, id: RegionID, offset: UInt64, length: UInt64) throws(Stop) {
+    @inlinable mutating func checkRange(_ slot: Int32, id: RegionID, offset: UInt64, length: UInt64) throws(Stop) {
         let region = regions.slots[Int(slot)]
         let limit = region.isMapping ? (region.size &+ 0xFFF) & ~0xFFF : region.size
         let (end, overflow) = offset.addingReportingOverflow(length)
@@ -58,7 +62,7 @@ extension Engine {
                       found: "offset \(offset) length \(length)")
     }
 
-    private func mapping(_ id: RegionID) throws(Stop) -> Int32 {
+    @inlinable mutating func mapping(_ id: RegionID) throws(Stop) -> Int32 {
         guard let slot = regions.slot(of: id) else { throw invalid("a live mapping id", found: "\(id)") }
         guard regions.slots[Int(slot)].isMapping else {
             throw invalid("a mapping id", found: "heap object \(id)")
@@ -66,18 +70,18 @@ extension Engine {
         return slot
     }
 
-    private func descriptor(_ fd: UInt32) throws(Stop) -> UInt32 {
+    @inlinable mutating func descriptor(_ fd: UInt32) throws(Stop) -> UInt32 {
         guard let file = descriptors[fd] else { throw invalid("an open file descriptor", found: "\(fd)") }
         return file
     }
 
-    private mutating func newRegion(id: RegionID, size: UInt64, isMapping: Bool, scan: Bool) throws(Stop) -> Int32 {
+    @inlinable mutating func newRegion(id: RegionID, size: UInt64, isMapping: Bool, scan: Bool) throws(Stop) -> Int32 {
         guard regions.slot(of: id) == nil else { throw invalid("an id that is not live", found: "\(id)") }
         return regions.create(id: id, size: size, isMapping: isMapping, scan: scan)
     }
 
     /// Validates `record` and queues it on its goroutine.
-    mutating func admit(_ record: TraceRecord) throws(Stop) {
+    @inlinable mutating func admit(_ record: TraceRecord) throws(Stop) {
         let (pending, g) = try prepare(record)
         lookahead.append(pending, to: g)
     }
@@ -85,7 +89,7 @@ extension Engine {
     /// Validates `record` against the trace's state, resolves its ids to slots and
     /// updates that state (as of file order); returns it with its goroutine's slot.
     @inline(__always)
-    mutating func prepare(_ record: TraceRecord) throws(Stop) -> (Lookahead.Pending, Int32) {
+    @inlinable mutating func prepare(_ record: TraceRecord) throws(Stop) -> (Lookahead.Pending, Int32) {
         let g = try goroutineSlot(record.goroutine)
         var pending = Lookahead.Pending(record: record, index: admittedRecords)
         switch record.event {

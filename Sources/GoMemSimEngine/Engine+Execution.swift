@@ -5,7 +5,7 @@ import GoMemSimTrace
 
 extension Engine {
     /// Executes one record; `false` at the end of the trace.
-    mutating func step() throws(Stop) -> Bool {
+    @inlinable mutating func step() throws(Stop) -> Bool {
         // One goroutine and nothing read ahead (most traces, most of the time): the
         // next record is that goroutine's next event; run it without queueing.
         if lookahead.buffered == 0, lookahead.goroutinesInUse == 1, !endOfTrace {
@@ -29,7 +29,7 @@ extension Engine {
 
     /// Times and executes a record of goroutine `g`.
     @inline(__always)
-    private mutating func run(_ pending: Lookahead.Pending, goroutine g: Int32) throws(Stop) {
+    @inlinable mutating func run(_ pending: Lookahead.Pending, goroutine g: Int32) throws(Stop) {
         // The earliest free P runs it.
         var p = 0
         for i in 1..<processors.count where processors[i] < processors[p] { p = i }
@@ -51,7 +51,7 @@ extension Engine {
 
     /// The started goroutine whose next record may run and whose clock is earliest
     /// (ties: the record earliest in the file).
-    private func nextGoroutine() throws(Stop) -> Int32 {
+    @inlinable mutating func nextGoroutine() throws(Stop) -> Int32 {
         var best: Int32 = -1
         var bestClock = UInt64.max, bestIndex = UInt64.max
         for g in lookahead.active {
@@ -77,7 +77,7 @@ extension Engine {
     /// Sends the record to the models. Returns the CPU time it cost its goroutine and
     /// the time it then sleeps.
     @inline(__always)
-    private mutating func execute(_ pending: Lookahead.Pending, goroutine g: Int32,
+    @inlinable mutating func execute(_ pending: Lookahead.Pending, goroutine g: Int32,
                                   at now: UInt64) throws(Stop) -> (cpuNs: UInt64, sleepNs: UInt64) {
         do throws(ModelError) {
             let slot = Int(pending.region)
@@ -168,7 +168,7 @@ extension Engine {
 
     /// A CPU access: the kernel faults the pages in, then the memory system serves it.
     @inline(__always)
-    private mutating func access(_ address: UInt64, _ length: UInt64, isWrite: Bool,
+    @inlinable mutating func access(_ address: UInt64, _ length: UInt64, isWrite: Bool,
                                  dependent: Bool) throws(ModelError) -> UInt64 {
         guard length > 0 else { return 0 }
         let touch = try kernel.touch(address: address, length: length, isWrite: isWrite)
@@ -176,14 +176,14 @@ extension Engine {
                                               dependent: dependent, pageShift: touch.pageShift))
     }
 
-    private func fileName(_ pending: Lookahead.Pending) -> String {
+    @inlinable func fileName(_ pending: Lookahead.Pending) -> String {
         source.symbols[Symbol(pending.aux)]
     }
 }
 
 extension UInt64 {
     @inline(__always)
-    func saturatingAdd(_ other: UInt64) -> UInt64 {
+    @inlinable func saturatingAdd(_ other: UInt64) -> UInt64 {
         let (sum, overflow) = addingReportingOverflow(other)
         return overflow ? .max : sum
     }

@@ -4,7 +4,7 @@ import GoMemSimTrace
 // The clock, timers, figures and the run's start and end.
 
 extension Engine {
-    mutating func start() throws(Stop) {
+    @inlinable mutating func start() throws(Stop) {
         let main = lookahead.spawn(id: 0, started: true, clock: 0)
         goroutineSlots[0] = main
         do throws(ModelError) {
@@ -19,7 +19,7 @@ extension Engine {
 
     /// Fires every timer due at or before `time`, in (time, sequence) order, then moves
     /// the clock to `time`.
-    mutating func advanceClock(to time: UInt64) throws(Stop) {
+    @inlinable mutating func advanceClock(to time: UInt64) throws(Stop) {
         while let timer = timers.first, timer.time <= time {
             timers.pop()
             if timer.time > now {
@@ -53,7 +53,7 @@ extension Engine {
     /// A deadline not after `after` (a model that did not move it) is armed 1 ns later,
     /// so time always moves.
     @inline(__always)
-    mutating func armRuntimeTimer(after fired: UInt64? = nil) {
+    @inlinable mutating func armRuntimeTimer(after fired: UInt64? = nil) {
         guard var deadline = runtime.nextDeadline else { return }
         if let fired, deadline <= fired { deadline = fired.saturatingAdd(1) }
         if let armed = armedRuntimeDeadline, armed <= deadline { return }
@@ -62,7 +62,7 @@ extension Engine {
     }
 
     /// After the last event: background work until the runtime has none left.
-    mutating func drain() throws(Stop) {
+    @inlinable mutating func drain() throws(Stop) {
         try advanceClock(to: horizon)
         let limit = horizon.saturatingAdd(Self.drainLimitNs)
         var iterations = 0
@@ -73,7 +73,7 @@ extension Engine {
     }
 
     /// The figures now: the engine's, then the kernel's and the runtime's.
-    func figures() -> MemoryFigures {
+    @inlinable func figures() -> MemoryFigures {
         var figures = MemoryFigures()
         figures.liveObjects = liveObjects
         figures.liveBytes = liveBytes
@@ -84,7 +84,7 @@ extension Engine {
         return figures
     }
 
-    mutating func recordCheckpoint(label: String, at time: UInt64) {
+    @inlinable mutating func recordCheckpoint(label: String, at time: UInt64) {
         let seq = result.checkpoints.count
         result.checkpoints.append(Checkpoint(seq: seq, label: label, timeNs: time, figures: figures()))
         kernel.checkpointRows(seq: seq, into: &result.modelRows)
@@ -92,7 +92,7 @@ extension Engine {
         hardware.checkpointRows(seq: seq, into: &result.modelRows)
     }
 
-    mutating func stop(_ error: Stop) {
+    @inlinable mutating func stop(_ error: Stop) {
         switch error {
         case let .trace(error):
             result.status = .failed
@@ -111,7 +111,7 @@ extension Engine {
         }
     }
 
-    mutating func finish() {
+    @inlinable mutating func finish() {
         result.events = executedRecords
         result.virtualTimeNs = result.status == .complete ? max(now, horizon) : now
         result.eventCounts = EventKind.allCases

@@ -66,15 +66,15 @@ import GoMemSimTrace
 /// length.
 public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeModel, Hardware: HardwareModel> {
     /// Most records read ahead of the one executing.
-    public static var lookaheadCapacity: Int { 4096 }
+    @inlinable public static var lookaheadCapacity: Int { 4096 }
     /// How long after the last event background work may still run.
-    public static var drainLimitNs: UInt64 { 120_000_000_000 }
+    @inlinable public static var drainLimitNs: UInt64 { 120_000_000_000 }
     /// Most samples a run records (they are output, kept in memory until stored): a
     /// `sleep` of years cannot make a run take forever. 100 000 samples at the default
     /// 10 ms interval cover 1 000 virtual seconds; a longer run wants a longer interval.
-    public static var sampleLimit: Int { 100_000 }
+    @inlinable public static var sampleLimit: Int { 100_000 }
     /// Most timer firings after the last event.
-    public static var drainIterationLimit: Int { 1_000_000 }
+    @inlinable public static var drainIterationLimit: Int { 1_000_000 }
 
     public let config: RunConfig
     /// Called with the number of records replayed so far, every ``progressInterval``
@@ -84,48 +84,48 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
     public var progressInterval: UInt64 = 1 << 20
 
     // Clock and CPUs.
-    var now: UInt64 = 0
+    @usableFromInline var now: UInt64 = 0
     /// The latest any goroutine or P is busy or asleep until.
-    var horizon: UInt64 = 0
+    @usableFromInline var horizon: UInt64 = 0
     /// Per P, when it is free.
-    var processors: [UInt64]
-    var timers = TimerQueue()
+    @usableFromInline var processors: [UInt64]
+    @usableFromInline var timers = TimerQueue()
     /// The runtime deadline a timer is armed for (armed ≤ runtime.nextDeadline).
-    var armedRuntimeDeadline: UInt64?
+    @usableFromInline var armedRuntimeDeadline: UInt64?
 
     // Trace state.
-    var regions = RegionTable()
-    var lookahead = Lookahead(capacity: Engine.lookaheadCapacity)
+    @usableFromInline var regions = RegionTable()
+    @usableFromInline var lookahead = Lookahead(capacity: Engine.lookaheadCapacity)
     /// Goroutine id → slot, for ids admitted alive.
-    var goroutineSlots: [UInt32: Int32] = [:]
-    var lastGoroutine: (id: UInt32, slot: Int32) = (UInt32.max, -1)
+    @usableFromInline var goroutineSlots: [UInt32: Int32] = [:]
+    @usableFromInline var lastGoroutine: (id: UInt32, slot: Int32) = (UInt32.max, -1)
     /// Symbol indices of declared files.
-    var declaredFiles: Set<UInt32> = []
+    @usableFromInline var declaredFiles: Set<UInt32> = []
     /// Open descriptors → file symbol index.
-    var descriptors: [UInt32: UInt32] = [:]
-    var endOfTrace = false
-    var admittedRecords: UInt64 = 0
-    var executedRecords: UInt64 = 0
-    var counts = [UInt64](repeating: 0, count: EventKind.allCases.count)
+    @usableFromInline var descriptors: [UInt32: UInt32] = [:]
+    @usableFromInline var endOfTrace = false
+    @usableFromInline var admittedRecords: UInt64 = 0
+    @usableFromInline var executedRecords: UInt64 = 0
+    @usableFromInline var counts = [UInt64](repeating: 0, count: EventKind.allCases.count)
 
     // Engine figures.
-    var liveObjects: UInt64 = 0
-    var liveBytes: UInt64 = 0
-    var allocatedBytes: UInt64 = 0
-    var freedBytes: UInt64 = 0
+    @usableFromInline var liveObjects: UInt64 = 0
+    @usableFromInline var liveBytes: UInt64 = 0
+    @usableFromInline var allocatedBytes: UInt64 = 0
+    @usableFromInline var freedBytes: UInt64 = 0
 
-    var result: RunResult
+    @usableFromInline var result: RunResult
 
     // The attached source and models come last: the engine's own state above has a
     // fixed layout, so even code not specialised for these types reaches it at
     // constant offsets.
-    public internal(set) var source: Source
-    public internal(set) var kernel: Kernel
-    public internal(set) var runtime: Runtime
-    public internal(set) var hardware: Hardware
+    public var source: Source
+    public var kernel: Kernel
+    public var runtime: Runtime
+    public var hardware: Hardware
 
     /// An engine that will replay `source` through the given models.
-    public init(source: Source, kernel: Kernel, runtime: Runtime, hardware: Hardware, config: RunConfig) {
+    @inlinable public init(source: Source, kernel: Kernel, runtime: Runtime, hardware: Hardware, config: RunConfig) {
         self.source = source
         self.kernel = kernel
         self.runtime = runtime
@@ -137,7 +137,7 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
 
     /// Replays the whole trace (call once) and returns what happened. Never throws: bad
     /// input and a crashed process are results (`status`, `failure`).
-    public mutating func run() -> RunResult {
+    @inlinable public mutating func run() -> RunResult {
         result.kernelModel = kernel.modelName
         result.runtimeModel = runtime.modelName
         result.hardwareModel = hardware.modelName
@@ -156,20 +156,20 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
 extension Engine where Kernel == UnmodelledKernel, Runtime == UnmodelledRuntime, Hardware == UnmodelledHardware {
     /// An engine with no model attached: it validates and times the trace and records
     /// the engine's own figures; every model figure stays `nil`.
-    public init(source: Source, config: RunConfig) {
+    @inlinable public init(source: Source, config: RunConfig) {
         self.init(source: source, kernel: UnmodelledKernel(), runtime: UnmodelledRuntime(),
                   hardware: UnmodelledHardware(), config: config)
     }
 
     /// Replays `source` with no model attached.
-    public static func replay(source: Source, config: RunConfig) -> RunResult {
+    @inlinable public static func replay(source: Source, config: RunConfig) -> RunResult {
         var engine = Engine(source: source, config: config)
         return engine.run()
     }
 }
 
 /// Why a replay stopped early.
-enum Stop: Error {
+@usableFromInline enum Stop: Error {
     case trace(TraceError)
     /// A model refused the record with this 1-based index (0: no record, e.g. at start).
     case model(ModelError, record: UInt64)

@@ -2,12 +2,12 @@ import GoMemSimTrace
 
 /// Event kinds, indexed for the per-kind counters, named by their text-format keyword
 /// (`schemas/trace-format.md`) in `RunResult.eventCounts`.
-enum EventKind: Int, CaseIterable {
+@usableFromInline enum EventKind: Int, CaseIterable {
     case alloc, free, read, write, load, store
     case file, open, close, readfile, mmap, munmap, madvise, mprotect
     case gc, setgogc, setmemlimit, freeosmemory, globals, compute, sleep, go, exit, checkpoint
 
-    init(_ event: TraceEvent) {
+    @inlinable init(_ event: TraceEvent) {
         switch event {
         case .alloc: self = .alloc
         case .free: self = .free
@@ -37,5 +37,5 @@ enum EventKind: Int, CaseIterable {
     }
 
     /// The text-format keyword.
-    var name: String { String(describing: self) }
+    @inlinable var name: String { String(describing: self) }
 }

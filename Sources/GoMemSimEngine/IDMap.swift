@@ -7,17 +7,22 @@
 /// hash and a bucket walk per call, this costs a multiply and, at under 50 % load,
 /// about one probe, in a bucket next to recently used ones. Memory follows the number
 /// of live ids, not the trace.
-struct IDMap {
-    private struct Bucket {
-        var key: UInt64
+@usableFromInline struct IDMap {
+    @usableFromInline struct Bucket {
+        @usableFromInline var key: UInt64
         /// `-1` marks an empty bucket.
-        var value: Int32
-    }
-    private var buckets: [Bucket]
-    private var mask: Int
-    private(set) var count = 0
+        @usableFromInline var value: Int32
 
-    init(capacity: Int = 1024) {
+        @inlinable init(key: UInt64, value: Int32) {
+            self.key = key
+            self.value = value
+        }
+    }
+    @usableFromInline var buckets: [Bucket]
+    @usableFromInline var mask: Int
+    @usableFromInline var count = 0
+
+    @inlinable init(capacity: Int = 1024) {
         var buckets = 16
         while buckets < capacity * 2 { buckets *= 2 }
         self.buckets = Array(repeating: Bucket(key: 0, value: -1), count: buckets)
@@ -25,7 +30,7 @@ struct IDMap {
     }
 
     @inline(__always)
-    private func home(_ key: UInt64) -> Int {
+    @inlinable func home(_ key: UInt64) -> Int {
         // Fibonacci hashing of the id's group of four spreads sequential ids over the
         // table, while the four ids of a group sit side by side in one 64-byte cache
         // line: a trace allocates and frees mostly in id order, so three of four
@@ -36,7 +41,7 @@ struct IDMap {
     }
 
     @inline(__always)
-    func find(_ key: UInt64) -> Int32? {
+    @inlinable func find(_ key: UInt64) -> Int32? {
         var i = home(key)
         while true {
             let bucket = buckets[i]
@@ -47,7 +52,7 @@ struct IDMap {
     }
 
     /// Inserts `key` (which must not be present).
-    mutating func insert(_ key: UInt64, _ value: Int32) {
+    @inlinable mutating func insert(_ key: UInt64, _ value: Int32) {
         if (count + 1) * 2 > mask + 1 { grow() }
         var i = home(key)
         while buckets[i].value >= 0 { i = (i + 1) & mask }
@@ -57,7 +62,7 @@ struct IDMap {
 
     /// Removes `key` and returns its value, if present.
     @discardableResult
-    mutating func remove(_ key: UInt64) -> Int32? {
+    @inlinable mutating func remove(_ key: UInt64) -> Int32? {
         var i = home(key)
         while true {
             let bucket = buckets[i]
@@ -85,7 +90,7 @@ struct IDMap {
         return removed
     }
 
-    private mutating func grow() {
+    @inlinable mutating func grow() {
         let old = buckets
         buckets = Array(repeating: Bucket(key: 0, value: -1), count: (mask + 1) * 2)
         mask = buckets.count - 1

@@ -3,66 +3,78 @@ import GoMemSimTrace
 /// The bounded lookahead: admitted records waiting to execute, queued per goroutine
 /// in one flat pool of at most ``capacity`` entries (linked lists, free list; no
 /// allocation per record once warm).
-struct Lookahead {
+@usableFromInline struct Lookahead {
     /// An admitted record, its ids already resolved to slots.
-    struct Pending {
-        var record: TraceRecord
+    @usableFromInline struct Pending {
+        @usableFromInline var record: TraceRecord
         /// 1-based position of the record in the trace.
-        var index: UInt64
+        @usableFromInline var index: UInt64
         /// The region slot the record touches, or -1.
-        var region: Int32 = -1
+        @usableFromInline var region: Int32 = -1
         /// Its ticket in that slot's order (see ``RegionTable``).
-        var ticket: UInt32 = 0
+        @usableFromInline var ticket: UInt32 = 0
         /// `spawn`: the child's goroutine slot; `readFile`/`mmap` of a file: the file's
         /// symbol index; otherwise unused.
-        var aux: UInt32 = 0
+        @usableFromInline var aux: UInt32 = 0
         /// Whether `aux` holds a file symbol (a file-backed mmap or a readFile).
-        var hasFile = false
-        var next: Int32 = -1
+        @usableFromInline var hasFile = false
+        @usableFromInline var next: Int32 = -1
+
+        @inlinable init(record: TraceRecord, index: UInt64) {
+            self.record = record
+            self.index = index
+        }
     }
 
     /// A goroutine: its virtual clock and its queue of admitted records.
-    struct Goroutine {
-        var id: UInt32 = 0
+    @usableFromInline struct Goroutine {
+        @usableFromInline var id: UInt32 = 0
         /// When the goroutine can run its next event (ns): the end of its last CPU
         /// work, or the end of its sleep.
-        var clock: UInt64 = 0
+        @usableFromInline var clock: UInt64 = 0
         /// Its `go` statement has executed (main: from the start).
-        var started = false
+        @usableFromInline var started = false
         /// Admitted as alive: spawned and its `exit` not yet read.
-        var admittedAlive = false
-        var head: Int32 = -1
-        var tail: Int32 = -1
-        var queued = 0
+        @usableFromInline var admittedAlive = false
+        @usableFromInline var head: Int32 = -1
+        @usableFromInline var tail: Int32 = -1
+        @usableFromInline var queued = 0
         /// Position in `active`, or -1.
-        var activeIndex = -1
+        @usableFromInline var activeIndex = -1
+
+        @inlinable init(id: UInt32, clock: UInt64, started: Bool, admittedAlive: Bool) {
+            self.id = id
+            self.clock = clock
+            self.started = started
+            self.admittedAlive = admittedAlive
+        }
     }
 
-    let capacity: Int
-    var pool: [Pending] = []
-    private var freeEntries: [Int32] = []
-    private(set) var buffered = 0
+    @usableFromInline let capacity: Int
+    @usableFromInline var pool: [Pending] = []
+    @usableFromInline var freeEntries: [Int32] = []
+    @usableFromInline var buffered = 0
 
-    var goroutines: [Goroutine] = []
-    private var freeGoroutines: [Int32] = []
+    @usableFromInline var goroutines: [Goroutine] = []
+    @usableFromInline var freeGoroutines: [Int32] = []
     /// Goroutine slots with queued records (selection scans these).
-    private(set) var active: [Int32] = []
+    @usableFromInline var active: [Int32] = []
     /// Goroutines admitted alive whose queue is empty: the lookahead reads on until
     /// none is, so it knows every goroutine's next event before choosing.
-    private(set) var starved = 0
+    @usableFromInline var starved = 0
 
-    init(capacity: Int) { self.capacity = max(1, capacity) }
+    @inlinable init(capacity: Int) { self.capacity = max(1, capacity) }
 
-    var isFull: Bool { buffered >= capacity }
-    var goroutinesInUse: Int { goroutines.count - freeGoroutines.count }
+    @inlinable var isFull: Bool { buffered >= capacity }
+    @inlinable var goroutinesInUse: Int { goroutines.count - freeGoroutines.count }
 
     @inline(__always)
-    private func isStarved(_ g: Int32) -> Bool {
+    @inlinable func isStarved(_ g: Int32) -> Bool {
         goroutines[Int(g)].admittedAlive && goroutines[Int(g)].queued == 0
     }
 
     /// A new goroutine slot for `id`, alive from admission on.
-    mutating func spawn(id: UInt32, started: Bool, clock: UInt64) -> Int32 {
+    @inlinable mutating func spawn(id: UInt32, started: Bool, clock: UInt64) -> Int32 {
         let goroutine = Goroutine(id: id, clock: clock, started: started, admittedAlive: true)
         let g: Int32
         if let reused = freeGoroutines.popLast() {
@@ -77,19 +89,19 @@ struct Lookahead {
     }
 
     /// The goroutine's `exit` was admitted: no more records will join its queue.
-    mutating func admitExit(_ g: Int32) {
+    @inlinable mutating func admitExit(_ g: Int32) {
         let was = isStarved(g)
         goroutines[Int(g)].admittedAlive = false
         if was { starved -= 1 }
     }
 
     /// Recycles a goroutine slot after its `exit` executed.
-    mutating func retire(_ g: Int32) {
+    @inlinable mutating func retire(_ g: Int32) {
         goroutines[Int(g)].started = false
         freeGoroutines.append(g)
     }
 
-    mutating func append(_ pending: Pending, to g: Int32) {
+    @inlinable mutating func append(_ pending: Pending, to g: Int32) {
         let was = isStarved(g)
         let entry: Int32
         if let reused = freeEntries.popLast() {
@@ -112,7 +124,7 @@ struct Lookahead {
     }
 
     /// Removes and returns the head of `g`'s queue.
-    mutating func popHead(of g: Int32) -> Pending {
+    @inlinable mutating func popHead(of g: Int32) -> Pending {
         let entry = goroutines[Int(g)].head
         let pending = pool[Int(entry)]
         goroutines[Int(g)].head = pending.next

@@ -13,35 +13,41 @@ import GoMemSimTrace
 /// ticket. Records touching the same object therefore keep their file order even when
 /// the scheduler reorders goroutines by time — the trace has no synchronisation
 /// events, and a goroutine can only have reached another's object through one.
-struct RegionTable {
-    struct Region {
+@usableFromInline struct RegionTable {
+    @usableFromInline struct Region {
         /// Object size, or mapped length for a mapping.
-        var size: UInt64 = 0
+        @usableFromInline var size: UInt64 = 0
         /// Assigned when the `alloc`/`mmap` executes.
-        var address: UInt64 = 0
-        var isMapping = false
-        var scan = false
+        @usableFromInline var address: UInt64 = 0
+        @usableFromInline var isMapping = false
+        @usableFromInline var scan = false
         /// The id no longer names this slot (its `free` or whole `munmap` was admitted).
-        var dead = false
+        @usableFromInline var dead = false
         /// Tickets handed out to admitted records. 32 bits, wrapping: at most
         /// `lookaheadCapacity` records are pending, so tickets compare correctly modulo
         /// 2³², and a slot fits half a cache line.
-        var admitted: UInt32 = 0
+        @usableFromInline var admitted: UInt32 = 0
         /// Records executed.
-        var executed: UInt32 = 0
+        @usableFromInline var executed: UInt32 = 0
+
+        @inlinable init(size: UInt64, isMapping: Bool, scan: Bool) {
+            self.size = size
+            self.isMapping = isMapping
+            self.scan = scan
+        }
     }
 
-    private(set) var ids = IDMap()
-    var slots: [Region] = []
-    private var freeSlots: [Int32] = []
+    @usableFromInline var ids = IDMap()
+    @usableFromInline var slots: [Region] = []
+    @usableFromInline var freeSlots: [Int32] = []
 
     /// Slots in use (live ids plus dead ones still referenced by pending records).
-    var slotsInUse: Int { slots.count - freeSlots.count }
+    @inlinable var slotsInUse: Int { slots.count - freeSlots.count }
 
-    func slot(of id: RegionID) -> Int32? { ids.find(id) }
+    @inlinable func slot(of id: RegionID) -> Int32? { ids.find(id) }
 
     /// A new slot for `id` (which must not be live).
-    mutating func create(id: RegionID, size: UInt64, isMapping: Bool, scan: Bool) -> Int32 {
+    @inlinable mutating func create(id: RegionID, size: UInt64, isMapping: Bool, scan: Bool) -> Int32 {
         let region = Region(size: size, isMapping: isMapping, scan: scan)
         let slot: Int32
         if let reused = freeSlots.popLast() {
@@ -56,14 +62,14 @@ struct RegionTable {
     }
 
     /// The id stops naming `slot`; the slot is recycled once its records have executed.
-    mutating func kill(id: RegionID, slot: Int32) {
+    @inlinable mutating func kill(id: RegionID, slot: Int32) {
         ids.remove(id)
         slots[Int(slot)].dead = true
     }
 
     /// Hands out the next ticket of `slot`.
     @inline(__always)
-    mutating func ticket(_ slot: Int32) -> UInt32 {
+    @inlinable mutating func ticket(_ slot: Int32) -> UInt32 {
         let ticket = slots[Int(slot)].admitted
         slots[Int(slot)].admitted = ticket &+ 1
         return ticket
@@ -71,7 +77,7 @@ struct RegionTable {
 
     /// Marks one record of `slot` executed; recycles the slot after its last one.
     @inline(__always)
-    mutating func executed(_ slot: Int32) {
+    @inlinable mutating func executed(_ slot: Int32) {
         slots[Int(slot)].executed &+= 1
         let region = slots[Int(slot)]
         if region.dead, region.executed == region.admitted { freeSlots.append(slot) }

@@ -13,33 +13,39 @@
 ///
 /// Invariant: `timers[i]` orders at or before both its children `timers[2i+1]`,
 /// `timers[2i+2]` (see ``checkInvariants()``).
-struct TimerQueue {
-    enum Kind: UInt8 {
+@usableFromInline struct TimerQueue {
+    @usableFromInline enum Kind: UInt8 {
         /// A periodic sample of the memory figures (`RunConfig.sampleIntervalNs`).
         case sample
         /// The runtime model's `nextDeadline` (background GC, sweeping, scavenging).
         case runtimeDeadline
     }
 
-    struct Timer: Equatable {
-        var time: UInt64
-        var seq: UInt64
-        var kind: Kind
+    @usableFromInline struct Timer: Equatable {
+        @usableFromInline var time: UInt64
+        @usableFromInline var seq: UInt64
+        @usableFromInline var kind: Kind
+
+        @inlinable init(time: UInt64, seq: UInt64, kind: Kind) {
+            self.time = time
+            self.seq = seq
+            self.kind = kind
+        }
 
         @inline(__always)
-        func orders(before other: Timer) -> Bool {
+        @inlinable func orders(before other: Timer) -> Bool {
             time != other.time ? time < other.time : seq < other.seq
         }
     }
 
-    private(set) var timers: [Timer] = []
-    private var nextSeq: UInt64 = 0
+    @usableFromInline var timers: [Timer] = []
+    @usableFromInline var nextSeq: UInt64 = 0
 
-    var isEmpty: Bool { timers.isEmpty }
-    var count: Int { timers.count }
-    var first: Timer? { timers.first }
+    @inlinable var isEmpty: Bool { timers.isEmpty }
+    @inlinable var count: Int { timers.count }
+    @inlinable var first: Timer? { timers.first }
 
-    mutating func push(at time: UInt64, _ kind: Kind) {
+    @inlinable mutating func push(at time: UInt64, _ kind: Kind) {
         timers.append(Timer(time: time, seq: nextSeq, kind: kind))
         nextSeq += 1
         var child = timers.count - 1
@@ -52,7 +58,7 @@ struct TimerQueue {
     }
 
     @discardableResult
-    mutating func pop() -> Timer? {
+    @inlinable mutating func pop() -> Timer? {
         guard let top = timers.first else { return nil }
         let last = timers.removeLast()
         guard !timers.isEmpty else { return top }
@@ -71,7 +77,7 @@ struct TimerQueue {
     }
 
     /// Whether the heap property holds everywhere (for tests).
-    func checkInvariants() -> Bool {
+    @inlinable func checkInvariants() -> Bool {
         timers.indices.allSatisfy { i in
             [2 * i + 1, 2 * i + 2].allSatisfy { c in c >= timers.count || !timers[c].orders(before: timers[i]) }
         }
