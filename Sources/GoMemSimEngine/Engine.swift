@@ -106,6 +106,8 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
     @usableFromInline var endOfTrace = false
     @usableFromInline var admittedRecords: UInt64 = 0
     @usableFromInline var executedRecords: UInt64 = 0
+    /// When ``progress`` is next due.
+    @usableFromInline var nextProgress: UInt64 = .max
     @usableFromInline var counts = [UInt64](repeating: 0, count: EventKind.allCases.count)
 
     // Engine figures.
@@ -141,6 +143,7 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
         result.kernelModel = kernel.modelName
         result.runtimeModel = runtime.modelName
         result.hardwareModel = hardware.modelName
+        nextProgress = progress != nil && progressInterval > 0 ? progressInterval : .max
         do throws(Stop) {
             try start()
             while try step() {}

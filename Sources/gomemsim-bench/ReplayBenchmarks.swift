@@ -62,6 +62,13 @@ func peakResidentKiB() -> UInt64? {
     return nil
 }
 
+/// CPU time this process has used, in seconds.
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
 func runReplayBenchmarks() throws {
     // GOMEMSIM_REPLAY_EVENTS shortens the run (for profiling); the figure is for 100 M.
     let events = ProcessInfo.processInfo.environment["GOMEMSIM_REPLAY_EVENTS"].flatMap { UInt64($0) } ?? 100_000_000
@@ -75,9 +82,11 @@ func runReplayBenchmarks() throws {
         while let record = try? baseline.next() { checksum &+= UInt64(record.goroutine) &+ 1 }
     }
     var result: RunResult?
+    let cpuBefore = processCPUSeconds()
     let elapsed = clock.measure {
         result = Engine.replay(source: source, config: RunConfig())
     }
+    let cpu = processCPUSeconds() - cpuBefore
     guard let result else { return }
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
     print(String(format: "generator alone: %.2f s for %llu records (%.0f ns/record)", seconds(generatorTime), checksum,
@@ -87,6 +96,9 @@ func runReplayBenchmarks() throws {
     print("replay churn (unmodelled models): \(result.events) events, status \(result.status.rawValue)")
     print(String(format: "  %.2f s, %.1f M events/s, %.1f M allocs/s", seconds,
                  Double(result.events) / seconds / 1e6, Double(allocs) / seconds / 1e6))
+    // On a shared machine wall time includes waiting for a core; CPU time does not.
+    print(String(format: "  CPU %.2f s: %.1f M events per CPU-second, %.1f M allocs per CPU-second, %.0f ns/event",
+                 cpu, Double(result.events) / cpu / 1e6, Double(allocs) / cpu / 1e6, cpu / Double(result.events) * 1e9))
     if let kib = peakResidentKiB() {
         print(String(format: "  peak RSS (VmHWM) %.1f MiB", Double(kib) / 1024))
     }
