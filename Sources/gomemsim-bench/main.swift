@@ -4,6 +4,7 @@ import Foundation
 
 let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("store", storeBenchmark),
+    ("replay", runReplayBenchmarks),
 ]
 
 let selected = Set(CommandLine.arguments.dropFirst())

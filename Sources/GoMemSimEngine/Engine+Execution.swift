@@ -1,0 +1,194 @@
+import GoMemSimCore
+import GoMemSimTrace
+
+// Execution: choosing the next goroutine, timing its event and sending it to the models.
+
+extension Engine {
+    /// Executes one record; `false` at the end of the trace.
+    @inlinable mutating func step() throws(Stop) -> Bool {
+        // One goroutine and nothing read ahead (most traces, most of the time): the
+        // next record is that goroutine's next event; run it without queueing.
+        if lookahead.buffered == 0, lookahead.goroutinesInUse == 1, !endOfTrace {
+            let record: TraceRecord?
+            do throws(TraceError) { record = try source.next() } catch { throw .trace(error) }
+            guard let record else {
+                endOfTrace = true
+                return false
+            }
+            admittedRecords += 1
+            let (pending, g) = try prepare(record)
+            try run(pending, goroutine: g)
+            return true
+        }
+        try fillLookahead()
+        guard lookahead.buffered > 0 else { return false }
+        let g = try nextGoroutine()
+        try run(lookahead.popHead(of: g), goroutine: g)
+        return true
+    }
+
+    /// Times and executes a record of goroutine `g`.
+    @inline(__always)
+    @inlinable mutating func run(_ pending: Lookahead.Pending, goroutine g: Int32) throws(Stop) {
+        // The earliest free P runs it.
+        var p = 0
+        for i in 1..<processors.count where processors[i] < processors[p] { p = i }
+        let start = max(lookahead.goroutines[Int(g)].clock, processors[p], now)
+        try advanceClock(to: start)
+
+        let (cpuNs, sleepNs) = try execute(pending, goroutine: g, at: start)
+        // Saturating: a trace may ask for absurd times; the clock stops at the end of time.
+        let end = start.saturatingAdd(cpuNs)
+        processors[p] = end
+        let clock = end.saturatingAdd(sleepNs)
+        if lookahead.goroutines[Int(g)].started { lookahead.goroutines[Int(g)].clock = clock }
+        if clock > horizon { horizon = clock }
+
+        executedRecords += 1
+        counts[EventKind(pending.record.event).rawValue] += 1
+        if executedRecords == nextProgress {
+            // A countdown, not `%` and a closure load per event.
+            nextProgress = nextProgress.saturatingAdd(progressInterval)
+            progress?(executedRecords)
+        }
+    }
+
+    /// The started goroutine whose next record may run and whose clock is earliest
+    /// (ties: the record earliest in the file).
+    @inlinable mutating func nextGoroutine() throws(Stop) -> Int32 {
+        var best: Int32 = -1
+        var bestClock = UInt64.max, bestIndex = UInt64.max
+        for g in lookahead.active {
+            let goroutine = lookahead.goroutines[Int(g)]
+            guard goroutine.started else { continue }
+            let head = lookahead.pool[Int(goroutine.head)]
+            if head.region >= 0, regions.slots[Int(head.region)].executed != head.ticket { continue }
+            if goroutine.clock < bestClock || (goroutine.clock == bestClock && head.index < bestIndex) {
+                best = g
+                bestClock = goroutine.clock
+                bestIndex = head.index
+            }
+        }
+        // Unreachable for any trace (the file-oldest queued record can always run);
+        // kept as an error rather than a trap.
+        guard best >= 0 else {
+            throw .trace(TraceError(.record(origin: source.origin, index: executedRecords + 1),
+                                    "expected a runnable goroutine, found none (engine scheduling bug)"))
+        }
+        return best
+    }
+
+    /// Sends the record to the models. Returns the CPU time it cost its goroutine and
+    /// the time it then sleeps.
+    @inline(__always)
+    @inlinable mutating func execute(_ pending: Lookahead.Pending, goroutine g: Int32,
+                                  at now: UInt64) throws(Stop) -> (cpuNs: UInt64, sleepNs: UInt64) {
+        do throws(ModelError) {
+            let slot = Int(pending.region)
+            var cpu: UInt64 = 0, sleep: UInt64 = 0
+            switch pending.record.event {
+            case let .alloc(_, size, scan):
+                let allocation = try runtime.allocate(size: size, scan: scan, goroutine: pending.record.goroutine,
+                                                      now: now, kernel: &kernel)
+                regions.slots[slot].address = allocation.address
+                cpu = allocation.costNs
+                liveObjects += 1
+                liveBytes &+= size  // wraps back exactly when freed
+                allocatedBytes = allocatedBytes.saturatingAdd(size)
+                armRuntimeTimer()
+            case .free:
+                let region = regions.slots[slot]
+                runtime.release(address: region.address, size: region.size, scan: region.scan)
+                armRuntimeTimer()
+                liveObjects -= 1
+                liveBytes &-= region.size
+                freedBytes = freedBytes.saturatingAdd(region.size)
+            case let .read(_, offset, length, dependent):
+                cpu = try access(regions.slots[slot].address &+ offset, length, isWrite: false, dependent: dependent)
+            case let .write(_, offset, length):
+                cpu = try access(regions.slots[slot].address &+ offset, length, isWrite: true, dependent: false)
+            case let .load(address, length, dependent):
+                cpu = try access(address, UInt64(length), isWrite: false, dependent: dependent)
+            case let .store(address, length):
+                cpu = try access(address, UInt64(length), isWrite: true, dependent: false)
+            case .declareFile, .open, .close:
+                break  // done at admission: they only name things
+            case let .readFile(_, fileOffset, _, offset, length):
+                cpu = try kernel.readFile(fileName(pending), fileOffset: fileOffset,
+                                          into: regions.slots[slot].address &+ offset, length: length).costNs
+            case let .mmap(_, length, protection, flags, _, fileOffset):
+                let call = try kernel.map(length: length, protection: protection, flags: flags,
+                                          file: pending.hasFile ? fileName(pending) : nil,
+                                          fileOffset: fileOffset, fixedAddress: nil)
+                regions.slots[slot].address = call.value
+                cpu = call.costNs
+            case let .munmap(_, offset, length):
+                cpu = try kernel.unmap(address: regions.slots[slot].address &+ offset, length: length).costNs
+            case let .madvise(_, offset, length, advice):
+                cpu = try kernel.advise(address: regions.slots[slot].address &+ offset, length: length,
+                                        advice: advice).costNs
+            case let .mprotect(_, offset, length, protection):
+                cpu = try kernel.protect(address: regions.slots[slot].address &+ offset, length: length,
+                                         protection: protection).costNs
+            case .gc:
+                // runtime.GC() blocks its caller until the cycle ends; counted as its time.
+                cpu = try runtime.collect(now: now, kernel: &kernel)
+                armRuntimeTimer()
+            case let .setGCPercent(percent):
+                runtime.setGCPercent(percent, now: now)
+                armRuntimeTimer()
+            case let .setMemoryLimit(bytes):
+                runtime.setMemoryLimit(bytes, now: now)
+                armRuntimeTimer()
+            case .freeOSMemory:
+                cpu = try runtime.freeOSMemory(now: now, kernel: &kernel)
+                armRuntimeTimer()
+            case let .globals(bytes):
+                runtime.setGlobals(bytes: bytes)
+                armRuntimeTimer()
+            case let .compute(ns):
+                cpu = ns
+            case let .sleep(ns):
+                sleep = ns
+            case .spawn:
+                let child = Int(Int32(bitPattern: pending.aux))
+                lookahead.goroutines[child].started = true
+                lookahead.goroutines[child].clock = now
+                runtime.goroutineStarted(lookahead.goroutines[child].id, now: now)
+                armRuntimeTimer()
+            case .exit:
+                runtime.goroutineExited(pending.record.goroutine, now: now)
+                lookahead.retire(g)
+                armRuntimeTimer()
+            case let .checkpoint(label):
+                recordCheckpoint(label: source.symbols[label], at: now)
+            }
+            if slot >= 0 { regions.executed(pending.region) }
+            return (cpu, sleep)
+        } catch {
+            throw .model(error, record: pending.index)
+        }
+    }
+
+    /// A CPU access: the kernel faults the pages in, then the memory system serves it.
+    @inline(__always)
+    @inlinable mutating func access(_ address: UInt64, _ length: UInt64, isWrite: Bool,
+                                 dependent: Bool) throws(ModelError) -> UInt64 {
+        guard length > 0 else { return 0 }
+        let touch = try kernel.touch(address: address, length: length, isWrite: isWrite)
+        return touch.costNs.saturatingAdd(hardware.access(address: address, length: length, isWrite: isWrite,
+                                              dependent: dependent, pageShift: touch.pageShift))
+    }
+
+    @inlinable func fileName(_ pending: Lookahead.Pending) -> String {
+        source.symbols[Symbol(pending.aux)]
+    }
+}
+
+extension UInt64 {
+    @inline(__always)
+    @inlinable func saturatingAdd(_ other: UInt64) -> UInt64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
+    }
+}

@@ -1,0 +1,125 @@
+import GoMemSimCore
+import GoMemSimTrace
+
+// The clock, timers, figures and the run's start and end.
+
+extension Engine {
+    @inlinable mutating func start() throws(Stop) {
+        let main = lookahead.spawn(id: 0, started: true, clock: 0)
+        goroutineSlots[0] = main
+        do throws(ModelError) {
+            try runtime.start(now: 0, kernel: &kernel)
+        } catch {
+            throw .model(error, record: 0)
+        }
+        runtime.goroutineStarted(0, now: 0)
+        armRuntimeTimer()
+        if config.sampleIntervalNs > 0 { timers.push(at: config.sampleIntervalNs, .sample) }
+    }
+
+    /// Fires every timer due at or before `time`, in (time, sequence) order, then moves
+    /// the clock to `time`.
+    @inlinable mutating func advanceClock(to time: UInt64) throws(Stop) {
+        while let timer = timers.first, timer.time <= time {
+            timers.pop()
+            if timer.time > now {
+                now = timer.time
+                kernel.advance(to: now)
+            }
+            switch timer.kind {
+            case .sample:
+                result.samples.append(Sample(timeNs: timer.time, figures: figures()))
+                let (next, overflow) = timer.time.addingReportingOverflow(config.sampleIntervalNs)
+                if !overflow, result.samples.count < Self.sampleLimit { timers.push(at: next, .sample) }
+            case .runtimeDeadline:
+                armedRuntimeDeadline = nil
+                if let deadline = runtime.nextDeadline, deadline <= timer.time {
+                    do throws(ModelError) {
+                        try runtime.advance(to: timer.time, kernel: &kernel)
+                    } catch {
+                        throw .model(error, record: executedRecords)
+                    }
+                }
+                armRuntimeTimer(after: timer.time)
+            }
+        }
+        if time > now {
+            now = time
+            kernel.advance(to: now)
+        }
+    }
+
+    /// Arms a timer for the runtime's next deadline unless one is armed at or before it.
+    /// A deadline not after `after` (a model that did not move it) is armed 1 ns later,
+    /// so time always moves.
+    @inline(__always)
+    @inlinable mutating func armRuntimeTimer(after fired: UInt64? = nil) {
+        guard var deadline = runtime.nextDeadline else { return }
+        if let fired, deadline <= fired { deadline = fired.saturatingAdd(1) }
+        if let armed = armedRuntimeDeadline, armed <= deadline { return }
+        armedRuntimeDeadline = deadline
+        timers.push(at: max(deadline, now), .runtimeDeadline)
+    }
+
+    /// After the last event: background work until the runtime has none left.
+    @inlinable mutating func drain() throws(Stop) {
+        try advanceClock(to: horizon)
+        let limit = horizon.saturatingAdd(Self.drainLimitNs)
+        var iterations = 0
+        while let deadline = runtime.nextDeadline, deadline <= limit, iterations < Self.drainIterationLimit {
+            try advanceClock(to: max(deadline, now))
+            iterations += 1
+        }
+    }
+
+    /// The figures now: the engine's, then the kernel's and the runtime's.
+    @inlinable func figures() -> MemoryFigures {
+        var figures = MemoryFigures()
+        figures.liveObjects = liveObjects
+        figures.liveBytes = liveBytes
+        figures.allocatedBytes = allocatedBytes
+        figures.freedBytes = freedBytes
+        kernel.fill(&figures)
+        runtime.fill(&figures)
+        return figures
+    }
+
+    @inlinable mutating func recordCheckpoint(label: String, at time: UInt64) {
+        let seq = result.checkpoints.count
+        result.checkpoints.append(Checkpoint(seq: seq, label: label, timeNs: time, figures: figures()))
+        kernel.checkpointRows(seq: seq, into: &result.modelRows)
+        runtime.checkpointRows(seq: seq, into: &result.modelRows)
+        hardware.checkpointRows(seq: seq, into: &result.modelRows)
+    }
+
+    @inlinable mutating func stop(_ error: Stop) {
+        switch error {
+        case let .trace(error):
+            result.status = .failed
+            result.failure = error.description
+        case let .model(error, record):
+            let location: SourceLocation = record == admittedRecords && record > 0
+                ? source.location : .record(origin: source.origin, index: record)
+            result.failure = TraceError(location, error.message).description
+            switch error.kind {
+            case .invalid:
+                result.status = .failed
+            case .outOfMemory, .segfault:
+                result.status = error.kind == .outOfMemory ? .oom : .segfault
+                recordCheckpoint(label: error.kind.rawValue, at: now)
+            }
+        }
+    }
+
+    @inlinable mutating func finish() {
+        result.events = executedRecords
+        result.virtualTimeNs = result.status == .complete ? max(now, horizon) : now
+        result.eventCounts = EventKind.allCases
+            .filter { counts[$0.rawValue] > 0 }
+            .map { (kind: $0.name, count: counts[$0.rawValue]) }
+            .sorted { $0.kind < $1.kind }
+        kernel.runRows(into: &result.modelRows)
+        runtime.runRows(into: &result.modelRows)
+        hardware.runRows(into: &result.modelRows)
+    }
+}

@@ -1,0 +1,105 @@
+// Replay speed and memory of the engine itself: 100 M events of allocation churn
+// through the unmodelled stand-ins, so the figures are the engine's own cost
+// (lookahead, validation, region table, clock), not a model's.
+import Foundation
+import GoMemSimCore
+import GoMemSimEngine
+import GoMemSimTrace
+
+/// Alloc/read/free churn with a constant live set: after a warm-up of `liveSet` allocs,
+/// each step allocates object n, reads a live object, and frees object n − liveSet.
+struct ChurnSource: TraceSource {
+    let events: UInt64
+    let liveSet: UInt64
+    var symbols = SymbolTable()
+    var origin: String { "bench:churn" }
+    var location: SourceLocation { .record(origin: origin, index: produced) }
+    private(set) var produced: UInt64 = 0
+    private var nextID: UInt64 = 0
+    private var phase = 2  // the step after warm-up starts with an alloc
+    private var random: UInt64 = 0x2545_F491_4F6C_DD1D
+
+    init(events: UInt64, liveSet: UInt64) {
+        self.events = events
+        self.liveSet = liveSet
+    }
+
+    private mutating func nextRandom() -> UInt64 {
+        random ^= random << 13
+        random ^= random >> 7
+        random ^= random << 17
+        return random
+    }
+
+    mutating func next() throws(TraceError) -> TraceRecord? {
+        guard produced < events else { return nil }
+        produced += 1
+        if nextID < liveSet {
+            nextID += 1
+            return TraceRecord(.alloc(id: nextID - 1, size: 16 + nextRandom() % 1024, scan: nextID & 1 == 0))
+        }
+        phase = phase == 2 ? 0 : phase + 1
+        switch phase {
+        case 0:
+            nextID += 1
+            return TraceRecord(.alloc(id: nextID - 1, size: 16 + nextRandom() % 1024, scan: nextID & 1 == 0))
+        case 1:
+            // One of the live objects (ids nextID − liveSet ..< nextID), its first 8 bytes.
+            let id = nextID - 1 - nextRandom() % liveSet
+            return TraceRecord(.read(id: id, offset: 0, length: 8, dependent: false))
+        default:
+            return TraceRecord(.free(id: nextID - 1 - liveSet))
+        }
+    }
+}
+
+/// `VmHWM` (peak resident set) of this process, in KiB, from /proc/self/status.
+func peakResidentKiB() -> UInt64? {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        return UInt64(line.split(separator: " ").dropFirst().first ?? "")
+    }
+    return nil
+}
+
+/// CPU time this process has used, in seconds.
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+func runReplayBenchmarks() throws {
+    // GOMEMSIM_REPLAY_EVENTS shortens the run (for profiling); the figure is for 100 M.
+    let events = ProcessInfo.processInfo.environment["GOMEMSIM_REPLAY_EVENTS"].flatMap { UInt64($0) } ?? 100_000_000
+    let liveSet = ProcessInfo.processInfo.environment["GOMEMSIM_REPLAY_LIVE"].flatMap { UInt64($0) } ?? 10_000
+    let source = ChurnSource(events: events, liveSet: liveSet)
+    let clock = ContinuousClock()
+    // Baseline: the generator alone, so the engine's share can be told apart.
+    var baseline = source
+    var checksum: UInt64 = 0
+    let generatorTime = clock.measure {
+        while let record = try? baseline.next() { checksum &+= UInt64(record.goroutine) &+ 1 }
+    }
+    var result: RunResult?
+    let cpuBefore = processCPUSeconds()
+    let elapsed = clock.measure {
+        result = Engine.replay(source: source, config: RunConfig())
+    }
+    let cpu = processCPUSeconds() - cpuBefore
+    guard let result else { return }
+    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+    print(String(format: "generator alone: %.2f s for %llu records (%.0f ns/record)", seconds(generatorTime), checksum,
+                 seconds(generatorTime) / Double(max(checksum, 1)) * 1e9))
+    let seconds = seconds(elapsed)
+    let allocs = result.eventCounts.first { $0.kind == "alloc" }?.count ?? 0
+    print("replay churn (unmodelled models): \(result.events) events, status \(result.status.rawValue)")
+    print(String(format: "  %.2f s, %.1f M events/s, %.1f M allocs/s", seconds,
+                 Double(result.events) / seconds / 1e6, Double(allocs) / seconds / 1e6))
+    // On a shared machine wall time includes waiting for a core; CPU time does not.
+    print(String(format: "  CPU %.2f s: %.1f M events per CPU-second, %.1f M allocs per CPU-second, %.0f ns/event",
+                 cpu, Double(result.events) / cpu / 1e6, Double(allocs) / cpu / 1e6, cpu / Double(result.events) * 1e9))
+    if let kib = peakResidentKiB() {
+        print(String(format: "  peak RSS (VmHWM) %.1f MiB", Double(kib) / 1024))
+    }
+}

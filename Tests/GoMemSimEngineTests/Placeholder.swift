@@ -1,3 +1,0 @@
-import Testing
-
-@Test func GoMemSimEnginePlaceholder() { #expect(Bool(true)) }
