@@ -4,6 +4,8 @@ import GoMemSimCore
 // smaller of machine RAM and cgroup v2 memory.max; what counts against it is anonymous
 // and shmem memory plus the page cache (memory.current). Reclaim is direct (charged to
 // the faulting task) in batches of SWAP_CLUSTER_MAX = 32 pages, cheapest first.
+// Within a kind, pages go in address order (deterministic; the model keeps no LRU
+// age), and each batch scans the touched state: O(touched) per 32 pages reclaimed.
 extension LinuxKernel {
     /// Makes room for `pages` new pages: reclaims above memory.max / RAM and OOM-kills
     /// when nothing is left to reclaim; above memory.high reclaims and throttles instead.
@@ -80,6 +82,7 @@ extension LinuxKernel {
                 break
             }
         }
+        candidates.sort()
         for key in candidates where freed < need {
             var bits = blocks[key]
             for page in (key << 4)..<((key + 1) << 4) {
@@ -108,6 +111,7 @@ extension LinuxKernel {
         var freed: UInt64 = 0
         var chunks: [UInt64] = []
         huge.forEach { chunk, state in if state == HugeState.lazyFree.rawValue { chunks.append(chunk) } }
+        chunks.sort()
         for chunk in chunks where freed < need {
             huge[chunk] = 0
             hugePages[Int(HugeState.lazyFree.rawValue)] -= 1
@@ -121,6 +125,7 @@ extension LinuxKernel {
                 break
             }
         }
+        keys.sort()
         for key in keys where freed < need {
             var bits = blocks[key]
             for i in 0..<PageBlock.pages where PageBlock.state(bits, i) == .lazyFree {
@@ -140,6 +145,7 @@ extension LinuxKernel {
         var freed: UInt64 = 0
         var chunks: [UInt64] = []
         huge.forEach { chunk, state in if state == HugeState.anon.rawValue { chunks.append(chunk) } }
+        chunks.sort()
         var splitCount: UInt64 = 0
         for chunk in chunks where splitCount < need {
             splitHugePage(chunk, .anon)
@@ -152,6 +158,7 @@ extension LinuxKernel {
                 break
             }
         }
+        keys.sort()
         for key in keys where freed < need && swapUsedPages < swapPages {
             var bits = blocks[key]
             for i in 0..<PageBlock.pages where PageBlock.state(bits, i) == .anon && swapUsedPages < swapPages {
