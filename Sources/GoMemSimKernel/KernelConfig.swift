@@ -67,6 +67,36 @@ public struct KernelConfig: Codable, Hashable, Sendable {
 
     public init() {}
 
+    /// Decodes a profile; a missing field keeps its default, so a profile names only
+    /// what differs from the measured machine (e.g. `{"thpMode": "always"}`).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+            if let decoded = try c.decodeIfPresent(T.self, forKey: key) { value = decoded }
+        }
+        try read(.thpMode, &thpMode)
+        try read(.thpDefrag, &thpDefrag)
+        try read(.thpUseZeroPage, &thpUseZeroPage)
+        try read(.faultAroundBytes, &faultAroundBytes)
+        try read(.readaheadBytes, &readaheadBytes)
+        try read(.mmapBase, &mmapBase)
+        try read(.ramBytes, &ramBytes)
+        try read(.swapBytes, &swapBytes)
+        memoryMax = try c.decodeIfPresent(UInt64.self, forKey: .memoryMax)
+        memoryHigh = try c.decodeIfPresent(UInt64.self, forKey: .memoryHigh)
+        try read(.faultNs, &faultNs)
+        try read(.zeroPageNs, &zeroPageNs)
+        try read(.copyPageNs, &copyPageNs)
+        try read(.mapPageNs, &mapPageNs)
+        try read(.majorFaultNs, &majorFaultNs)
+        try read(.swapOutNs, &swapOutNs)
+        try read(.syscallNs, &syscallNs)
+        try read(.releasePageNs, &releasePageNs)
+        try read(.copyByteNs, &copyByteNs)
+        try read(.reclaimPageNs, &reclaimPageNs)
+        try read(.highThrottlePageNs, &highThrottlePageNs)
+    }
+
     /// The short name the run records, e.g. `linux-4k-thp-madvise`.
     public var modelName: String {
         var name = "linux-4k-thp-\(thpMode.rawValue)"

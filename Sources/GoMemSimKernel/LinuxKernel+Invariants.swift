@@ -60,11 +60,12 @@ extension LinuxKernel {
             }
         }
         if hugeFound != hugePages { problems.append("huge pages: counted \(hugePages), found \(hugeFound)") }
-        var cached: UInt64 = 0
+        var cached: UInt64 = 0, mapped: UInt64 = 0
         for (f, file) in files.enumerated() {
             var fileCached: UInt64 = 0
             for p in 0..<file.pageCount {
                 if file.isCached(p) { fileCached += 1 }
+                if file.mapCount(p) > 0 { mapped += 1 }
                 if file.mapCount(p) != mapCounts[f][p] {
                     problems.append("\(file.name) page \(p): map count \(file.mapCount(p)), mapped \(mapCounts[f][p]) times")
                 }
@@ -73,6 +74,7 @@ extension LinuxKernel {
             cached += fileCached
         }
         if cached != pageCachePages { problems.append("page cache: counted \(pageCachePages), found \(cached)") }
+        if mapped != mappedCachePages { problems.append("mapped page-cache pages: counted \(mappedCachePages), found \(mapped)") }
         if swapUsedPages != pagesInState[Int(PageState.swapped.rawValue)] || swapUsedPages > swapPages {
             problems.append("swap: \(swapUsedPages) pages used, \(pagesInState[Int(PageState.swapped.rawValue)]) swapped, \(swapPages) available")
         }

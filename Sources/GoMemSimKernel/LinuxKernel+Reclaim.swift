@@ -35,10 +35,20 @@ extension LinuxKernel {
     /// pages, then anonymous pages to swap while swap space remains.
     mutating func reclaim(_ need: UInt64, cost: inout UInt64) -> UInt64 {
         let target = max(need, 32)
-        var freed = evictUnmappedPageCache(target, cost: &cost)
-        if freed < target { freed += unmapFilePages(target - freed, cost: &cost) }
-        if freed < target { freed += discardLazyFree(target - freed) }
-        if freed < target { freed += swapOut(target - freed, cost: &cost) }
+        // Each pass is skipped when the counters say it has nothing to take, so a task
+        // over memory.high with nothing reclaimable pays O(1) per fault.
+        var freed: UInt64 = 0
+        if pageCachePages > mappedCachePages { freed += evictUnmappedPageCache(target, cost: &cost) }
+        if freed < target, pagesInState[Int(PageState.fileClean.rawValue)] + pagesInState[Int(PageState.fileDirty.rawValue)] > 0 {
+            freed += unmapFilePages(target - freed, cost: &cost)
+        }
+        if freed < target, pagesInState[Int(PageState.lazyFree.rawValue)] + hugePages[Int(HugeState.lazyFree.rawValue)] > 0 {
+            freed += discardLazyFree(target - freed)
+        }
+        if freed < target, swapUsedPages < swapPages,
+           pagesInState[Int(PageState.anon.rawValue)] + hugePages[Int(HugeState.anon.rawValue)] > 0 {
+            freed += swapOut(target - freed, cost: &cost)
+        }
         cost += freed * config.reclaimPageNs
         return freed
     }

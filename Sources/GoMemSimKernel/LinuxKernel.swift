@@ -48,6 +48,8 @@ public struct LinuxKernel: KernelModel {
     /// Huge pages in each `HugeState` (index = raw value).
     var hugePages = [UInt64](repeating: 0, count: 4)
     var pageCachePages: UInt64 = 0
+    /// Page-cache pages with at least one PTE mapping them (the rest are reclaimed first).
+    var mappedCachePages: UInt64 = 0
     var swapUsedPages: UInt64 = 0
     var peakRSSPages: UInt64 = 0
     var faultCounts = [UInt64](repeating: 0, count: FaultKind.allCases.count)
@@ -126,8 +128,10 @@ public struct LinuxKernel: KernelModel {
     mutating func adjustMapCount(file: Int32, page: Int, by delta: Int) {
         let f = Int(file)
         let v = files[f].pages[page]
-        let count = Int(v & CachedFile.mapCountMask) + delta
-        files[f].pages[page] = (v & ~CachedFile.mapCountMask) | UInt16(clamping: max(0, min(count, Int(CachedFile.mapCountMask))))
+        let old = Int(v & CachedFile.mapCountMask)
+        let count = max(0, min(old + delta, Int(CachedFile.mapCountMask)))
+        files[f].pages[page] = (v & ~CachedFile.mapCountMask) | UInt16(count)
+        if old == 0 && count > 0 { mappedCachePages += 1 } else if old > 0 && count == 0 { mappedCachePages -= 1 }
     }
 
     // MARK: Lookup

@@ -94,16 +94,16 @@ struct SparseTable {
         }
     }
 
-    /// The keys in `range`, ascending. Steps through the range when it is smaller than
-    /// the table, else scans the table: the cost is bounded by both, so the munmap of a
-    /// 1 TiB reservation with little touched costs little.
+    /// The keys in `range`, in a deterministic order (ascending, or slot order for wide
+    /// ranges). Steps through the range when it is smaller than the table, else scans
+    /// the table: the cost is bounded by both, so the munmap of a 1 TiB reservation with
+    /// little touched costs little.
     func keys(in range: Range<UInt64>) -> [UInt64] {
         var found: [UInt64] = []
         if range.count <= keys.count {
             for key in range where self[key] != 0 { found.append(key) }
         } else {
             for k in keys where k != Self.emptyKey && range.contains(k) { found.append(k) }
-            found.sort()
         }
         return found
     }
