@@ -18,7 +18,7 @@ extension LinuxKernel {
         }
         // Page states against the counters, the VMAs and the page cache.
         var states = [UInt64](repeating: 0, count: 8)
-        var mapCounts = files.map { [UInt16](repeating: 0, count: $0.pageCount) }
+        var mapCounts = files.map { _ in [Int: UInt16]() }
         blocks.forEach { key, bits in
             if pageTables[key >> 5] == 0 { problems.append("block \(hex(key << 16)) has no page table mark") }
             if huge[key >> 5] != 0 { problems.append("block \(hex(key << 16)) lies in a huge page") }
@@ -36,7 +36,7 @@ extension LinuxKernel {
                 case .fileClean, .fileDirty:
                     if vma.isAnonymous { problems.append("file page state in anonymous VMA at \(hex(page << 12))"); continue }
                     let fp = vma.filePage(page)
-                    mapCounts[Int(vma.file)][fp] += 1
+                    mapCounts[Int(vma.file)][fp, default: 0] += 1
                     if !files[Int(vma.file)].isCached(fp) { problems.append("mapped file page \(fp) is not cached") }
                 case .lazyFree, .zeroPage:
                     if !vma.isPrivateAnonymous { problems.append("\(state) page outside private anonymous memory at \(hex(page << 12))") }
@@ -63,12 +63,15 @@ extension LinuxKernel {
         var cached: UInt64 = 0, mapped: UInt64 = 0
         for (f, file) in files.enumerated() {
             var fileCached: UInt64 = 0
-            for p in 0..<file.pageCount {
+            // Mapped pages are cached, so visiting the possibly cached ones covers both.
+            var p = file.pages.nextPossiblyCached(from: 0)
+            while p < file.pageCount {
                 if file.isCached(p) { fileCached += 1 }
                 if file.mapCount(p) > 0 { mapped += 1 }
-                if file.mapCount(p) != mapCounts[f][p] {
-                    problems.append("\(file.name) page \(p): map count \(file.mapCount(p)), mapped \(mapCounts[f][p]) times")
+                if file.mapCount(p) != mapCounts[f][p] ?? 0 {
+                    problems.append("\(file.name) page \(p): map count \(file.mapCount(p)), mapped \(mapCounts[f][p] ?? 0) times")
                 }
+                p = file.pages.nextPossiblyCached(from: p + 1)
             }
             if fileCached != file.cachedPages { problems.append("\(file.name): \(file.cachedPages) cached pages counted, \(fileCached) found") }
             cached += fileCached
@@ -98,6 +101,6 @@ extension LinuxKernel {
     /// Bytes of the model's own page-state tables: grows with touched memory only.
     public var stateFootprintBytes: Int {
         blocks.footprintBytes + huge.footprintBytes + pageTables.footprintBytes
-            + files.reduce(0) { $0 + $1.pageCount * 2 } + vmas.count * MemoryLayout<VirtualMemoryArea>.stride
+            + files.reduce(0) { $0 + $1.pages.footprintBytes } + vmas.count * MemoryLayout<VirtualMemoryArea>.stride
     }
 }

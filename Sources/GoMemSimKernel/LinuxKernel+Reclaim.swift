@@ -66,7 +66,12 @@ extension LinuxKernel {
                 reclaimCursor = (f + 1, 0)
                 continue
             }
-            let p = reclaimCursor.page
+            let p = files[f].pages.nextPossiblyCached(from: reclaimCursor.page)
+            if p != reclaimCursor.page {
+                scanned += p - reclaimCursor.page
+                reclaimCursor.page = p
+                continue
+            }
             let v = files[f].pages[p]
             if v & CachedFile.cachedBit != 0, v & CachedFile.mapCountMask == 0 {
                 if v & CachedFile.dirtyBit != 0 { cost += config.swapOutNs }

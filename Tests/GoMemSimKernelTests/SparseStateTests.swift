@@ -40,3 +40,23 @@ import Testing
         #expect(first.1.vmSwap! > 0)
     }
 }
+
+@Suite struct PageCacheStateTests {
+    @Test func aLargeFileCostsLittleUntilItsPagesChange() throws {
+        var kernel = makeKernel { $0.memoryMax = 1 * MiB }
+        try kernel.declareFile(name: "huge.db", size: 1 << 40, cachedBytes: 1 * MiB)  // 1 TiB, warm head
+        #expect(kernel.stateFootprintBytes < 1 * Int(MiB))
+        #expect(kernel.figures.pageCache == 1 * MiB)
+        // Reading at the far end must evict the cached head (the CLOCK scan skips the
+        // never-touched middle instead of walking 268 M pages).
+        let a = try kernel.map(length: 64 * KiB, protection: .read, flags: .shared, file: "huge.db",
+                               fileOffset: (1 << 40) - 64 * KiB, fixedAddress: nil).value
+        let touch = try kernel.touch(address: a + 60 * KiB, length: 1, isWrite: false)
+        #expect(touch.majorFaults == 1)
+        #expect(kernel.mapping(at: a)?.rss == 64 * KiB)
+        // Readahead read the 17 pages from 16 before the fault to the end of the file;
+        // reclaim freed a batch of 32 head pages for them.
+        #expect(kernel.figures.pageCache == (256 - 32 + 17) * 4 * KiB)
+        kernel.expectConsistent()
+    }
+}
