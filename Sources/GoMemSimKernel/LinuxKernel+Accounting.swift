@@ -62,7 +62,7 @@ extension LinuxKernel {
                            kind: vma.isAnonymous ? (vma.isShared ? "shmem" : "anon") : "file",
                            path: vma.isAnonymous ? nil : files[Int(vma.file)].name)
         }
-        huge.forEach { chunk, value in
+        pmds.forEach { chunk, value in
             guard let state = HugeState(rawValue: value), state != .zero,
                   let vi = vmaIndex(containing: chunk << 21) else { return }
             let bytes: UInt64 = 2 << 20

@@ -58,7 +58,7 @@ extension LinuxKernel {
         // free_pgtables: page tables of 2 MiB ranges now wholly unmapped go away.
         let firstChunk = (start + (2 << 20) - 1) >> 21, endChunk = end >> 21
         if firstChunk < endChunk {
-            for chunk in pageTables.keys(in: firstChunk..<endChunk) { pageTables[chunk] = 0 }
+            for chunk in pmds.keys(in: firstChunk..<endChunk) where pmds[chunk] == PMD.pteTable { pmds[chunk] = 0 }
         }
         return KernelCall((), costNs: config.syscallNs + released * config.releasePageNs)
     }
@@ -162,7 +162,7 @@ extension LinuxKernel {
     /// A huge page straddling the split point is split first (`vma_adjust_trans_huge`).
     mutating func splitVMA(at address: UInt64) {
         guard let i = vmaIndex(containing: address), vmas[i].start < address else { return }
-        if address & ((2 << 20) - 1) != 0, let state = HugeState(rawValue: huge[address >> 21]) {
+        if address & ((2 << 20) - 1) != 0, let state = HugeState(rawValue: pmds[address >> 21]) {
             splitHugePage(address >> 21, state)
         }
         var right = vmas[i]
@@ -210,10 +210,10 @@ extension LinuxKernel {
     mutating func releasePages(of vma: VirtualMemoryArea, from: UInt64, to: UInt64) -> UInt64 {
         guard from < to else { return 0 }
         var released: UInt64 = 0
-        for chunk in huge.keys(in: (from >> 9)..<(((to - 1) >> 9) + 1)) {
-            guard let state = HugeState(rawValue: huge[chunk]) else { continue }
+        for chunk in pmds.keys(in: (from >> 9)..<(((to - 1) >> 9) + 1)) {
+            guard let state = HugeState(rawValue: pmds[chunk]) else { continue }
             if chunk << 9 >= from && (chunk + 1) << 9 <= to {
-                huge[chunk] = 0
+                pmds[chunk] = 0
                 hugePages[Int(state.rawValue)] -= 1
                 released += 1
             } else {
@@ -246,12 +246,12 @@ extension LinuxKernel {
 
     /// Replaces the PMD mapping of `chunk` by 512 PTEs in the same state (`__split_huge_pmd`).
     mutating func splitHugePage(_ chunk: UInt64, _ state: HugeState) {
-        huge[chunk] = 0
+        pmds[chunk] = 0
         hugePages[Int(state.rawValue)] -= 1
         let split = state.splitState
         for key in (chunk << 5)..<((chunk + 1) << 5) { blocks[key] = PageBlock.uniform(split) }
         pagesInState[Int(split.rawValue)] += 512
-        pageTables[chunk] = 1
+        pmds[chunk] = PMD.pteTable
     }
 
     /// MADV_FREE of private anonymous pages `[from, to)`: resident pages become lazily
@@ -259,11 +259,11 @@ extension LinuxKernel {
     /// slots are freed; zero-page PTEs are skipped (madvise_free_pte_range, mm/madvise.c).
     mutating func lazyFree(from: UInt64, to: UInt64) -> UInt64 {
         var pages: UInt64 = 0
-        for chunk in huge.keys(in: (from >> 9)..<(((to - 1) >> 9) + 1)) {
-            guard let state = HugeState(rawValue: huge[chunk]) else { continue }
+        for chunk in pmds.keys(in: (from >> 9)..<(((to - 1) >> 9) + 1)) {
+            guard let state = HugeState(rawValue: pmds[chunk]) else { continue }
             if chunk << 9 >= from && (chunk + 1) << 9 <= to {
                 if state == .anon {
-                    huge[chunk] = HugeState.lazyFree.rawValue
+                    pmds[chunk] = HugeState.lazyFree.rawValue
                     hugePages[Int(HugeState.anon.rawValue)] -= 1
                     hugePages[Int(HugeState.lazyFree.rawValue)] += 1
                     pages += 1

@@ -23,13 +23,14 @@ extension LinuxKernel {
 
             // A PMD-mapped huge page: no fault unless writing to the huge zero page,
             // which is split to 4 KiB PTEs and copied on write (do_huge_pmd_wp_page).
-            if let state = HugeState(rawValue: huge[chunk]) {
+            let pmd = pmds[chunk]
+            if let state = HugeState(rawValue: pmd) {
                 if !isWrite || state == .anon {
                     page = min(endPage, chunkEnd)
                     continue
                 }
                 if state == .lazyFree {  // a write cancels MADV_FREE, without a fault
-                    huge[chunk] = HugeState.anon.rawValue
+                    pmds[chunk] = HugeState.anon.rawValue
                     hugePages[Int(HugeState.lazyFree.rawValue)] -= 1
                     hugePages[Int(HugeState.anon.rawValue)] += 1
                     page = min(endPage, chunkEnd)
@@ -37,7 +38,7 @@ extension LinuxKernel {
                 }
                 splitHugePage(chunk, state)
             } else if vma.isPrivateAnonymous, chunk << 9 >= vma.start >> 12, chunkEnd <= vmaEndPage,
-                      isHugePageEligible(vma), pageTables[chunk] == 0 {
+                      pmd == 0, isHugePageEligible(vma) {
                 // A 2 MiB-aligned range wholly inside an eligible VMA with no page table
                 // yet faults in as one huge page (do_huge_pmd_anonymous_page).
                 if isWrite {
@@ -47,7 +48,7 @@ extension LinuxKernel {
                         continue
                     }
                 } else if config.thpUseZeroPage {
-                    huge[chunk] = HugeState.zero.rawValue
+                    pmds[chunk] = HugeState.zero.rawValue
                     hugePages[Int(HugeState.zero.rawValue)] += 1
                     count(.thpZeroPage, costNs: config.faultNs)
                     result.costNs += config.faultNs
@@ -106,7 +107,7 @@ extension LinuxKernel {
             let freed = reclaim(need, cost: &cost)
             guard freed >= need else { return false }
         }
-        huge[chunk] = HugeState.anon.rawValue
+        pmds[chunk] = HugeState.anon.rawValue
         hugePages[Int(HugeState.anon.rawValue)] += 1
         let ns = config.faultNs + 512 * config.zeroPageNs
         count(.thp, costNs: ns)
@@ -164,7 +165,7 @@ extension LinuxKernel {
     @inline(__always)
     mutating func storeBlock(_ key: UInt64, _ bits: UInt64, _ original: UInt64) {
         blocks[key] = bits
-        if original == 0 { pageTables[key >> 5] = 1 }
+        if original == 0 { pmds[key >> 5] = PMD.pteTable }
     }
 
     /// One page of a file or shmem mapping.

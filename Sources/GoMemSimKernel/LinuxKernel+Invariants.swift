@@ -20,8 +20,7 @@ extension LinuxKernel {
         var states = [UInt64](repeating: 0, count: 8)
         var mapCounts = files.map { _ in [Int: UInt16]() }
         blocks.forEach { key, bits in
-            if pageTables[key >> 5] == 0 { problems.append("block \(hex(key << 16)) has no page table mark") }
-            if huge[key >> 5] != 0 { problems.append("block \(hex(key << 16)) lies in a huge page") }
+            if pmds[key >> 5] != PMD.pteTable { problems.append("block \(hex(key << 16)) is not under a PTE table") }
             for i in 0..<PageBlock.pages {
                 let state = PageBlock.state(bits, i)
                 guard state != .untouched else { continue }
@@ -51,7 +50,8 @@ extension LinuxKernel {
             problems.append("\(state) pages: counted \(pagesInState[Int(state.rawValue)]), found \(states[Int(state.rawValue)])")
         }
         var hugeFound = [UInt64](repeating: 0, count: 4)
-        huge.forEach { chunk, value in
+        pmds.forEach { chunk, value in
+            guard HugeState(rawValue: value) != nil else { return }
             hugeFound[Int(value)] += 1
             guard let vi = vmaIndex(containing: chunk << 21), vmas[vi].isPrivateAnonymous,
                   vmas[vi].end >= (chunk + 1) << 21 else {
@@ -100,7 +100,7 @@ extension LinuxKernel {
 
     /// Bytes of the model's own page-state tables: grows with touched memory only.
     public var stateFootprintBytes: Int {
-        blocks.footprintBytes + huge.footprintBytes + pageTables.footprintBytes
+        blocks.footprintBytes + pmds.footprintBytes
             + files.reduce(0) { $0 + $1.pages.footprintBytes } + vmas.count * MemoryLayout<VirtualMemoryArea>.stride
     }
 }

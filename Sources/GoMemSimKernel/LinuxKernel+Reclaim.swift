@@ -125,10 +125,10 @@ extension LinuxKernel {
     mutating func discardLazyFree(_ need: UInt64) -> UInt64 {
         var freed: UInt64 = 0
         var chunks: [UInt64] = []
-        huge.forEach { chunk, state in if state == HugeState.lazyFree.rawValue { chunks.append(chunk) } }
+        pmds.forEach { chunk, state in if state == HugeState.lazyFree.rawValue { chunks.append(chunk) } }
         chunks.sort()
         for chunk in chunks where freed < need {
-            huge[chunk] = 0
+            pmds[chunk] = 0
             hugePages[Int(HugeState.lazyFree.rawValue)] -= 1
             freed += 512
         }
@@ -159,7 +159,7 @@ extension LinuxKernel {
         guard swapUsedPages < swapPages else { return 0 }
         var freed: UInt64 = 0
         var chunks: [UInt64] = []
-        huge.forEach { chunk, state in if state == HugeState.anon.rawValue { chunks.append(chunk) } }
+        pmds.forEach { chunk, state in if state == HugeState.anon.rawValue { chunks.append(chunk) } }
         chunks.sort()
         var splitCount: UInt64 = 0
         for chunk in chunks where splitCount < need {

@@ -37,11 +37,11 @@ public struct LinuxKernel: KernelModel {
     var fileIndex: [String: Int32] = [:]
     /// Page states of 4 KiB-mapped memory, 16 per entry, keyed by `page >> 4`.
     var blocks = SparseTable()
-    /// PMD-mapped huge pages, keyed by `page >> 9`, value a `HugeState`.
-    var huge = SparseTable()
-    /// 2 MiB ranges that have a PTE page table (any 4 KiB mapping since the last munmap
-    /// of the whole range): a fault there cannot map a huge page (`pmd_none` fails).
-    var pageTables = SparseTable()
+    /// What each touched 2 MiB range's PMD holds, keyed by `page >> 9`: a huge page
+    /// (a `HugeState` raw value) or `PMD.pteTable` — a page table of 4 KiB PTEs, which
+    /// stays until a munmap of the whole range, so later faults there are 4 KiB
+    /// (`pmd_none` fails; khugepaged, which could collapse it, is not modelled).
+    var pmds = SparseTable()
 
     /// Pages in each `PageState` (index = raw value; the `untouched` slot is unused).
     var pagesInState = [UInt64](repeating: 0, count: 8)
@@ -121,7 +121,7 @@ public struct LinuxKernel: KernelModel {
         let new = PageBlock.setting(old, page & 15, state)
         guard new != old else { return }
         blocks[key] = new
-        if old == 0 { pageTables[page >> 9] = 1 }
+        if old == 0 { pmds[page >> 9] = PMD.pteTable }
     }
 
     /// Adds `delta` to the map count of `file`'s page `page`.

@@ -72,3 +72,9 @@ enum HugeState: UInt64 {
         }
     }
 }
+
+/// PMD values besides a huge page.
+enum PMD {
+    /// The 2 MiB range is mapped by a page table of 4 KiB PTEs.
+    static let pteTable: UInt64 = 4
+}
