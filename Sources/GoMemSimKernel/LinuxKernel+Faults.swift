@@ -72,6 +72,7 @@ extension LinuxKernel {
 
     /// The VMA for an access at `address`, or SIGSEGV: no mapping, PROT_NONE, or a
     /// write without PROT_WRITE (on x86 any protection but PROT_NONE can be read).
+    @inline(__always)
     func vmaForAccess(at address: UInt64, isWrite: Bool) throws(ModelError) -> Int {
         guard let i = vmaIndex(containing: address) else { throw .segfault(address, "no mapping") }
         let prot = vmas[i].protection
@@ -84,6 +85,7 @@ extension LinuxKernel {
 
     /// THP eligibility of an anonymous VMA: `enabled=always` unless MADV_NOHUGEPAGE,
     /// `enabled=madvise` only with MADV_HUGEPAGE (transhuge.rst, facts §5).
+    @inline(__always)
     func isHugePageEligible(_ vma: VirtualMemoryArea) -> Bool {
         switch config.thpMode {
         case .always: vma.hugePageAdvice != .noHugePage

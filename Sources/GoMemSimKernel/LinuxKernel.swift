@@ -75,6 +75,7 @@ public struct LinuxKernel: KernelModel {
 
     // MARK: Counters
 
+    @inline(__always)
     var rssPages: UInt64 {
         pagesInState[Int(PageState.anon.rawValue)] + pagesInState[Int(PageState.lazyFree.rawValue)]
             + pagesInState[Int(PageState.fileClean.rawValue)] + pagesInState[Int(PageState.fileDirty.rawValue)]
@@ -84,6 +85,7 @@ public struct LinuxKernel: KernelModel {
 
     /// Memory charged to the process's cgroup: anonymous and shmem pages plus the whole
     /// page cache (cgroup v2 `memory.current` includes page cache, facts §4).
+    @inline(__always)
     var chargedPages: UInt64 {
         pagesInState[Int(PageState.anon.rawValue)] + pagesInState[Int(PageState.lazyFree.rawValue)]
             + pagesInState[Int(PageState.shmem.rawValue)]
@@ -103,6 +105,7 @@ public struct LinuxKernel: KernelModel {
         faultCosts[kind.rawValue] &+= costNs
     }
 
+    @inline(__always)
     mutating func notePeak() {
         let rss = rssPages
         if rss > peakRSSPages { peakRSSPages = rss }
@@ -137,6 +140,7 @@ public struct LinuxKernel: KernelModel {
     // MARK: Lookup
 
     /// The index of the VMA containing `address`, if any (binary search).
+    @inline(__always)
     func vmaIndex(containing address: UInt64) -> Int? {
         var lo = 0, hi = vmas.count
         while lo < hi {
