@@ -224,6 +224,10 @@ extension LinuxKernel {
                 result.costNs += config.faultNs
             } else {  // copy-on-write of a private file page: now anonymous
                 try makeRoom(1, cost: &result.costNs)
+                // Reclaim may have unmapped this very page: then it is a fresh write fault.
+                guard self.state(page) == .fileClean else {
+                    return try touchMappedPage(page, vma: vma, isWrite: isWrite, result: &result)
+                }
                 setState(page, .anon)
                 recount(.fileClean, .anon)
                 adjustMapCount(file: file, page: filePage, by: -1)

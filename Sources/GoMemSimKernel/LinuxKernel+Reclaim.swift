@@ -17,8 +17,9 @@ extension LinuxKernel {
                 let limit = config.memoryMax.map { min($0, config.ramBytes) } ?? config.ramBytes
                 let which = config.memoryMax.map { $0 < config.ramBytes } == true ? "memory.max" : "RAM"
                 throw ModelError(.outOfMemory,
-                                 "OOM kill: \(which) of \(limit >> 20) MiB reached and nothing reclaimable "
-                                 + "(RSS \(rssPages * 4) KiB, page cache \(pageCachePages * 4) KiB, swap \(swapUsedPages * 4) KiB)")
+                                 "OOM kill: \(which) of \(kibibytes(limit)) reached and nothing reclaimable "
+                                 + "(RSS \(kibibytes(rssPages << 12)), page cache \(kibibytes(pageCachePages << 12)), "
+                                 + "swap \(kibibytes(swapUsedPages << 12)))")
             }
         }
         if let high = highPages, chargedPages + pages > high {
@@ -188,3 +189,6 @@ extension LinuxKernel {
         return freed
     }
 }
+
+/// `bytes` as Linux's /proc files print it: in kB.
+func kibibytes(_ bytes: UInt64) -> String { "\(bytes >> 10) kB" }

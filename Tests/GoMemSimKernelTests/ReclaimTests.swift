@@ -65,7 +65,8 @@ import Testing
             Issue.record("no OOM kill")
         } catch {
             #expect(error.kind == .outOfMemory)
-            #expect(error.message.hasPrefix("OOM kill: memory.max of 1 MiB reached"))
+            #expect(error.message == "OOM kill: memory.max of 1024 kB reached and nothing reclaimable "
+                    + "(RSS 1024 kB, page cache 0 kB, swap 0 kB)")
         }
         #expect(kernel.rss == 1 * MiB)              // all of memory.max, the page cache reclaimed first
         #expect(kernel.figures.pageCache == 0)
@@ -81,6 +82,21 @@ import Testing
         #expect(kernel.rss == 1 * MiB + 4 * KiB)  // exceeded, not killed
         #expect(below.costNs == 256 * 1000)
         #expect(above.costNs == 1000 + 10_000)     // one page over: throttled
+        kernel.expectConsistent()
+    }
+
+    @Test func copyOnWriteOfAPageReclaimUnmapsIsAFreshWriteFault() throws {
+        // 16 pages of memory: the file's 16 cached pages are all mapped, so making room
+        // for the COW copy unmaps (and drops) them, including the page being written.
+        var kernel = makeKernel { $0.memoryMax = 64 * KiB }
+        try kernel.declareFile(name: "f", size: 64 * KiB, cachedBytes: 64 * KiB)
+        let p = try kernel.map(length: 64 * KiB, protection: [.read, .write], flags: [], file: "f",
+                               fileOffset: 0, fixedAddress: nil).value
+        _ = try kernel.touch(address: p, length: 1, isWrite: false)
+        #expect(kernel.figures.rssFile == 64 * KiB)
+        let write = try kernel.touch(address: p + 8 * KiB, length: 1, isWrite: true)
+        #expect(write.majorFaults == 1)  // the page had to be read again
+        #expect(kernel.figures.rssAnon == 4 * KiB)
         kernel.expectConsistent()
     }
 
