@@ -5,6 +5,7 @@ import Foundation
 let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("store", storeBenchmark),
     ("replay", runReplayBenchmarks),
+    ("kernel", runKernelBenchmarks),
 ]
 
 let selected = Set(CommandLine.arguments.dropFirst())

@@ -1,1 +1,0 @@
-// Placeholder: the GoMemSimKernel layer lands here.
