@@ -161,8 +161,8 @@ public struct BinaryTraceReader: TraceSource {
     }
 
     private mutating func readHeader() throws(TraceError) {
-        try refill()
         let magic = BinaryFormat.magic
+        while end < magic.count + 10 && !inputEnded { try refill() }
         guard end >= magic.count, memcmp(base, magic, magic.count) == 0 else {
             let shown = (0..<min(end, magic.count)).map { String(format2: base[$0]) }.joined(separator: " ")
             throw error("the .gmtb magic 89 47 4d 54 42 0d 0a 1a", found: shown.isEmpty ? "end of file" : shown, at: 0)

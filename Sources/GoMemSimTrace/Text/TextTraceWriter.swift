@@ -32,7 +32,6 @@ public struct TextTraceWriter {
         if record.goroutine != 0 {
             bytes.append(0x67)  // g
             decimal(UInt64(record.goroutine))
-            bytes.append(0x20)
         }
         switch record.event {
         case let .alloc(id, size, scan):
