@@ -97,20 +97,22 @@ final class InputBuffer {
         var filled = unread
         // One chunk per call, except when reads come back short (pipes, gzip).
         while !atEnd && filled - unread < chunkSize {
-            let got = try readInput(into: base + filled, count: min(chunkSize - (filled - unread), capacity - filled))
+            let got = try readInput(into: base + filled, count: min(chunkSize - (filled - unread), capacity - filled),
+                                    offset: offsetOfBase + UInt64(filled))
             if got == 0 { atEnd = true } else { filled += got }
         }
         return filled
     }
 
-    private func readInput(into destination: UnsafeMutablePointer<UInt8>, count: Int) throws(TraceError) -> Int {
+    /// Reads up to `count` bytes; `offset` is where they start in the input, for errors.
+    private func readInput(into destination: UnsafeMutablePointer<UInt8>, count: Int, offset: UInt64) throws(TraceError) -> Int {
         switch input {
         case let .file(fd):
             while true {
                 let got = Glibc.read(fd, destination, count)
                 if got >= 0 { return got }
                 if errno == EINTR { continue }
-                throw TraceError(.byte(file: origin, offset: offsetOfBase), "cannot read: \(ByteInput.errnoText())")
+                throw TraceError(.byte(file: origin, offset: offset), "cannot read: \(ByteInput.errnoText())")
             }
         case let .gzip(gz):
             let got = gzread(gz, destination, UInt32(count))
@@ -118,7 +120,7 @@ final class InputBuffer {
             let message = gzerror(gz, &code).map { String(cString: $0) } ?? "unknown error"
             // Z_BUF_ERROR at the end: the file stops in the middle of a gzip stream (zlib.h, gzread).
             if got < 0 || (got == 0 && code != Z_OK) {
-                throw TraceError(.byte(file: origin, offset: offsetOfBase), "corrupt gzip data: \(message)")
+                throw TraceError(.byte(file: origin, offset: offset), "corrupt gzip data: \(message)")
             }
             return Int(got)
         case let .memory(bytes):
