@@ -186,30 +186,38 @@ public struct BinaryTraceReader: TraceSource {
 
     // MARK: Operands
 
-    /// An unsigned LEB128 varint of at most 10 bytes.
+    /// An unsigned LEB128 varint of at most 10 bytes. Values below 128 (most ids,
+    /// offsets and lengths in practice) take the inlined one-byte path.
     @inline(__always)
     private mutating func varint(_ what: StaticString) throws(TraceError) -> UInt64 {
-        var p = position
-        guard p < end else { throw error("\(what)", found: "end of file", at: p) }
-        var byte = base[p]
-        p += 1
-        if byte < 0x80 {
-            position = p
-            return UInt64(byte)
+        let p = position
+        if p < end {
+            let byte = base[p]
+            if byte < 0x80 {
+                position = p + 1
+                return UInt64(byte)
+            }
         }
-        var value = UInt64(byte & 0x7f)
-        var shift: UInt64 = 7
-        repeat {
+        return try longVarint(what)
+    }
+
+    @inline(never)
+    private mutating func longVarint(_ what: StaticString) throws(TraceError) -> UInt64 {
+        var p = position
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
             guard p < end else { throw error("\(what)", found: "end of file", at: p) }
-            byte = base[p]
+            let byte = base[p]
             p += 1
             // The tenth byte holds bit 63 only.
             guard shift < 63 || byte <= 1 else {
                 throw error("\(what) (a varint below 2^64)", found: "a longer varint", at: position)
             }
             value |= UInt64(byte & 0x7f) << shift
+            if byte < 0x80 { break }
             shift += 7
-        } while byte >= 0x80
+        }
         position = p
         return value
     }

@@ -44,7 +44,11 @@ struct TextLineParser {
         var p = cursor
         guard p < lineEnd, base[p] != 0x23 else { return nil }
         let start = p
-        while p < lineEnd && !Self.isSeparator(base[p]) { p += 1 }
+        while p < lineEnd {
+            let byte = base[p]
+            if byte <= 0x23 && Self.isSeparator(byte) { break }  // every separator is <= '#'
+            p += 1
+        }
         cursor = p
         return Token(start: start, end: p)
     }
@@ -295,12 +299,38 @@ struct TextLineParser {
         token.count > 2 && base[token.start] == 0x30 && base[token.start + 1] | 0x20 == 0x78
     }
 
+    /// The common case of every number operand: up to 19 decimal digits (no overflow
+    /// possible) ending the token. Anything else (hex, a suffix, an error) returns nil
+    /// without consuming input, and the general path re-reads the token.
+    @inline(__always)
+    private mutating func fastDecimal() -> UInt64? {
+        var p = cursor
+        while p < lineEnd && (base[p] == 0x20 || base[p] == 0x09) { p += 1 }
+        let start = p
+        var value: UInt64 = 0
+        while p < lineEnd {
+            let digit = base[p] &- 0x30
+            if digit >= 10 { break }
+            value = value &* 10 &+ UInt64(digit)
+            p += 1
+        }
+        guard p > start && p - start <= 19 && (p == lineEnd || Self.isSeparator(base[p])) else { return nil }
+        cursor = p
+        return value
+    }
+
     private mutating func id() throws(LineError) -> UInt64 {
-        try plain(try operand("an id"), "an id")
+        if let value = fastDecimal() { return value }
+        return try plain(try operand("an id"), "an id")
     }
 
     private mutating func u32(_ what: String, size: Bool = false) throws(LineError) -> UInt32 {
-        try u32(try operand(what), what, size: size)
+        let start = cursor
+        if let value = fastDecimal() {
+            if value <= UInt32.max { return UInt32(value) }
+            cursor = start  // too large: the general path reports it at the token
+        }
+        return try u32(try operand(what), what, size: size)
     }
 
     private func u32(_ token: Token, _ what: String, size: Bool = false) throws(LineError) -> UInt32 {
@@ -318,7 +348,8 @@ struct TextLineParser {
     }
 
     private mutating func size(_ what: String) throws(LineError) -> UInt64 {
-        try size(try operand(what), what)
+        if let value = fastDecimal() { return value }
+        return try size(try operand(what), what)
     }
 
     /// A byte count: an integer with an optional `B`, `KiB`, `MiB`, `GiB` or `TiB`
