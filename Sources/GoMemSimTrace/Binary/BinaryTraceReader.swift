@@ -186,40 +186,45 @@ public struct BinaryTraceReader: TraceSource {
 
     // MARK: Operands
 
-    /// An unsigned LEB128 varint of at most 10 bytes. Values below 128 (most ids,
-    /// offsets and lengths in practice) take the inlined one-byte path.
+    /// An unsigned LEB128 varint of at most 10 bytes. Values below 128 take the
+    /// inlined one-byte path. The buffer is padded (``InputBuffer/padding``), so the
+    /// decoder reads up to 10 bytes without a check per byte and checks the end once.
     @inline(__always)
     private mutating func varint(_ what: StaticString) throws(TraceError) -> UInt64 {
-        let p = position
-        if p < end {
-            let byte = base[p]
-            if byte < 0x80 {
-                position = p + 1
-                return UInt64(byte)
-            }
+        let byte = base[position]
+        if byte < 0x80 && position < end {
+            position += 1
+            return UInt64(byte)
         }
         return try longVarint(what)
     }
 
     @inline(never)
     private mutating func longVarint(_ what: StaticString) throws(TraceError) -> UInt64 {
-        var p = position
+        let start = base + position
         var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard p < end else { throw error("\(what)", found: "end of file", at: p) }
-            let byte = base[p]
-            p += 1
-            // The tenth byte holds bit 63 only.
-            guard shift < 63 || byte <= 1 else {
-                throw error("\(what) (a varint below 2^64)", found: "a longer varint", at: position)
-            }
-            value |= UInt64(byte & 0x7f) << shift
-            if byte < 0x80 { break }
-            shift += 7
-        }
-        position = p
+        var count = 0
+        var byte: UInt8
+        repeat {
+            byte = start[count]
+            value |= UInt64(byte & 0x7f) << (7 * UInt64(count))
+            count += 1
+        } while byte >= 0x80 && count < 10
+        guard position + count <= end else { throw truncated(what, at: end) }
+        // The tenth byte may hold bit 63 only.
+        guard byte < 0x80 && (count < 10 || byte <= 1) else { throw overlongVarint(what, at: position) }
+        position += count
         return value
+    }
+
+    @inline(never)
+    private func truncated(_ what: StaticString, at index: Int) -> TraceError {
+        error("\(what)", found: "end of file", at: index)
+    }
+
+    @inline(never)
+    private func overlongVarint(_ what: StaticString, at index: Int) -> TraceError {
+        error("\(what) (a varint below 2^64)", found: "a longer varint", at: index)
     }
 
     private mutating func varint32(_ what: StaticString) throws(TraceError) -> UInt32 {

@@ -62,13 +62,17 @@ final class InputBuffer {
     private(set) var offsetOfBase: UInt64 = 0
     private(set) var atEnd = false
     let origin: String
+    /// Readable bytes after the buffer's capacity, so a decoder may look up to this far
+    /// past the end of the data without a bounds check per byte (it checks once after).
+    static let padding = 16
 
     init(_ input: ByteInput, origin: String, chunkSize: Int = 1 << 20) {
         self.input = input
         self.origin = origin
         self.chunkSize = max(1, chunkSize)
         capacity = max(64, self.chunkSize * 2)
-        base = .allocate(capacity: capacity)
+        base = .allocate(capacity: capacity + Self.padding)
+        base.initialize(repeating: 0, count: capacity + Self.padding)
     }
 
     deinit {
@@ -88,7 +92,8 @@ final class InputBuffer {
         if keep > 0 && unread > 0 { base.update(from: base + keep, count: unread) }
         offsetOfBase += UInt64(keep)
         if capacity - unread < chunkSize {
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2 + Self.padding)
+            grown.initialize(repeating: 0, count: capacity * 2 + Self.padding)
             grown.update(from: base, count: unread)
             base.deallocate()
             base = grown
