@@ -91,55 +91,66 @@ public struct BinaryTraceReader: TraceSource {
                 goroutine = try varint32("a goroutine number")
             case 0x01:
                 try readSymbol()
-            case 0x20:
-                return TraceRecord(goroutine: g, .declareFile(name: try symbol("the name of a file"),
-                    size: try varint("the size of a file"), cachedBytes: try varint("the cached bytes of a file")))
-            case 0x21:
-                return TraceRecord(goroutine: g, .open(fd: try varint32("the fd of an open"),
-                    name: try symbol("the name of an open")))
-            case 0x22:
-                return TraceRecord(goroutine: g, .close(fd: try varint32("the fd of a close")))
-            case 0x23:
-                return TraceRecord(goroutine: g, .readFile(fd: try varint32("the fd of a readfile"),
-                    fileOffset: try varint("the file offset of a readfile"), id: try varint("the id of a readfile"),
-                    offset: try varint("the offset of a readfile"), length: try varint("the length of a readfile")))
-            case 0x24:
-                return TraceRecord(goroutine: g, try mmap())
-            case 0x25:
-                return TraceRecord(goroutine: g, .munmap(id: try varint("the id of a munmap"),
-                    offset: try varint("the offset of a munmap"), length: try varint("the length of a munmap")))
-            case 0x26:
-                return TraceRecord(goroutine: g, .madvise(id: try varint("the id of a madvise"),
-                    offset: try varint("the offset of a madvise"), length: try varint("the length of a madvise"),
-                    advice: try advice()))
-            case 0x27:
-                return TraceRecord(goroutine: g, .mprotect(id: try varint("the id of a mprotect"),
-                    offset: try varint("the offset of a mprotect"), length: try varint("the length of a mprotect"),
-                    protection: try protection("the protection of a mprotect")))
-            case 0x30: return TraceRecord(goroutine: g, .gc)
-            case 0x31:
-                let zigzag = try varint("the percent of a setgogc")
-                guard zigzag <= UInt32.max else {
-                    throw error("a 32-bit zigzag percent", found: "\(zigzag)", at: recordStart + 1)
-                }
-                let percent = Int32(truncatingIfNeeded: zigzag >> 1) ^ (0 &- Int32(truncatingIfNeeded: zigzag & 1))
-                return TraceRecord(goroutine: g, .setGCPercent(percent))
-            case 0x32: return TraceRecord(goroutine: g, .setGCPercent(nil))
-            case 0x33: return TraceRecord(goroutine: g, .setMemoryLimit(try varint("the bytes of a setmemlimit")))
-            case 0x34: return TraceRecord(goroutine: g, .setMemoryLimit(nil))
-            case 0x35: return TraceRecord(goroutine: g, .freeOSMemory)
-            case 0x36: return TraceRecord(goroutine: g, .globals(bytes: try varint("the bytes of a globals")))
-            case 0x37: return TraceRecord(goroutine: g, .compute(ns: try varint("the duration of a compute")))
-            case 0x38: return TraceRecord(goroutine: g, .sleep(ns: try varint("the duration of a sleep")))
-            case 0x39: return TraceRecord(goroutine: g, .spawn(goroutine: try varint32("the goroutine of a go")))
-            case 0x3a: return TraceRecord(goroutine: g, .exit)
-            case 0x3b: return TraceRecord(goroutine: g, .checkpoint(label: try symbol("the label of a checkpoint")))
             case 0x00:
                 try expectEndOfFile()
                 return nil
             default:
-                throw error("an opcode", found: "unknown opcode 0x\(String(opcode, radix: 16))", at: recordStart)
+                // Files, mappings and runtime events are rare: decoding them out of line
+                // keeps this loop's frame small for the heap events.
+                return try rareRecord(opcode, goroutine: g)
             }
+        }
+    }
+
+    /// Decodes a record other than the heap and goroutine records of `next()`.
+    @inline(never)
+    private mutating func rareRecord(_ opcode: UInt8, goroutine g: UInt32) throws(TraceError) -> TraceRecord {
+        switch opcode {
+        case 0x20:
+            return TraceRecord(goroutine: g, .declareFile(name: try symbol("the name of a file"),
+                size: try varint("the size of a file"), cachedBytes: try varint("the cached bytes of a file")))
+        case 0x21:
+            return TraceRecord(goroutine: g, .open(fd: try varint32("the fd of an open"),
+                name: try symbol("the name of an open")))
+        case 0x22:
+            return TraceRecord(goroutine: g, .close(fd: try varint32("the fd of a close")))
+        case 0x23:
+            return TraceRecord(goroutine: g, .readFile(fd: try varint32("the fd of a readfile"),
+                fileOffset: try varint("the file offset of a readfile"), id: try varint("the id of a readfile"),
+                offset: try varint("the offset of a readfile"), length: try varint("the length of a readfile")))
+        case 0x24:
+            return TraceRecord(goroutine: g, try mmap())
+        case 0x25:
+            return TraceRecord(goroutine: g, .munmap(id: try varint("the id of a munmap"),
+                offset: try varint("the offset of a munmap"), length: try varint("the length of a munmap")))
+        case 0x26:
+            return TraceRecord(goroutine: g, .madvise(id: try varint("the id of a madvise"),
+                offset: try varint("the offset of a madvise"), length: try varint("the length of a madvise"),
+                advice: try advice()))
+        case 0x27:
+            return TraceRecord(goroutine: g, .mprotect(id: try varint("the id of a mprotect"),
+                offset: try varint("the offset of a mprotect"), length: try varint("the length of a mprotect"),
+                protection: try protection("the protection of a mprotect")))
+        case 0x30: return TraceRecord(goroutine: g, .gc)
+        case 0x31:
+            let zigzag = try varint("the percent of a setgogc")
+            guard zigzag <= UInt32.max else {
+                throw error("a 32-bit zigzag percent", found: "\(zigzag)", at: recordStart + 1)
+            }
+            let percent = Int32(truncatingIfNeeded: zigzag >> 1) ^ (0 &- Int32(truncatingIfNeeded: zigzag & 1))
+            return TraceRecord(goroutine: g, .setGCPercent(percent))
+        case 0x32: return TraceRecord(goroutine: g, .setGCPercent(nil))
+        case 0x33: return TraceRecord(goroutine: g, .setMemoryLimit(try varint("the bytes of a setmemlimit")))
+        case 0x34: return TraceRecord(goroutine: g, .setMemoryLimit(nil))
+        case 0x35: return TraceRecord(goroutine: g, .freeOSMemory)
+        case 0x36: return TraceRecord(goroutine: g, .globals(bytes: try varint("the bytes of a globals")))
+        case 0x37: return TraceRecord(goroutine: g, .compute(ns: try varint("the duration of a compute")))
+        case 0x38: return TraceRecord(goroutine: g, .sleep(ns: try varint("the duration of a sleep")))
+        case 0x39: return TraceRecord(goroutine: g, .spawn(goroutine: try varint32("the goroutine of a go")))
+        case 0x3a: return TraceRecord(goroutine: g, .exit)
+        case 0x3b: return TraceRecord(goroutine: g, .checkpoint(label: try symbol("the label of a checkpoint")))
+        default:
+            throw error("an opcode", found: "unknown opcode 0x\(String(opcode, radix: 16))", at: recordStart)
         }
     }
 
