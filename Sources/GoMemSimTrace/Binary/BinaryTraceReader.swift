@@ -197,17 +197,25 @@ public struct BinaryTraceReader: TraceSource {
 
     // MARK: Operands
 
-    /// An unsigned LEB128 varint of at most 10 bytes. Values below 128 take the
-    /// inlined one-byte path. The buffer is padded (``InputBuffer/padding``), so the
-    /// decoder reads up to 10 bytes without a check per byte and checks the end once.
+    /// An unsigned LEB128 varint of at most 10 bytes. Up to 8 bytes (values below
+    /// 2^56) decode without a loop or a branch per byte: load 8 bytes, find the first
+    /// byte whose continuation bit is clear, mask, and squeeze out the continuation
+    /// bits in three shift-and-mask steps. The buffer is padded
+    /// (``InputBuffer/padding``), so the load may overrun the data; one check after
+    /// the fact catches a varint that runs past the end.
     @inline(__always)
     private mutating func varint(_ what: StaticString) throws(TraceError) -> UInt64 {
-        let byte = base[position]
-        if byte < 0x80 && position < end {
-            position += 1
-            return UInt64(byte)
-        }
-        return try longVarint(what)
+        let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+        let stops = ~word & 0x8080_8080_8080_8080
+        guard stops != 0 else { return try longVarint(what) }
+        let count = (stops.trailingZeroBitCount + 1) >> 3
+        guard position + count <= end else { throw truncated(what, at: end) }
+        position += count
+        var x = word & (stops ^ (stops &- 1)) & 0x7f7f_7f7f_7f7f_7f7f
+        x = (x & 0x007f_007f_007f_007f) | ((x & 0x7f00_7f00_7f00_7f00) >> 1)
+        x = (x & 0x0000_3fff_0000_3fff) | ((x & 0x3fff_0000_3fff_0000) >> 2)
+        x = (x & 0x0000_0000_0fff_ffff) | ((x & 0x0fff_ffff_0000_0000) >> 4)
+        return x
     }
 
     @inline(never)

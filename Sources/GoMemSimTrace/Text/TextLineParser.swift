@@ -347,8 +347,56 @@ struct TextLineParser {
         }
     }
 
+    /// The common case of a size: up to 19 decimal digits and an optional `KiB`, `MiB`,
+    /// `GiB` or `TiB` ending the token (the writer's canonical spelling). Anything else
+    /// returns nil without consuming input, for the general path.
+    @inline(__always)
+    private mutating func fastSize() -> UInt64? {
+        let start = cursor
+        guard let value = fastDecimalPrefix() else { return nil }
+        var p = cursor
+        guard p + 3 <= lineEnd && base[p + 1] == 0x69 && base[p + 2] == 0x42 else {  // "iB"
+            cursor = start
+            return nil
+        }
+        let shift: UInt64
+        switch base[p] {
+        case 0x4b: shift = 10  // K
+        case 0x4d: shift = 20  // M
+        case 0x47: shift = 30  // G
+        case 0x54: shift = 40  // T
+        default: cursor = start; return nil
+        }
+        p += 3
+        guard value >> (64 - shift) == 0 && (p == lineEnd || Self.isSeparator(base[p])) else {
+            cursor = start
+            return nil
+        }
+        cursor = p
+        return value << shift
+    }
+
+    /// Up to 19 decimal digits at the cursor (after blanks), followed by anything.
+    @inline(__always)
+    private mutating func fastDecimalPrefix() -> UInt64? {
+        var p = cursor
+        while p < lineEnd && (base[p] == 0x20 || base[p] == 0x09) { p += 1 }
+        let start = p
+        var value: UInt64 = 0
+        while p < lineEnd {
+            let digit = base[p] &- 0x30
+            if digit >= 10 { break }
+            value = value &* 10 &+ UInt64(digit)
+            p += 1
+        }
+        guard p > start && p - start <= 19 else { return nil }
+        cursor = p
+        return value
+    }
+
     private mutating func size(_ what: String) throws(LineError) -> UInt64 {
         if let value = fastDecimal() { return value }
+        if let value = fastSize() { return value }
         return try size(try operand(what), what)
     }
 
