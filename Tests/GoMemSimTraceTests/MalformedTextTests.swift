@@ -63,6 +63,12 @@ import Testing
         #expect(textError("gomemsim-trace 1 extra\n") == #"t.gmt:1:18: expected end of line, found "extra""#)
     }
 
+    @Test func overlongLineIsRejectedNotBuffered() {
+        let text = Self.header + String(repeating: "a", count: (1 << 20) + (1 << 18)) + "\n"
+        #expect(textError(text, chunkSize: 1 << 16)
+            == "t.gmt:2:1: expected a line of at most 1048576 bytes, found a longer one")
+    }
+
     @Test func invalidUTF8InAString() {
         let bytes = Array("gomemsim-trace 1\ncheckpoint \"".utf8) + [0xff, 0x22, 0x0a]
         do {

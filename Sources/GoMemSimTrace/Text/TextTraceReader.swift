@@ -18,6 +18,8 @@
 public struct TextTraceReader: TraceSource {
     public private(set) var symbols = SymbolTable()
     public let origin: String
+    /// The longest line the reader accepts (1 MiB).
+    static let maxLineBytes = 1 << 20
 
     private let buffer: InputBuffer
     // The cursor over the buffer, kept here rather than in `buffer` so the hot loop
@@ -97,6 +99,12 @@ public struct TextTraceReader: TraceSource {
                 return true
             }
             let scanned = end - position
+            // A line longer than this is not a trace line (binary garbage, a missing
+            // newline); stop rather than buffer the whole input.
+            guard scanned <= Self.maxLineBytes else {
+                throw .expected("a line of at most \(Self.maxLineBytes) bytes", found: "a longer one",
+                                at: .text(file: origin, line: lineNumber + 1, column: 1))
+            }
             end = try buffer.refill(keeping: position, end: end)
             base = buffer.base
             position = 0
