@@ -206,6 +206,13 @@ public struct BinaryTraceReader: TraceSource {
     @inline(__always)
     private mutating func varint(_ what: StaticString) throws(TraceError) -> UInt64 {
         let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+        // One byte (offsets, short lengths): each call site mostly sees one length, so
+        // this branch predicts well.
+        if word & 0x80 == 0 {
+            guard position < end else { throw truncated(what, at: end) }
+            position += 1
+            return word & 0x7f
+        }
         let stops = ~word & 0x8080_8080_8080_8080
         guard stops != 0 else { return try longVarint(what) }
         let count = (stops.trailingZeroBitCount + 1) >> 3
