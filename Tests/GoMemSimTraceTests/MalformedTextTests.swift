@@ -63,6 +63,13 @@ import Testing
         #expect(textError("gomemsim-trace 1 extra\n") == #"t.gmt:1:18: expected end of line, found "extra""#)
     }
 
+    @Test func keywordWithANulByteIsNotAKeyword() {
+        #expect(textError(Self.header + "gc\u{0}\n") == "t.gmt:2:1: expected an event keyword, found \"gc\u{0}\"")
+        #expect(textError(Self.header + "checkpoin\u{0}\n") == "t.gmt:2:1: expected an event keyword, found \"checkpoin\u{0}\"")
+        #expect(textError(Self.header + "freeosmemoryy\n") == "t.gmt:2:1: expected an event keyword, found \"freeosmemoryy\"")
+        #expect(textError(Self.header + "freeosmemory\n") == nil)
+    }
+
     @Test func overlongLineIsRejectedNotBuffered() {
         let text = Self.header + String(repeating: "a", count: (1 << 20) + (1 << 18)) + "\n"
         #expect(textError(text, chunkSize: 1 << 16)

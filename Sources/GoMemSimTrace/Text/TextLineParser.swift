@@ -112,13 +112,23 @@ struct TextLineParser {
 
     private mutating func parseEvent(_ keyword: Token, _ symbols: inout SymbolTable) throws(LineError) -> TraceEvent {
         // Keywords match as their ASCII bytes packed little-endian (see TextSyntax.pack).
+        // Two unaligned 8-byte loads, masked to the keyword's length; the buffer's
+        // padding (InputBuffer.padding, 16 bytes) keeps them in bounds at its end.
         var low: UInt64 = 0
         var high: UInt64 = 0
-        if keyword.count <= 16 {
-            for i in 0..<keyword.count {
-                let byte = UInt64(base[keyword.start + i])
-                if byte == 0 { low = 0; break }  // a NUL would alias the zero padding
-                if i < 8 { low |= byte << (8 * UInt64(i)) } else { high |= byte << (8 * UInt64(i - 8)) }
+        let count = keyword.count
+        if count <= 16 {
+            let start = UnsafeRawPointer(base + keyword.start)
+            low = UInt64(littleEndian: start.loadUnaligned(as: UInt64.self))
+            if count < 8 { low &= (1 &<< (8 &* UInt64(count))) &- 1 }
+            if count > 8 {
+                high = UInt64(littleEndian: start.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                if count < 16 { high &= (1 &<< (8 &* UInt64(count - 8))) &- 1 }
+            }
+            // A NUL in the token would alias the zero padding (`gc\0` packing as `gc`).
+            if Self.hasZeroByte(low, in: min(count, 8)) || (count > 8 && Self.hasZeroByte(high, in: count - 8)) {
+                low = 0
+                high = 0
             }
         }
         let event: TraceEvent
@@ -347,7 +357,7 @@ struct TextLineParser {
         }
     }
 
-    /// The common case of a size: up to 19 decimal digits and an optional `KiB`, `MiB`,
+    /// The common case of a size: up to 19 decimal digits, optionally with `KiB`, `MiB`,
     /// `GiB` or `TiB` ending the token (the writer's canonical spelling). Anything else
     /// returns nil without consuming input, for the general path.
     @inline(__always)
@@ -355,6 +365,7 @@ struct TextLineParser {
         let start = cursor
         guard let value = fastDecimalPrefix() else { return nil }
         var p = cursor
+        if p == lineEnd || Self.isSeparator(base[p]) { return value }  // no suffix
         guard p + 3 <= lineEnd && base[p + 1] == 0x69 && base[p + 2] == 0x42 else {  // "iB"
             cursor = start
             return nil
@@ -395,7 +406,6 @@ struct TextLineParser {
     }
 
     private mutating func size(_ what: String) throws(LineError) -> UInt64 {
-        if let value = fastDecimal() { return value }
         if let value = fastSize() { return value }
         return try size(try operand(what), what)
     }
@@ -483,6 +493,13 @@ struct TextLineParser {
             throw error("a string in UTF-8", at: Token(start: open, end: p))
         }
         return symbols.intern(text)
+    }
+
+    /// Whether one of the first `count` (1…8) bytes of `word` is zero (the classic
+    /// SWAR test, with the bytes past `count` forced to 0xff).
+    private static func hasZeroByte(_ word: UInt64, in count: Int) -> Bool {
+        let x = count >= 8 ? word : word | ~((1 &<< (8 &* UInt64(count))) &- 1)
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
