@@ -15,18 +15,6 @@ enum TextSyntax {
         ("s", 1_000_000_000), ("ms", 1_000_000), ("us", 1_000), ("ns", 1),
     ]
 
-    /// A keyword's ASCII bytes packed little-endian into two words (bytes 0–7, 8–15),
-    /// so the reader matches a keyword with one integer switch instead of building a
-    /// String per line. ``TextTraceReader`` switches on the literal values of these.
-    static func pack(_ keyword: String) -> (UInt64, UInt64) {
-        var words: (UInt64, UInt64) = (0, 0)
-        for (index, byte) in keyword.utf8.prefix(16).enumerated() {
-            if index < 8 { words.0 |= UInt64(byte) << (8 * UInt64(index)) }
-            else { words.1 |= UInt64(byte) << (8 * UInt64(index - 8)) }
-        }
-        return words
-    }
-
     /// `r`, `rw`, `rx`, `rwx`, … or `none`: the letters of `ls -l` and /proc/PID/maps.
     static func spell(_ protection: Protection) -> String {
         if protection.isEmpty { return "none" }
