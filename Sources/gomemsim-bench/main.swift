@@ -6,6 +6,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("store", storeBenchmark),
     ("replay", runReplayBenchmarks),
     ("kernel", runKernelBenchmarks),
+    ("trace-parse", runTraceBenchmarks),
 ]
 
 let selected = Set(CommandLine.arguments.dropFirst())

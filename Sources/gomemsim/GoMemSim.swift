@@ -12,6 +12,9 @@ struct GoMemSim: ParsableCommand {
         script, option or configuration), reported as file:line:col.
         """,
         version: "0.1.0",
-        subcommands: [Query.self]
+        subcommands: [
+            Convert.self,
+            Query.self,
+        ]
     )
 }

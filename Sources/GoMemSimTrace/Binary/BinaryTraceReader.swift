@@ -1,0 +1,343 @@
+/// Reads a `.gmtb` binary trace (layout in ``BinaryFormat`` and
+/// `schemas/trace-format.md`), streaming from one reused buffer.
+///
+/// Decoding is a switch on the opcode byte and LEB128 varints read through a raw
+/// pointer. The buffer is refilled whenever fewer than ``maxRecordBytes`` remain, so a
+/// record (other than a symbol definition) never straddles a refill; the only checks
+/// per byte guard against the true end of the input.
+///
+/// Truncated or corrupt input raises a ``TraceError`` at `.byte(file:offset:)`, the
+/// offset of the offending byte in the (decompressed) input, saying what was expected.
+public struct BinaryTraceReader: TraceSource {
+    public private(set) var symbols = SymbolTable()
+    public let origin: String
+
+    /// The most bytes a record other than a symbol definition occupies: an opcode,
+    /// five 10-byte varints and two single bytes.
+    static let maxRecordBytes = 64
+
+    private enum State { case header, records, finished }
+
+    private let buffer: InputBuffer
+    // The cursor, kept here rather than in `buffer` so decoding pays no exclusivity
+    // check or reference counting per record.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var position = 0
+    private var end = 0
+    private var inputEnded = false
+    private var baseOffset: UInt64 = 0
+    private var recordStart = 0
+    private var state = State.header
+    private var goroutine: UInt32 = 0
+    /// File symbol index → symbol in ``symbols``.
+    private var fileSymbols: [Symbol] = []
+
+    /// Opens the binary trace at `path` (plain or gzip-compressed).
+    public init(path: String, chunkSize: Int = 1 << 20) throws(TraceError) {
+        self.init(input: try ByteInput.open(path: path), origin: path, chunkSize: chunkSize)
+    }
+
+    /// Reads a binary trace from memory; `chunkSize` lets tests cross chunk boundaries.
+    public init(bytes: [UInt8], origin: String = "<memory>", chunkSize: Int = 1 << 20) {
+        self.init(input: .memory(bytes), origin: origin, chunkSize: chunkSize)
+    }
+
+    init(input: ByteInput, origin: String, chunkSize: Int) {
+        self.origin = origin
+        buffer = InputBuffer(input, origin: origin, chunkSize: chunkSize)
+        base = buffer.base
+    }
+
+    /// The byte offset of the record last returned (its opcode).
+    public var location: SourceLocation { .byte(file: origin, offset: baseOffset + UInt64(recordStart)) }
+
+    public mutating func next() throws(TraceError) -> TraceRecord? {
+        switch state {
+        case .header: try readHeader()
+        case .records: break
+        case .finished: return nil
+        }
+        while true {
+            while end - position < Self.maxRecordBytes && !inputEnded { try refill() }
+            guard position < end else {
+                throw error("a record or the end record (0x00)", found: "end of file", at: position)
+            }
+            recordStart = position
+            let opcode = base[position]
+            position += 1
+            let g = goroutine
+            switch opcode {
+            case 0x13:
+                return TraceRecord(goroutine: g, .read(id: try varint("the id of a read"),
+                    offset: try varint("the offset of a read"), length: try varint("the length of a read"), dependent: false))
+            case 0x14:
+                return TraceRecord(goroutine: g, .read(id: try varint("the id of a read"),
+                    offset: try varint("the offset of a read"), length: try varint("the length of a read"), dependent: true))
+            case 0x15:
+                return TraceRecord(goroutine: g, .write(id: try varint("the id of a write"),
+                    offset: try varint("the offset of a write"), length: try varint("the length of a write")))
+            case 0x10, 0x11:
+                return TraceRecord(goroutine: g, .alloc(id: try varint("the id of an alloc"),
+                    size: try varint("the size of an alloc"), scan: opcode == 0x10))
+            case 0x12:
+                return TraceRecord(goroutine: g, .free(id: try varint("the id of a free")))
+            case 0x16, 0x17:
+                return TraceRecord(goroutine: g, .load(address: try varint("the address of a load"),
+                    length: try varint32("the length of a load"), dependent: opcode == 0x17))
+            case 0x18:
+                return TraceRecord(goroutine: g, .store(address: try varint("the address of a store"),
+                    length: try varint32("the length of a store")))
+            case 0x02:
+                goroutine = try varint32("a goroutine number")
+            case 0x01:
+                try readSymbol()
+            case 0x00:
+                try expectEndOfFile()
+                return nil
+            default:
+                // Files, mappings and runtime events are rare: decoding them out of line
+                // keeps this loop's frame small for the heap events.
+                return try rareRecord(opcode, goroutine: g)
+            }
+        }
+    }
+
+    /// Decodes a record other than the heap and goroutine records of `next()`.
+    @inline(never)
+    private mutating func rareRecord(_ opcode: UInt8, goroutine g: UInt32) throws(TraceError) -> TraceRecord {
+        switch opcode {
+        case 0x20:
+            return TraceRecord(goroutine: g, .declareFile(name: try symbol("the name of a file"),
+                size: try varint("the size of a file"), cachedBytes: try varint("the cached bytes of a file")))
+        case 0x21:
+            return TraceRecord(goroutine: g, .open(fd: try varint32("the fd of an open"),
+                name: try symbol("the name of an open")))
+        case 0x22:
+            return TraceRecord(goroutine: g, .close(fd: try varint32("the fd of a close")))
+        case 0x23:
+            return TraceRecord(goroutine: g, .readFile(fd: try varint32("the fd of a readfile"),
+                fileOffset: try varint("the file offset of a readfile"), id: try varint("the id of a readfile"),
+                offset: try varint("the offset of a readfile"), length: try varint("the length of a readfile")))
+        case 0x24:
+            return TraceRecord(goroutine: g, try mmap())
+        case 0x25:
+            return TraceRecord(goroutine: g, .munmap(id: try varint("the id of a munmap"),
+                offset: try varint("the offset of a munmap"), length: try varint("the length of a munmap")))
+        case 0x26:
+            return TraceRecord(goroutine: g, .madvise(id: try varint("the id of a madvise"),
+                offset: try varint("the offset of a madvise"), length: try varint("the length of a madvise"),
+                advice: try advice()))
+        case 0x27:
+            return TraceRecord(goroutine: g, .mprotect(id: try varint("the id of a mprotect"),
+                offset: try varint("the offset of a mprotect"), length: try varint("the length of a mprotect"),
+                protection: try protection("the protection of a mprotect")))
+        case 0x30: return TraceRecord(goroutine: g, .gc)
+        case 0x31:
+            let zigzag = try varint("the percent of a setgogc")
+            guard zigzag <= UInt32.max else {
+                throw error("a 32-bit zigzag percent", found: "\(zigzag)", at: recordStart + 1)
+            }
+            let percent = Int32(truncatingIfNeeded: zigzag >> 1) ^ (0 &- Int32(truncatingIfNeeded: zigzag & 1))
+            return TraceRecord(goroutine: g, .setGCPercent(percent))
+        case 0x32: return TraceRecord(goroutine: g, .setGCPercent(nil))
+        case 0x33: return TraceRecord(goroutine: g, .setMemoryLimit(try varint("the bytes of a setmemlimit")))
+        case 0x34: return TraceRecord(goroutine: g, .setMemoryLimit(nil))
+        case 0x35: return TraceRecord(goroutine: g, .freeOSMemory)
+        case 0x36: return TraceRecord(goroutine: g, .globals(bytes: try varint("the bytes of a globals")))
+        case 0x37: return TraceRecord(goroutine: g, .compute(ns: try varint("the duration of a compute")))
+        case 0x38: return TraceRecord(goroutine: g, .sleep(ns: try varint("the duration of a sleep")))
+        case 0x39: return TraceRecord(goroutine: g, .spawn(goroutine: try varint32("the goroutine of a go")))
+        case 0x3a: return TraceRecord(goroutine: g, .exit)
+        case 0x3b: return TraceRecord(goroutine: g, .checkpoint(label: try symbol("the label of a checkpoint")))
+        default:
+            throw error("an opcode", found: "unknown opcode 0x\(String(opcode, radix: 16))", at: recordStart)
+        }
+    }
+
+    // MARK: Buffer
+
+    /// Refills, keeping the bytes from the current record's start (its location stays valid).
+    private mutating func refill() throws(TraceError) {
+        let keep = min(recordStart, position)
+        end = try buffer.refill(keeping: keep, end: end)
+        base = buffer.base
+        baseOffset += UInt64(keep)
+        recordStart -= keep
+        position -= keep
+        inputEnded = buffer.atEnd
+    }
+
+    private func error(_ expected: String, found: String, at index: Int) -> TraceError {
+        .expected(expected, found: found, at: .byte(file: origin, offset: baseOffset + UInt64(index)))
+    }
+
+    private mutating func readHeader() throws(TraceError) {
+        let magic = BinaryFormat.magic
+        while end < magic.count + 10 && !inputEnded { try refill() }
+        guard end >= magic.count, memcmp(base, magic, magic.count) == 0 else {
+            let shown = (0..<min(end, magic.count)).map { String(format2: base[$0]) }.joined(separator: " ")
+            throw error("the .gmtb magic 89 47 4d 54 42 0d 0a 1a", found: shown.isEmpty ? "end of file" : shown, at: 0)
+        }
+        position = magic.count
+        let versionStart = position
+        let version = try varint("the format version")
+        guard version == BinaryFormat.version else {
+            throw error("format version \(BinaryFormat.version)", found: "version \(version)", at: versionStart)
+        }
+        state = .records
+    }
+
+    private mutating func expectEndOfFile() throws(TraceError) {
+        if position == end && !inputEnded { try refill() }
+        guard position == end else {
+            throw error("end of file after the end record", found: "byte 0x\(String(format2: base[position]))", at: position)
+        }
+        state = .finished
+    }
+
+    // MARK: Operands
+
+    /// An unsigned LEB128 varint of at most 10 bytes. Up to 8 bytes (values below
+    /// 2^56) decode without a loop or a branch per byte: load 8 bytes, find the first
+    /// byte whose continuation bit is clear, mask, and squeeze out the continuation
+    /// bits in three shift-and-mask steps. The buffer is padded
+    /// (``InputBuffer/padding``), so the load may overrun the data; one check after
+    /// the fact catches a varint that runs past the end.
+    @inline(__always)
+    private mutating func varint(_ what: StaticString) throws(TraceError) -> UInt64 {
+        let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+        // One byte (offsets, short lengths): each call site mostly sees one length, so
+        // this branch predicts well.
+        if word & 0x80 == 0 {
+            guard position < end else { throw truncated(what, at: end) }
+            position += 1
+            return word & 0x7f
+        }
+        let stops = ~word & 0x8080_8080_8080_8080
+        guard stops != 0 else { return try longVarint(what) }
+        let count = (stops.trailingZeroBitCount + 1) >> 3
+        guard position + count <= end else { throw truncated(what, at: end) }
+        position += count
+        var x = word & (stops ^ (stops &- 1)) & 0x7f7f_7f7f_7f7f_7f7f
+        x = (x & 0x007f_007f_007f_007f) | ((x & 0x7f00_7f00_7f00_7f00) >> 1)
+        x = (x & 0x0000_3fff_0000_3fff) | ((x & 0x3fff_0000_3fff_0000) >> 2)
+        x = (x & 0x0000_0000_0fff_ffff) | ((x & 0x0fff_ffff_0000_0000) >> 4)
+        return x
+    }
+
+    @inline(never)
+    private mutating func longVarint(_ what: StaticString) throws(TraceError) -> UInt64 {
+        let start = base + position
+        var value: UInt64 = 0
+        var count = 0
+        var byte: UInt8
+        repeat {
+            byte = start[count]
+            value |= UInt64(byte & 0x7f) << (7 * UInt64(count))
+            count += 1
+        } while byte >= 0x80 && count < 10
+        guard position + count <= end else { throw truncated(what, at: end) }
+        // The tenth byte may hold bit 63 only.
+        guard byte < 0x80 && (count < 10 || byte <= 1) else { throw overlongVarint(what, at: position) }
+        position += count
+        return value
+    }
+
+    @inline(never)
+    private func truncated(_ what: StaticString, at index: Int) -> TraceError {
+        error("\(what)", found: "end of file", at: index)
+    }
+
+    @inline(never)
+    private func overlongVarint(_ what: StaticString, at index: Int) -> TraceError {
+        error("\(what) (a varint below 2^64)", found: "a longer varint", at: index)
+    }
+
+    private mutating func varint32(_ what: StaticString) throws(TraceError) -> UInt32 {
+        let start = position
+        let value = try varint(what)
+        guard value <= UInt32.max else { throw error("\(what) below 2^32", found: "\(value)", at: start) }
+        return UInt32(value)
+    }
+
+    private mutating func byte(_ what: StaticString) throws(TraceError) -> UInt8 {
+        guard position < end else { throw error("\(what)", found: "end of file", at: position) }
+        defer { position += 1 }
+        return base[position]
+    }
+
+    private mutating func protection(_ what: StaticString) throws(TraceError) -> Protection {
+        let bits = try byte(what)
+        guard bits <= 7 else { throw error("\(what) (0-7)", found: "\(bits)", at: position - 1) }
+        return Protection(rawValue: bits)
+    }
+
+    private mutating func advice() throws(TraceError) -> Advice {
+        let value = try byte("the advice of a madvise")
+        guard let advice = Advice(rawValue: value) else {
+            throw error("the advice of a madvise (1-5)", found: "\(value)", at: position - 1)
+        }
+        return advice
+    }
+
+    private mutating func mmap() throws(TraceError) -> TraceEvent {
+        let id = try varint("the id of a mmap")
+        let length = try varint("the length of a mmap")
+        let protection = try protection("the protection of a mmap")
+        let bits = try byte("the flags of a mmap")
+        let known = BinaryFormat.mmapShared | BinaryFormat.mmapPopulate | BinaryFormat.mmapHasFile
+        guard bits & ~known == 0 else {
+            throw error("the flags of a mmap (bits 0x\(String(known, radix: 16)))", found: "0x\(String(format2: bits))",
+                        at: position - 1)
+        }
+        var flags: MapFlags = []
+        if bits & BinaryFormat.mmapShared != 0 { flags.insert(.shared) }
+        if bits & BinaryFormat.mmapPopulate != 0 { flags.insert(.populate) }
+        guard bits & BinaryFormat.mmapHasFile != 0 else {
+            return .mmap(id: id, length: length, protection: protection, flags: flags.union(.anonymous), fd: nil, fileOffset: 0)
+        }
+        return .mmap(id: id, length: length, protection: protection, flags: flags,
+                     fd: try varint32("the fd of a mmap"), fileOffset: try varint("the file offset of a mmap"))
+    }
+
+    private mutating func symbol(_ what: StaticString) throws(TraceError) -> Symbol {
+        let start = position
+        let index = try varint(what)
+        guard index < UInt64(fileSymbols.count) else {
+            throw error("\(what) (a symbol index below \(fileSymbols.count))", found: "index \(index)", at: start)
+        }
+        return fileSymbols[Int(index)]
+    }
+
+    private mutating func readSymbol() throws(TraceError) {
+        let lengthStart = position
+        let length = try varint("the length of a symbol")
+        guard length <= UInt64(BinaryFormat.maxSymbolBytes) else {
+            throw error("a symbol of at most \(BinaryFormat.maxSymbolBytes) bytes", found: "\(length) bytes", at: lengthStart)
+        }
+        let count = Int(length)
+        while end - position < count && !inputEnded { try refill() }
+        guard end - position >= count else {
+            throw error("\(count) bytes of symbol text", found: "end of file after \(end - position)", at: end)
+        }
+        let bytes = UnsafeBufferPointer(start: base + position, count: count)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw error("a symbol in UTF-8", found: "invalid UTF-8", at: position)
+        }
+        position += count
+        fileSymbols.append(symbols.intern(text))
+    }
+}
+
+extension String {
+    /// A byte as two lowercase hex digits.
+    init(format2 byte: UInt8) {
+        self = (byte < 16 ? "0" : "") + String(byte, radix: 16)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
