@@ -60,7 +60,8 @@ public enum SizeClasses {
         if size <= smallSizeMax - 8 {
             return Int(sizeToClass8[Int((size + smallSizeDiv - 1) / smallSizeDiv)])
         }
-        return Int(sizeToClass128[Int((size - smallSizeMax + largeSizeDiv - 1) / largeSizeDiv)])
+        // Go computes in uintptr: 1017…1023 wrap below zero and divide back to entry 0.
+        return Int(sizeToClass128[Int((size &- smallSizeMax &+ largeSizeDiv &- 1) / largeSizeDiv)])
     }
 
     /// Go's rule (mksizeclasses.go `makeClasses` → `computeSizeToClass`): entry `i`
