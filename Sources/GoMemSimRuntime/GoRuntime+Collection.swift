@@ -82,7 +82,7 @@ extension GoRuntime {
             }
             freed = span.freedCount
         }
-        spans.spans[id].requestedBytes -= span.freedRequestedBytes
+        spans.spans[id].requestedBytes -= min(span.requestedBytes, span.freedRequestedBytes)
         spans.spans[id].freedRequestedBytes = 0
         spans.spans[id].freedCount = 0
         guard freed > 0 else { return 0 }

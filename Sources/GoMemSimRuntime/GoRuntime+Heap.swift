@@ -68,10 +68,7 @@ extension GoRuntime {
         pages.free(page: page, count: Int(span.npages))
         if span.state == .stack { stackInuse -= span.bytes } else { heapInuse -= span.bytes }
         heapFree += span.bytes
-        Self.forEachArenaPiece(base: span.base, bytes: span.bytes) { arena, offset, length in
-            let first = Int(offset >> SizeClasses.pageShift)
-            for p in first..<first + Int(length >> SizeClasses.pageShift) { arenas[arena].spanOf[p] = -1 }
-        }
+        for p in page..<page + Int(span.npages) { spanOfPage[p] = -1 }
         scavenger.searchChunk = max(scavenger.searchChunk, (page + Int(span.npages) - 1) / PageAllocator.chunkPages)
         spans.release(id)
     }
@@ -79,6 +76,7 @@ extension GoRuntime {
     /// `mheap.grow` (mheap.go:1385-1460): whole 4 MiB chunks, new arenas when the
     /// current one is used up; the new memory is mapped read-write and counted as released.
     mutating func grow<K: KernelModel>(npages: Int, kernel: inout K) throws(ModelError) -> (bytes: UInt64, costNs: UInt64) {
+        guard !summaryBases.isEmpty else { throw ModelError(.invalid, "the Go runtime model was not started") }
         var cost = config.costs.heapGrowNs
         let chunk = UInt64(PageAllocator.chunkPages)
         let ask = (UInt64(npages) + chunk - 1) / chunk * chunk << SizeClasses.pageShift
@@ -145,10 +143,13 @@ extension GoRuntime {
             metadataSys += metadataBytes
             let slot = Int((arenaBase - Self.heapBase) / Self.arenaBytes)
             while arenas.count <= slot {
-                arenas.append(Arena(base: Self.heapBase + UInt64(arenas.count) * Self.arenaBytes, metadataAddress: 0, spanOf: []))
+                arenas.append(Arena(base: Self.heapBase + UInt64(arenas.count) * Self.arenaBytes, metadataAddress: 0))
             }
-            arenas[slot] = Arena(base: arenaBase, metadataAddress: metadata.value,
-                                 spanOf: [Int32](repeating: -1, count: Self.pagesPerArena))
+            arenas[slot] = Arena(base: arenaBase, metadataAddress: metadata.value)
+            let pagesNeeded = (slot + 1) * Self.pagesPerArena
+            if spanOfPage.count < pagesNeeded {
+                spanOfPage += [Int32](repeating: -1, count: pagesNeeded - spanOfPage.count)
+            }
             // The arena map entry (mheap_.arenas[0][ai] = r).
             if let index = arenaIndexAddress {
                 let entry = index + ((arenaBase &- Self.arenaBaseOffset) / Self.arenaBytes) * 8
@@ -231,7 +232,8 @@ extension GoRuntime {
         for piece in pieces {
             let first = Int(piece.offset >> SizeClasses.pageShift)
             let count = Int(piece.length >> SizeClasses.pageShift)
-            for p in first..<first + count { arenas[piece.arena].spanOf[p] = id }
+            let heapPage = piece.arena * Self.pagesPerArena + first
+            for p in heapPage..<heapPage + count { spanOfPage[p] = id }
             cost += try kernel.touch(address: arenas[piece.arena].metadataAddress + bitmap + UInt64(first) * 8,
                                      length: UInt64(count) * 8, isWrite: true).costNs
         }

@@ -10,6 +10,18 @@ extension GoRuntime {
 
     mutating func mallocgc<K: KernelModel>(size: UInt64, scan: Bool, p: Int, now: UInt64,
                                            kernel: inout K) throws(ModelError) -> Allocation {
+        let allocation = try mallocPath(size: size, scan: scan, p: p, now: now, kernel: &kernel)
+        // `shouldhelpgc`: only a refill or a large allocation tests the trigger, once the
+        // object is allocated (malloc.go:1147), so the new object survives.
+        if gcCheckPending {
+            gcCheckPending = false
+            triggerCollectionIfDue(now: now)
+        }
+        return allocation
+    }
+
+    private mutating func mallocPath<K: KernelModel>(size: UInt64, scan: Bool, p: Int, now: UInt64,
+                                                     kernel: inout K) throws(ModelError) -> Allocation {
         if size == 0 {
             latency.record(.tiny, config.costs.tinyAllocNs)
             return Allocation(address: Self.zerobase, costNs: config.costs.tinyAllocNs)
@@ -21,7 +33,10 @@ extension GoRuntime {
         }
         let header = scan && size > 512 ? config.goVersion.mallocHeaderBytes : 0
         if size + header <= SizeClasses.maxSmallSize {
-            let sizeClass = SizeClasses.sizeClass(of: size + header)
+            let request = size + header
+            let sizeClass = request <= 1016
+                ? Int(sizeToClass8[Int((request + 7) >> 3)])
+                : Int(sizeToClass128[Int((request - 1024 + 127) >> 7)])  // SizeClasses.sizeClass(of:)
             let allocation = try mallocSmall(size: size, spanClass: SpanClass(sizeClass: sizeClass, noscan: !scan),
                                              p: p, now: now, kernel: &kernel)
             latency.record(.small, allocation.costNs)
@@ -79,17 +94,18 @@ extension GoRuntime {
             slot = spans.takeNextFree(id)
         }
         guard let slot else { throw ModelError(.invalid, "mcache refill returned a full span") }
-        let span = spans.spans[id]
-        let address = span.base + UInt64(slot) * span.elemSize
+        let elemSize = spans.spans[id].elemSize
+        let address = spans.spans[id].base + UInt64(slot) * elemSize
         spans.spans[id].requestedBytes += size
-        if span.tinyRefs >= 0 { spans.tinyRefCounts[Int(span.tinyRefs) * SpanTable.tinySlots + Int(slot)] = 1 }
-        heapAlloc += span.elemSize
-        totalAlloc += span.elemSize
-        mallocs += 1
-        heapObjects += 1
-        if span.needzero {
+        let tinyRefs = spans.spans[id].tinyRefs
+        if tinyRefs >= 0 { spans.tinyRefCounts[Int(tinyRefs) * SpanTable.tinySlots + Int(slot)] = 1 }
+        heapAlloc &+= elemSize
+        totalAlloc &+= elemSize
+        mallocs &+= 1
+        heapObjects &+= 1
+        if spans.spans[id].needzero {
             // memclrNoHeapPointers(x, size): reused memory is written before it is handed out.
-            cost += try zero(address: address, length: span.elemSize, kernel: &kernel)
+            cost += try zero(address: address, length: elemSize, kernel: &kernel)
         }
         return Allocation(address: address, costNs: cost)
     }
@@ -118,7 +134,7 @@ extension GoRuntime {
         // unused remainder, tail included (mcache.go:205-211).
         let span = spans.spans[id]
         heapLive += span.bytes - UInt64(span.allocCount) * span.elemSize
-        triggerCollectionIfDue(now: now)
+        gcCheckPending = true
         return cost
     }
 
@@ -146,7 +162,7 @@ extension GoRuntime {
             // Large objects are zeroed over their requested size (memclrNoHeapPointersChunked).
             cost += try zero(address: spans.spans[id].base, length: size, kernel: &kernel)
         }
-        triggerCollectionIfDue(now: now)
+        gcCheckPending = true
         return Allocation(address: spans.spans[id].base, costNs: cost)
     }
 
@@ -159,30 +175,30 @@ extension GoRuntime {
     /// A tiny sub-object only drops its block's reference count.
     mutating func markReleased(address: UInt64, size: UInt64) {
         guard let id = spanID(containing: address) else { invalidReleases += 1; return }
-        let span = spans.spans[id]
-        guard span.state == .heap else { invalidReleases += 1; return }
-        let index = UInt32((address - span.base) / span.elemSize)
-        guard index < span.nelems, spans.isAllocated(id, index) else { invalidReleases += 1; return }
-        if span.tinyRefs >= 0 {
-            let ref = Int(span.tinyRefs) * SpanTable.tinySlots + Int(index)
+        guard spans.spans[id].state == .heap else { invalidReleases += 1; return }
+        let large = spans.spans[id].spanClass.sizeClass == 0
+        let index = large ? 0 : spans.spans[id].objectIndex(address)
+        guard index < spans.spans[id].nelems, spans.isAllocated(id, index) else { invalidReleases += 1; return }
+        let tinyRefs = spans.spans[id].tinyRefs
+        if tinyRefs >= 0 {
+            let ref = Int(tinyRefs) * SpanTable.tinySlots + Int(index)
             guard spans.tinyRefCounts[ref] > 0 else { invalidReleases += 1; return }
             spans.tinyRefCounts[ref] -= 1
-            spans.spans[id].freedRequestedBytes += size
+            spans.spans[id].freedRequestedBytes &+= size
             return
         }
         guard !spans.isFreed(id, index) else { invalidReleases += 1; return }
         spans.setFreed(id, index)
-        spans.spans[id].freedCount += 1
-        spans.spans[id].freedRequestedBytes += span.isLarge ? span.requestedBytes : size
+        spans.spans[id].freedCount &+= 1
+        spans.spans[id].freedRequestedBytes &+= large ? spans.spans[id].requestedBytes : size
     }
 
     /// The span holding `address`, from the arena's span map.
+    @inline(__always)
     func spanID(containing address: UInt64) -> Int? {
-        guard address >= Self.heapBase else { return nil }
-        let arena = Int((address - Self.heapBase) / Self.arenaBytes)
-        guard arena < arenas.count, !arenas[arena].spanOf.isEmpty else { return nil }
-        let page = Int((address - arenas[arena].base) >> SizeClasses.pageShift)
-        let id = arenas[arena].spanOf[page]
+        let page = (address &- Self.heapBase) >> SizeClasses.pageShift
+        guard address >= Self.heapBase, page < UInt64(spanOfPage.count) else { return nil }
+        let id = spanOfPage[Int(page)]
         return id >= 0 ? Int(id) : nil
     }
 

@@ -73,6 +73,8 @@ public struct GoRuntime: RuntimeModel {
     var spans = SpanTable()
     var pages = PageAllocator()
     var arenas: [Arena] = []
+    /// Span id of every heap page, or -1 (`heapArena.spans`, flattened over the heap).
+    var spanOfPage: [Int32] = []
     var currentArena: (base: UInt64, end: UInt64) = (0, 0)
     var nextArenaHint: UInt64 = GoRuntime.heapBase
     var arenaIndexAddress: UInt64?
@@ -116,12 +118,18 @@ public struct GoRuntime: RuntimeModel {
     var globalsBytes: UInt64 = 0
     public internal(set) var numGC: UInt64 = 0
     public internal(set) var numForcedGC: UInt64 = 0
+    /// A refill or large allocation happened: test the trigger when mallocgc returns.
+    var gcCheckPending = false
     var gcPercent: Int32?
     var memoryLimit: UInt64?
     /// Releases of addresses the heap does not hold (or already released), ignored.
     public internal(set) var invalidReleases: UInt64 = 0
 
     var scavenger = ScavengerState()
+    /// The lookup tables, held by the instance so the hot path does not go through
+    /// lazily initialised globals.
+    let sizeToClass8 = SizeClasses.sizeToClass8
+    let sizeToClass128 = SizeClasses.sizeToClass128
     var latency = LatencyStatistics()
 
     public init(config: RuntimeConfig) {
@@ -234,8 +242,6 @@ struct Arena {
     var base: UInt64
     /// The `heapArena` struct: bitmap, then the span map, then page bits.
     var metadataAddress: UInt64
-    /// Span id of each in-use page, or -1 (`heapArena.spans`).
-    var spanOf: [Int32]
     /// `zeroedBase`: everything below was handed out before and must be zeroed on reuse.
     var zeroedBase: UInt64 = 0
 }

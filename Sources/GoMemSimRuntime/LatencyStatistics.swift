@@ -14,7 +14,6 @@ struct LatencyStatistics {
         }
     }
 
-    var all = Self.makeHistogram()
     var paths = Path.allCases.map { _ in Self.makeHistogram() }
 
     static func makeHistogram() -> Histogram<UInt64> {
@@ -26,7 +25,6 @@ struct LatencyStatistics {
     @inline(__always)
     mutating func record(_ path: Path, _ ns: UInt64) {
         let value = min(max(ns, 1), 3_600_000_000_000)
-        _ = all.record(value)
         _ = paths[path.rawValue].record(value)
     }
 
@@ -38,6 +36,8 @@ struct LatencyStatistics {
             return [.text(op), .int(Int64(h.totalCount)), p(50), p(90), p(99), p(99.9),
                     .int(Int64(h.max)), .real(h.mean)]
         }
+        var all = Self.makeHistogram()
+        for path in paths { all.add(path) }
         guard all.totalCount > 0 else { return }
         rows.append(to: "latency", columns: Self.columns, row("alloc", all))
         for path in Path.allCases where paths[path.rawValue].totalCount > 0 {

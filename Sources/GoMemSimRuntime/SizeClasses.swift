@@ -10,7 +10,7 @@
 /// is the smallest class whose size holds the step's largest request.
 public enum SizeClasses {
     /// `_NumSizeClasses`: 67 real classes plus class 0 (large).
-    public static let count = 68
+    public static var count: Int { 68 }
     /// `_MaxSmallSize`.
     public static let maxSmallSize: UInt64 = 32768
     /// `smallSizeMax`, `smallSizeDiv`, `largeSizeDiv` (sizeclasses.go:86-88).
@@ -84,9 +84,9 @@ public enum SizeClasses {
 public struct SpanClass: Hashable, Sendable, Comparable {
     public var rawValue: UInt8
     /// `numSpanClasses`.
-    public static let count = SizeClasses.count << 1
+    public static var count: Int { 136 }
     /// `tinySpanClass`: 16-byte noscan blocks of the tiny allocator.
-    public static let tiny = SpanClass(sizeClass: 2, noscan: true)
+    public static var tiny: SpanClass { SpanClass(rawValue: 5) }
 
     @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
     @inlinable public init(sizeClass: Int, noscan: Bool) {

@@ -33,6 +33,25 @@ struct Span {
     var freedRequestedBytes: UInt64 = 0
     /// Index of the span's sub-object reference counts (tiny span class only), or -1.
     var tinyRefs: Int32 = -1
+    /// `divMul` (sizeclasses.go): `offset * divMul >> 32 == offset / elemSize` within a span.
+    var divMul: UInt64 = 0
+
+    init(base: UInt64, npages: UInt32, state: State, spanClass: SpanClass, elemSize: UInt64, nelems: UInt32, needzero: Bool) {
+        self.base = base
+        self.npages = npages
+        self.state = state
+        self.spanClass = spanClass
+        self.elemSize = elemSize
+        self.nelems = nelems
+        self.needzero = needzero
+        divMul = elemSize <= UInt64(UInt32.max) ? UInt64(UInt32.max) / elemSize + 1 : 0
+    }
+
+    /// The slot holding `address` (Go's `objIndex`).
+    @inline(__always)
+    func objectIndex(_ address: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: ((address &- base) &* divMul) >> 32)
+    }
 
     var bytes: UInt64 { UInt64(npages) << SizeClasses.pageShift }
     var isLarge: Bool { state == .heap && spanClass.sizeClass == 0 }
@@ -112,14 +131,17 @@ struct SpanTable {
         return nil
     }
 
+    @inline(__always)
     func isAllocated(_ id: Int, _ index: UInt32) -> Bool {
         allocBits[id * Self.bitmapWords + Int(index >> 6)] & (UInt64(1) << UInt64(index & 63)) != 0
     }
 
+    @inline(__always)
     func isFreed(_ id: Int, _ index: UInt32) -> Bool {
         freedBits[id * Self.bitmapWords + Int(index >> 6)] & (UInt64(1) << UInt64(index & 63)) != 0
     }
 
+    @inline(__always)
     mutating func setFreed(_ id: Int, _ index: UInt32) {
         freedBits[id * Self.bitmapWords + Int(index >> 6)] |= UInt64(1) << UInt64(index & 63)
     }
