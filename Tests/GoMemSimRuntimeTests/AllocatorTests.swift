@@ -168,6 +168,25 @@ func startedRuntime(_ configure: (inout RuntimeConfig) -> Void = { _ in }) throw
         #expect(rt._checkInvariants() == [])
     }
 
+    @Test func automaticCollectionAtTheGoalSweepsReleasedObjects() throws {
+        var (rt, kernel) = try startedRuntime()
+        let baseline = rt.heapAlloc
+        var allocated = 0
+        while rt.numGC == 0 && allocated < 100_000 {
+            let a = try rt.allocate(size: 1000, scan: true, goroutine: 0, now: 0, kernel: &kernel).address
+            rt.release(address: a, size: 1000, scan: true)
+            allocated += 1
+        }
+        // 1024-byte class, 8 per span: heapLive grows 8 KiB per refill from ~0.1 MiB to the
+        // 4 MiB goal; the object whose refill crossed it is still live at the collection.
+        #expect(rt.numGC == 1 && rt.numForcedGC == 0)
+        #expect(allocated > 3_800 && allocated < 4_200, "\(allocated)")
+        // It was released after the collection: counted until the next sweep.
+        #expect(rt.heapAlloc == baseline + 1024)
+        #expect(rt.heapMarked == baseline + 1024)
+        #expect(rt._checkInvariants() == [])
+    }
+
     @Test func invalidReleasesAreIgnoredAndCounted() throws {
         var (rt, kernel) = try startedRuntime()
         let a = try rt.allocate(size: 64, scan: true, goroutine: 0, now: 0, kernel: &kernel).address
