@@ -79,7 +79,7 @@ extension GoRuntime {
 
     /// Allocations by path so far (tiny, small, large), as recorded in the histograms.
     public var allocationCounts: (tiny: UInt64, small: UInt64, large: UInt64) {
-        (latency.paths[0].totalCount, latency.paths[1].totalCount, latency.paths[2].totalCount)
+        (latency.tiny.totalCount, latency.small.totalCount, latency.large.totalCount)
     }
 
     /// Background and eager (synchronous) scavenger releases, and the background CPU.

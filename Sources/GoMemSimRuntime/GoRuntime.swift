@@ -135,6 +135,7 @@ public struct GoRuntime: RuntimeModel {
     public init(config: RuntimeConfig) {
         self.config = config
         let procs = max(1, config.gomaxprocs)
+        gomaxprocs = procs
         mcacheSpans = Array(repeating: -1, count: procs * SpanClass.count)
         tinyBlocks = Array(repeating: TinyBlock(), count: procs)
         gcPercent = config.gcPercent
@@ -144,7 +145,8 @@ public struct GoRuntime: RuntimeModel {
 
     public var modelName: String? { config.goVersion.rawValue }
 
-    var gomaxprocs: Int { mcacheSpans.count / SpanClass.count }
+    /// `GOMAXPROCS`, at least 1.
+    let gomaxprocs: Int
 
     /// `MemStats.HeapSys`: heap memory obtained from the OS (stacks excluded).
     public var heapSys: UInt64 { heapInuse + heapFree + heapReleased }
@@ -170,7 +172,7 @@ public struct GoRuntime: RuntimeModel {
                                                   kernel: inout K) throws(ModelError) -> Allocation {
         var cost: UInt64 = 0
         if !pendingStacks.isEmpty { cost += try allocatePendingStacks(kernel: &kernel) }
-        let p = Int(goroutine % UInt32(gomaxprocs))
+        let p = gomaxprocs == 1 ? 0 : Int(goroutine) % gomaxprocs
         let allocation = try mallocgc(size: size, scan: scan, p: p, now: now, kernel: &kernel)
         return Allocation(address: allocation.address, costNs: allocation.costNs + cost)
     }

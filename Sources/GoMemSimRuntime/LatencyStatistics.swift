@@ -14,7 +14,10 @@ struct LatencyStatistics {
         }
     }
 
-    var paths = Path.allCases.map { _ in Self.makeHistogram() }
+    var tiny = Self.makeHistogram()
+    var small = Self.makeHistogram()
+    var large = Self.makeHistogram()
+    var paths: [Histogram<UInt64>] { [tiny, small, large] }
 
     static func makeHistogram() -> Histogram<UInt64> {
         // 1 ns … 1 hour at 3 significant digits.
@@ -25,7 +28,11 @@ struct LatencyStatistics {
     @inline(__always)
     mutating func record(_ path: Path, _ ns: UInt64) {
         let value = min(max(ns, 1), 3_600_000_000_000)
-        _ = paths[path.rawValue].record(value)
+        switch path {
+        case .tiny: _ = tiny.record(value)
+        case .small: _ = small.record(value)
+        case .large: _ = large.record(value)
+        }
     }
 
     static let columns = ["op", "count", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns", "mean_ns"]
@@ -40,8 +47,9 @@ struct LatencyStatistics {
         for path in paths { all.add(path) }
         guard all.totalCount > 0 else { return }
         rows.append(to: "latency", columns: Self.columns, row("alloc", all))
-        for path in Path.allCases where paths[path.rawValue].totalCount > 0 {
-            rows.append(to: "latency", columns: Self.columns, row(path.op, paths[path.rawValue]))
+        let histograms = paths
+        for path in Path.allCases where histograms[path.rawValue].totalCount > 0 {
+            rows.append(to: "latency", columns: Self.columns, row(path.op, histograms[path.rawValue]))
         }
     }
 }

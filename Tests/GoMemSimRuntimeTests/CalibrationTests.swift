@@ -116,6 +116,25 @@ import Testing
         #expect(rt._checkInvariants() == [])
     }
 
+    @Test func allocatingOverTheMemoryLimitScavengesSynchronously() throws {
+        var (rt, kernel) = try startedRuntime { $0.memoryLimit = 100 * MiB; $0.automaticGC = false }
+        let a = try rt.allocate(size: 80 * MiB, scan: false, goroutine: 0, now: 0, kernel: &kernel).address
+        _ = try rt.allocate(size: 1 * MiB, scan: false, goroutine: 0, now: 0, kernel: &kernel)  // stays live after a
+        kernel.logTouches = false
+        _ = try kernel.touch(address: a, length: 80 * MiB, isWrite: true)
+        rt.release(address: a, size: 80 * MiB, scan: false)
+        _ = try rt.collect(now: 0, kernel: &kernel)
+        #expect(rt.heapFree >= 80 * MiB)
+        // 100 MiB do not fit in the 80 MiB hole: fresh (released) pages that would be paged
+        // in over the limit, so the allocation first releases the free 80 MiB
+        // (mheap.go:1269-1283).
+        _ = try rt.allocate(size: 100 * MiB, scan: false, goroutine: 0, now: 1, kernel: &kernel)
+        #expect(rt.heapFree < 1 * MiB)
+        #expect(kernel.residentBytes(in: a, a + 80 * MiB) == 0)
+        #expect(rt.scavengerTotals.eager >= 79 * MiB)
+        #expect(rt._checkInvariants() == [])
+    }
+
     @Test func madvFreeWhenMadvdontneedIsOff() throws {
         var (rt, kernel) = try startedRuntime { $0.madvdontneed = false }
         let b = try rt.allocate(size: 8 * MiB, scan: false, goroutine: 0, now: 0, kernel: &kernel).address
