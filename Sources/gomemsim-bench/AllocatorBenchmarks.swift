@@ -51,20 +51,26 @@ private func runChurn(liveObjects: Int) throws {
 
     let start = DispatchTime.now().uptimeNanoseconds
     let cpuStart = clock()
-    for i in 0..<allocations {
-        let slot = i % liveObjects
-        if ringAddress[slot] != 0 {
-            let old = sizes[Int(ringSize[slot])]
-            runtime.release(address: ringAddress[slot], size: old.size, scan: old.scan)
+    let sizeOf = sizes.map(\.size), scanOf = sizes.map(\.scan)
+    try ringAddress.withUnsafeMutableBufferPointer { ringAddress in
+        try ringSize.withUnsafeMutableBufferPointer { ringSize in
+            var slot = 0
+            for i in 0..<allocations {
+                if ringAddress[slot] != 0 {
+                    let old = Int(ringSize[slot])
+                    runtime.release(address: ringAddress[slot], size: sizeOf[old], scan: scanOf[old])
+                }
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407  // deterministic LCG
+                let pick = Int(seed >> 60)
+                let allocation = try runtime.allocate(size: sizeOf[pick], scan: scanOf[pick], goroutine: UInt32(i & 1),
+                                                      now: now, kernel: &kernel)
+                now &+= 50
+                ringAddress[slot] = allocation.address
+                ringSize[slot] = UInt8(pick)
+                slot += 1
+                if slot == liveObjects { slot = 0 }
+            }
         }
-        seed = seed &* 6364136223846793005 &+ 1442695040888963407  // deterministic LCG
-        let pick = Int(seed >> 60)
-        let object = sizes[pick]
-        let allocation = try runtime.allocate(size: object.size, scan: object.scan, goroutine: UInt32(i & 1),
-                                              now: now, kernel: &kernel)
-        now &+= 50
-        ringAddress[slot] = allocation.address
-        ringSize[slot] = UInt8(pick)
     }
     let elapsed = DispatchTime.now().uptimeNanoseconds - start
     let cpuSeconds = Double(clock() - cpuStart) / Double(CLOCKS_PER_SEC)
