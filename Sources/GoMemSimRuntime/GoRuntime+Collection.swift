@@ -98,7 +98,7 @@ extension GoRuntime {
     /// `gcControllerState.commit` (mgcpacer.go:1269-1278), GOGC part:
     /// `heapMarked + (heapMarked + stacks + globals) * GOGC/100`, at least `heapMinimum`.
     mutating func commitHeapGoal() {
-        guard let percent = gcPercent else { heapGoal = .max; return }
+        guard let percent = gcPercent, percent >= 0 else { heapGoal = .max; return }  // GOGC=off
         let scannable = heapMarked + stackInuse + globalsBytes
         let goal = heapMarked + scannable * UInt64(max(percent, 0)) / 100
         heapGoal = max(goal, Self.heapMinimum(percent))

@@ -158,8 +158,8 @@ public struct GoRuntime: RuntimeModel {
     public var mappedReady: UInt64 { sys - heapReleased }
 
     static func heapMinimum(_ percent: Int32?) -> UInt64 {
-        guard let percent else { return .max }
-        return defaultHeapMinimum * UInt64(max(percent, 0)) / 100
+        guard let percent, percent >= 0 else { return .max }
+        return defaultHeapMinimum * UInt64(percent) / 100
     }
 
     // MARK: RuntimeModel

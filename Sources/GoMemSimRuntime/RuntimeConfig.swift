@@ -28,6 +28,38 @@ public struct RuntimeConfig: Codable, Hashable, Sendable {
     public var image: ProcessImage = ProcessImage()
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case goVersion, gomaxprocs, gcPercent, memoryLimit, madvdontneed, automaticGC, initialStackBytes, costs, image
+    }
+
+    /// Decodes a partial configuration: missing fields keep their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = RuntimeConfig()
+        goVersion = try c.decodeIfPresent(GoVersion.self, forKey: .goVersion) ?? d.goVersion
+        gomaxprocs = try c.decodeIfPresent(Int.self, forKey: .gomaxprocs) ?? d.gomaxprocs
+        gcPercent = c.contains(.gcPercent) ? try c.decodeIfPresent(Int32.self, forKey: .gcPercent) : d.gcPercent
+        memoryLimit = try c.decodeIfPresent(UInt64.self, forKey: .memoryLimit) ?? d.memoryLimit
+        madvdontneed = try c.decodeIfPresent(Bool.self, forKey: .madvdontneed) ?? d.madvdontneed
+        automaticGC = try c.decodeIfPresent(Bool.self, forKey: .automaticGC) ?? d.automaticGC
+        initialStackBytes = try c.decodeIfPresent(UInt64.self, forKey: .initialStackBytes) ?? d.initialStackBytes
+        costs = try c.decodeIfPresent(CostTable.self, forKey: .costs) ?? d.costs
+        image = try c.decodeIfPresent(ProcessImage.self, forKey: .image) ?? d.image
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(goVersion, forKey: .goVersion)
+        try c.encode(gomaxprocs, forKey: .gomaxprocs)
+        try c.encode(gcPercent, forKey: .gcPercent)  // null = GOGC=off
+        try c.encodeIfPresent(memoryLimit, forKey: .memoryLimit)
+        try c.encode(madvdontneed, forKey: .madvdontneed)
+        try c.encode(automaticGC, forKey: .automaticGC)
+        try c.encode(initialStackBytes, forKey: .initialStackBytes)
+        try c.encode(costs, forKey: .costs)
+        try c.encode(image, forKey: .image)
+    }
 }
 
 /// Go versions the model knows, and the differences between them that change memory.

@@ -124,3 +124,28 @@ let go119SizeClasses: [SizeClassRow] = go119SizeClassTable.split(separator: "\n"
         #expect(SpanClass.count == 136)
     }
 }
+
+import Foundation
+
+@Suite struct RuntimeConfigTests {
+    @Test func partialConfigurationKeepsDefaults() throws {
+        let json = #"{"goVersion": "go1.20", "gcPercent": null, "costs": {"tinyAllocNs": 1, "smallAllocNs": 2, "mcacheRefillNs": 3, "pageAllocNs": 4, "largeAllocNs": 5, "heapGrowNs": 6, "zeroingNsPerKiB": 7, "sweepSpanNs": 8, "gcCycleNs": 9, "scavengeCallNs": 10, "stackAllocNs": 11}}"#
+        let config = try JSONDecoder().decode(RuntimeConfig.self, from: Data(json.utf8))
+        #expect(config.goVersion == .go1_20)
+        #expect(config.gcPercent == nil)        // explicit null: GOGC=off
+        #expect(config.gomaxprocs == 2 && config.madvdontneed && config.memoryLimit == nil)
+        #expect(config.costs.stackAllocNs == 11)
+        let roundTrip = try JSONDecoder().decode(RuntimeConfig.self, from: JSONEncoder().encode(config))
+        #expect(roundTrip == config)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(RuntimeConfig.self, from: Data(#"{"goVersion": "go1.18"}"#.utf8))
+        }
+    }
+
+    @Test func gogcOffNeverCollectsAutomatically() throws {
+        var (rt, kernel) = try startedRuntime { $0.gcPercent = -1 }
+        for _ in 0..<10 { _ = try rt.allocate(size: 1 * MiB, scan: false, goroutine: 0, now: 0, kernel: &kernel) }
+        #expect(rt.numGC == 0)
+        #expect(rt.heapGoal == .max)
+    }
+}
