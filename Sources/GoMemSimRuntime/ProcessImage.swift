@@ -34,6 +34,13 @@ public struct ProcessImage: Codable, Hashable, Sendable {
     public var threads = 4
     /// forcegc, bgsweep, bgscavenge, finalizer — plus the main goroutine.
     public var runtimeGoroutines = 4
+    /// Goroutines start at `_StackMin` = 2 KiB in 1.19 until a GC has measured the
+    /// average stack (`adaptivestackstart`).
+    public var startupStackBytes: UInt64 = 2048
+    /// The main goroutine's stack as init and main grow it (copystack doubles it and frees
+    /// the old one; a pool span left empty returns its pages to the heap, free and not
+    /// released).
+    public var mainStackGrowth: [UInt64] = [4096, 8192]
     /// Start-up heap objects (size, count): runtime and package init, 0.047 MiB.
     public var startupObjects: [StartupObjects] = [
         .init(size: 16, count: 200), .init(size: 32, count: 150), .init(size: 48, count: 100),
@@ -125,15 +132,24 @@ extension GoRuntime {
                 _ = try kernel.touch(address: g0.address + (16 << 10) - page, length: page, isWrite: true)
             }
         }
-        _ = try startGoroutineStack(0, bytes: config.initialStackBytes, kernel: &kernel)
+        _ = try startGoroutineStack(0, bytes: image.startupStackBytes, kernel: &kernel)
         for g in 0..<UInt32(image.runtimeGoroutines) {
-            _ = try startGoroutineStack(UInt32.max - g, bytes: config.initialStackBytes, kernel: &kernel)
+            _ = try startGoroutineStack(UInt32.max - g, bytes: image.startupStackBytes, kernel: &kernel)
         }
         for objects in image.startupObjects {
             for _ in 0..<objects.count {
                 let object = try mallocgc(size: objects.size, scan: true, p: 0, now: 0, kernel: &kernel)
                 _ = try kernel.touch(address: object.address, length: objects.size, isWrite: true)
             }
+        }
+        // copystack: the 4 KiB stack's pool span empties and goes back to the heap. These
+        // free, unreleased pages in the first huge page are what the heap-growth scavenging
+        // of a later `make` releases — the MADV_NOHUGEPAGE on the first 2 MiB of the heap
+        // in the calibration's book runs.
+        for bytes in image.mainStackGrowth {
+            let old = goroutineStacks[0]
+            _ = try startGoroutineStack(0, bytes: bytes, kernel: &kernel)  // new stack first, then copy
+            if let old { freeStack(address: old) }
         }
         latency = LatencyStatistics()
     }

@@ -5,9 +5,12 @@ import GoMemSimTrace
 /// and the PI controller that paces it at 1 % of the CPU.
 struct ScavengerState {
     /// `scavenge.gcPercentGoal`: retained heap to keep; `.max` = nothing to do.
-    var gcPercentGoal: UInt64 = .max
+    /// Zero until the first `gcControllerCommit` (gcinit only calls `commit`, which does
+    /// not pace the scavenger): before the first GC, every heap growth releases as many
+    /// free pages as it grew (mheap.go:1284-1305).
+    var gcPercentGoal: UInt64 = 0
     /// `scavenge.memoryLimitGoal`: mapped-ready memory to keep; `.max` = nothing to do.
-    var memoryLimitGoal: UInt64 = .max
+    var memoryLimitGoal: UInt64 = 0
     /// `sleepRatio`: work time over sleep time (`startingScavSleepRatio` = 0.001).
     var sleepRatio = 0.001
     var controller = PIController(kp: 0.3375, ti: 3.2e6, tt: 1e9, min: 0.001, max: 1000)

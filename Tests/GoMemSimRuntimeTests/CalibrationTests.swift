@@ -45,7 +45,7 @@ import Testing
         // MADV_HUGEPAGE on the whole huge pages inside the span; VMAs 2 MiB / 598 MiB / 4 MiB.
         #expect(b < 0xc0_0020_0000)
         #expect(kernel.calls.contains(.advise(address: 0xc0_0020_0000, length: 598 * MiB, advice: .hugePage)))
-        #expect(kernel.mappings(overlapping: b, b + 600 * MiB) == ["2048/-", "612352/hg", "4096/-"])
+        #expect(kernel.mappings(overlapping: b, b + 600 * MiB) == ["2048/nh", "612352/hg", "4096/-"])
         // The three single-byte writes and then everything: RSS ≈ 621.5 MiB.
         for offset: UInt64 in [5000, 100_000, 104_000] { _ = try kernel.touch(address: b + offset, length: 1, isWrite: true) }
         #expect(mib(kernel.rss) < 21.6)
@@ -89,7 +89,7 @@ import Testing
         // Released in aligned 2 MiB steps inside, 64 KiB steps in the last huge page:
         // only that one is marked NOHUGEPAGE; the middle stays huge-page eligible.
         let mappings = kernel.mappings(overlapping: b, b + 600 * MiB)
-        #expect(mappings == ["2048/-", "612352/hg", "2048/nh"], "\(mappings)")
+        #expect(mappings == ["2048/nh", "612352/hg", "2048/nh"], "\(mappings)")
         #expect(rt.nextDeadline == nil)
         let scavenged = rt.scavengerTotals
         #expect(scavenged.background >= 598 * MiB)
