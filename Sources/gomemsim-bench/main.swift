@@ -7,6 +7,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("replay", runReplayBenchmarks),
     ("kernel", runKernelBenchmarks),
     ("trace-parse", runTraceBenchmarks),
+    ("allocator", runAllocatorBenchmarks),
 ]
 
 let selected = Set(CommandLine.arguments.dropFirst())

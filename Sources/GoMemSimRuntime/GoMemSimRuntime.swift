@@ -1,1 +1,0 @@
-// Placeholder: the GoMemSimRuntime layer lands here.

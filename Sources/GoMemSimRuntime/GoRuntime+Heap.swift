@@ -1,0 +1,311 @@
+import GoMemSimCore
+import GoMemSimTrace
+
+/// `mheap` (mheap.go): spans from the page allocator, heap growth in 4 MiB chunks inside
+/// 64 MiB arenas, and the OS calls of mem_linux.go.
+extension GoRuntime {
+    /// `mheap.allocSpan` (mheap.go:1171-1352).
+    mutating func allocSpan<K: KernelModel>(npages: Int, state: Span.State, spanClass: SpanClass, elemSize: UInt64,
+                                            nelems: UInt32, kernel: inout K) throws(ModelError) -> (id: Int, costNs: UInt64) {
+        var cost = config.costs.pageAllocNs
+        var growth: UInt64 = 0
+        var page = pages.find(npages)
+        if page == nil {
+            let grown = try grow(npages: npages, kernel: &kernel)
+            growth = grown.bytes
+            cost += grown.costNs
+            page = pages.find(npages)
+        }
+        guard let page else { throw ModelError(.outOfMemory, "heap cannot hold \(npages) pages") }
+        let scavengedPages = pages.allocate(page: page, count: npages)
+        let base = Self.heapBase + UInt64(page) << SizeClasses.pageShift
+        let bytes = UInt64(npages) << SizeClasses.pageShift
+        let scavengedBytes = UInt64(scavengedPages) << SizeClasses.pageShift
+
+        // Synchronous scavenging (mheap.go:1269-1310): over the memory limit, release what
+        // this span will page in; after a growth, release down to the scavenge goal.
+        var toScavenge: UInt64 = 0
+        if let limit = memoryLimit, scavengedBytes + mappedReady > limit {
+            toScavenge = scavengedBytes + mappedReady - limit
+        }
+        if scavenger.gcPercentGoal != .max && growth > 0 {
+            let retained = heapRetained
+            if retained + growth > scavenger.gcPercentGoal {
+                toScavenge = max(toScavenge, min(growth, retained + growth - scavenger.gcPercentGoal))
+            }
+        }
+
+        // Account the pages to their new owner.
+        heapFree -= bytes - scavengedBytes
+        heapReleased -= scavengedBytes
+        if state == .stack { stackInuse += bytes } else { heapInuse += bytes }
+
+        if toScavenge > 0 {
+            let work = try scavenge(bytes: toScavenge, kernel: &kernel)
+            scavenger.releasedEager += work.released
+            cost += work.durationNs
+        }
+        if scavengedPages > 0 { cost += try sysUsed(address: base, length: bytes, kernel: &kernel) }
+
+        let needzero = allocNeedsZero(base: base, npages: npages)
+        let id = spans.make(Span(base: base, npages: UInt32(npages), state: state, spanClass: spanClass,
+                                 elemSize: elemSize, nelems: nelems, needzero: needzero))
+        cost += try setSpans(base: base, npages: npages, id: Int32(id), kernel: &kernel)
+        if state == .heap {
+            let large = spanClass.sizeClass == 0
+            if config.goVersion.hasArenaHeapBitmap && (!large || config.goVersion.clearsHeapBitmapOfLargeSpans) {
+                cost += try clearHeapBitmap(base: base, bytes: bytes, kernel: &kernel)
+            }
+        }
+        return (id, cost)
+    }
+
+    /// Returns a span's pages to the page allocator (`mheap.freeSpan`): free, backed,
+    /// and merged with free neighbours by the bitmap.
+    mutating func freeSpan(_ id: Int) {
+        let span = spans.spans[id]
+        let page = Int((span.base - Self.heapBase) >> SizeClasses.pageShift)
+        pages.free(page: page, count: Int(span.npages))
+        if span.state == .stack { stackInuse -= span.bytes } else { heapInuse -= span.bytes }
+        heapFree += span.bytes
+        for p in page..<page + Int(span.npages) { spanOfPage[p] = -1 }
+        scavenger.searchChunk = max(scavenger.searchChunk, (page + Int(span.npages) - 1) / PageAllocator.chunkPages)
+        spans.release(id)
+    }
+
+    /// `mheap.grow` (mheap.go:1385-1460): whole 4 MiB chunks, new arenas when the
+    /// current one is used up; the new memory is mapped read-write and counted as released.
+    mutating func grow<K: KernelModel>(npages: Int, kernel: inout K) throws(ModelError) -> (bytes: UInt64, costNs: UInt64) {
+        guard !summaryBases.isEmpty else { throw ModelError(.invalid, "the Go runtime model was not started") }
+        var cost = config.costs.heapGrowNs
+        let chunk = UInt64(PageAllocator.chunkPages)
+        let ask = (UInt64(npages) + chunk - 1) / chunk * chunk << SizeClasses.pageShift
+        var totalGrowth: UInt64 = 0
+        if currentArena.end == 0 || currentArena.base + ask > currentArena.end {
+            let reserved = try sysAlloc(bytes: ask, kernel: &kernel)
+            cost += reserved.costNs
+            if reserved.address == currentArena.end {
+                currentArena.end = reserved.address + reserved.bytes
+            } else {
+                // Discontiguous: add what is left of the current arena, then switch.
+                if currentArena.end > currentArena.base {
+                    let size = currentArena.end - currentArena.base
+                    cost += try sysMap(address: currentArena.base, length: size, kernel: &kernel)
+                    totalGrowth += size
+                }
+                currentArena = (reserved.address, reserved.address + reserved.bytes)
+            }
+        }
+        let v = currentArena.base
+        currentArena.base = v + ask
+        cost += try sysMap(address: v, length: ask, kernel: &kernel)
+        totalGrowth += ask
+        return (totalGrowth, cost)
+    }
+
+    /// `sysMap` + `pageAlloc.grow`: Reserved → Prepared; counted released until used.
+    private mutating func sysMap<K: KernelModel>(address: UInt64, length: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
+        var cost = try kernel.protect(address: address, length: length, protection: [.read, .write]).costNs
+        heapReleased += length
+        let firstChunk = Int((address - Self.heapBase) / Self.chunkBytes)
+        let count = Int(length / Self.chunkBytes)
+        pages.grow(firstChunk: firstChunk, count: count)
+        scavenger.searchChunk = max(scavenger.searchChunk, firstChunk + count - 1)
+        cost += try growPageAllocatorMetadata(address: address, length: length, kernel: &kernel)
+        return cost
+    }
+
+    /// `mheap.sysAlloc` (malloc.go:563-700): reserve whole arenas at the next hint and
+    /// allocate their `heapArena` metadata.
+    private mutating func sysAlloc<K: KernelModel>(bytes: UInt64, kernel: inout K) throws(ModelError) -> (address: UInt64, bytes: UInt64, costNs: UInt64) {
+        let n = (bytes + Self.arenaBytes - 1) / Self.arenaBytes * Self.arenaBytes
+        var cost: UInt64 = 0
+        if arenaIndexAddress == nil {
+            let index = try kernel.map(length: Self.arenaIndexBytes, protection: [.read, .write], flags: [.anonymous],
+                                       file: nil, fileOffset: 0, fixedAddress: nil)
+            arenaIndexAddress = index.value
+            cost += index.costNs
+        }
+        let reserved = try kernel.map(length: n, protection: .none, flags: [.anonymous], file: nil, fileOffset: 0,
+                                      fixedAddress: nextArenaHint)
+        cost += reserved.costNs
+        let address = reserved.value
+        guard address >= Self.heapBase, (address - Self.heapBase) % Self.arenaBytes == 0 else {
+            throw ModelError(.invalid, "kernel placed the heap arena at 0x\(String(address, radix: 16)), not at the hint 0x\(String(nextArenaHint, radix: 16))")
+        }
+        nextArenaHint = address + n
+        let metadataBytes = arenaMetadataBytes
+        var arenaBase = address
+        while arenaBase < address + n {
+            let metadata = try kernel.map(length: metadataBytes, protection: [.read, .write], flags: [.anonymous],
+                                          file: nil, fileOffset: 0, fixedAddress: nil)
+            cost += metadata.costNs
+            metadataSys += metadataBytes
+            let slot = Int((arenaBase - Self.heapBase) / Self.arenaBytes)
+            while arenas.count <= slot {
+                arenas.append(Arena(base: Self.heapBase + UInt64(arenas.count) * Self.arenaBytes, metadataAddress: 0))
+            }
+            arenas[slot] = Arena(base: arenaBase, metadataAddress: metadata.value)
+            let pagesNeeded = (slot + 1) * Self.pagesPerArena
+            if spanOfPage.count < pagesNeeded {
+                spanOfPage += [Int32](repeating: -1, count: pagesNeeded - spanOfPage.count)
+            }
+            // The arena map entry (mheap_.arenas[0][ai] = r).
+            if let index = arenaIndexAddress {
+                let entry = index + ((arenaBase &- Self.arenaBaseOffset) / Self.arenaBytes) * 8
+                cost += try kernel.touch(address: entry, length: 8, isWrite: true).costNs
+            }
+            arenaBase += Self.arenaBytes
+        }
+        return (address, n, cost)
+    }
+
+    /// The `heapArena` struct, page-rounded: bitmap (pre-1.22), span map, page bits.
+    var arenaMetadataBytes: UInt64 {
+        let bitmap = config.goVersion.hasArenaHeapBitmap ? Self.arenaBitmapBytes : 0
+        let bytes = bitmap + Self.arenaSpansBytes + Self.arenaOtherMetadataBytes
+        return (bytes + Self.physPageSize - 1) / Self.physPageSize * Self.physPageSize
+    }
+
+    /// `pageAlloc.sysGrow` and the chunk bitmaps (mpagealloc_64bit.go): map the summary
+    /// entries covering the new range read-write and write them; write each new chunk's
+    /// `pallocData`.
+    private mutating func growPageAllocatorMetadata<K: KernelModel>(address: UInt64, length: UInt64,
+                                                                   kernel: inout K) throws(ModelError) -> UInt64 {
+        var cost: UInt64 = 0
+        let limit = address + length
+        for level in 0..<Self.summaryShifts.count {
+            let shift = Self.summaryShifts[level]
+            let lo = (address &- Self.arenaBaseOffset) >> shift
+            let hi = ((limit - 1) &- Self.arenaBaseOffset) >> shift + 1
+            let block = UInt64(1) << Self.summaryLevelBits[level]
+            let alignedLo = lo / block * block
+            let alignedHi = (hi + block - 1) / block * block
+            let base = summaryBases[level]
+            var pageAddress = (base + alignedLo * 8) / Self.physPageSize * Self.physPageSize
+            let end = (base + alignedHi * 8 + Self.physPageSize - 1) / Self.physPageSize * Self.physPageSize
+            while pageAddress < end {
+                if !mappedSummaryPages.contains(pageAddress) {
+                    // Map the longest run of unmapped pages at once.
+                    var runEnd = pageAddress
+                    while runEnd < end && !mappedSummaryPages.contains(runEnd) {
+                        mappedSummaryPages.insert(runEnd)
+                        runEnd += Self.physPageSize
+                    }
+                    cost += try kernel.protect(address: pageAddress, length: runEnd - pageAddress,
+                                               protection: [.read, .write]).costNs
+                    metadataSys += runEnd - pageAddress
+                    pageAddress = runEnd
+                } else {
+                    pageAddress += Self.physPageSize
+                }
+            }
+            cost += try kernel.touch(address: base + lo * 8, length: (hi - lo) * 8, isWrite: true).costNs
+        }
+        var chunkAddress = address
+        while chunkAddress < limit {
+            let chunkIndex = (chunkAddress &- Self.arenaBaseOffset) / Self.chunkBytes
+            let l1 = chunkIndex >> 13
+            let l2Base: UInt64
+            if let known = chunksL2Addresses[l1] {
+                l2Base = known
+            } else {
+                let l2 = try kernel.map(length: Self.chunksL2Bytes, protection: [.read, .write], flags: [.anonymous],
+                                        file: nil, fileOffset: 0, fixedAddress: nil)
+                cost += l2.costNs
+                metadataSys += Self.chunksL2Bytes
+                chunksL2Addresses[l1] = l2.value
+                l2Base = l2.value
+            }
+            cost += try kernel.touch(address: l2Base + (chunkIndex & 0x1fff) * 128, length: 128, isWrite: true).costNs
+            chunkAddress += Self.chunkBytes
+        }
+        return cost
+    }
+
+    /// `h.setSpans`: one span-map pointer per page, written in the arena metadata.
+    private mutating func setSpans<K: KernelModel>(base: UInt64, npages: Int, id: Int32, kernel: inout K) throws(ModelError) -> UInt64 {
+        var cost: UInt64 = 0
+        let bitmap = config.goVersion.hasArenaHeapBitmap ? Self.arenaBitmapBytes : 0
+        var pieces: [(arena: Int, offset: UInt64, length: UInt64)] = []
+        Self.forEachArenaPiece(base: base, bytes: UInt64(npages) << SizeClasses.pageShift) { pieces.append(($0, $1, $2)) }
+        for piece in pieces {
+            let first = Int(piece.offset >> SizeClasses.pageShift)
+            let count = Int(piece.length >> SizeClasses.pageShift)
+            let heapPage = piece.arena * Self.pagesPerArena + first
+            for p in heapPage..<heapPage + count { spanOfPage[p] = id }
+            cost += try kernel.touch(address: arenas[piece.arena].metadataAddress + bitmap + UInt64(first) * 8,
+                                     length: UInt64(count) * 8, isWrite: true).costNs
+        }
+        return cost
+    }
+
+    /// `heapBits.initSpan` (mbitmap.go:774-799): clear the span's 2-bit-per-word heap
+    /// bitmap, 1/32 of its size.
+    private mutating func clearHeapBitmap<K: KernelModel>(base: UInt64, bytes: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
+        var cost: UInt64 = 0
+        var pieces: [(arena: Int, offset: UInt64, length: UInt64)] = []
+        Self.forEachArenaPiece(base: base, bytes: bytes) { pieces.append(($0, $1, $2)) }
+        for piece in pieces {
+            cost += try kernel.touch(address: arenas[piece.arena].metadataAddress + piece.offset / 32,
+                                     length: piece.length / 32, isWrite: true).costNs
+        }
+        return cost
+    }
+
+    /// `mheap.allocNeedsZero` (mheap.go:1050-1100): memory below an arena's `zeroedBase`
+    /// was handed out before and may be dirty.
+    private mutating func allocNeedsZero(base: UInt64, npages: Int) -> Bool {
+        var needZero = false
+        var pieces: [(arena: Int, offset: UInt64, length: UInt64)] = []
+        Self.forEachArenaPiece(base: base, bytes: UInt64(npages) << SizeClasses.pageShift) { pieces.append(($0, $1, $2)) }
+        for piece in pieces {
+            if piece.offset < arenas[piece.arena].zeroedBase { needZero = true }
+            arenas[piece.arena].zeroedBase = max(arenas[piece.arena].zeroedBase, piece.offset + piece.length)
+        }
+        return needZero
+    }
+
+    static func forEachArenaPiece(base: UInt64, bytes: UInt64, _ body: (Int, UInt64, UInt64) -> Void) {
+        var address = base
+        let end = base + bytes
+        while address < end {
+            let arena = Int((address - Self.heapBase) / Self.arenaBytes)
+            let arenaBase = Self.heapBase + UInt64(arena) * Self.arenaBytes
+            let pieceEnd = min(end, arenaBase + Self.arenaBytes)
+            body(arena, address - arenaBase, pieceEnd - address)
+            address = pieceEnd
+        }
+    }
+
+    /// `sysUsed` → `sysHugePage` (mem_linux.go:126-161): MADV_HUGEPAGE on the whole huge
+    /// pages inside the range, undoing the NOHUGEPAGE of earlier releases.
+    mutating func sysUsed<K: KernelModel>(address: UInt64, length: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
+        let begin = (address + Self.hugePageSize - 1) / Self.hugePageSize * Self.hugePageSize
+        let end = (address + length) / Self.hugePageSize * Self.hugePageSize
+        guard begin < end else { return 0 }
+        return try kernel.advise(address: begin, length: end - begin, advice: .hugePage).costNs
+    }
+
+    /// `sysUnused` (mem_linux.go:39-116): MADV_NOHUGEPAGE on the huge pages holding
+    /// unaligned ends (so khugepaged cannot re-inflate them), then MADV_DONTNEED
+    /// (MADV_FREE with `madvdontneed=0`).
+    mutating func sysUnused<K: KernelModel>(address: UInt64, length: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
+        var cost: UInt64 = 0
+        let hugeMask = Self.hugePageSize - 1
+        let head: UInt64? = address & hugeMask != 0 ? address & ~hugeMask : nil
+        let tail: UInt64? = (address + length) & hugeMask != 0 ? (address + length - 1) & ~hugeMask : nil
+        if let head, let tail, head + Self.hugePageSize == tail {
+            cost += try kernel.advise(address: head, length: 2 * Self.hugePageSize, advice: .noHugePage).costNs
+        } else {
+            if let head {
+                cost += try kernel.advise(address: head, length: Self.hugePageSize, advice: .noHugePage).costNs
+            }
+            if let tail, tail != head {
+                cost += try kernel.advise(address: tail, length: Self.hugePageSize, advice: .noHugePage).costNs
+            }
+        }
+        cost += try kernel.advise(address: address, length: length, advice: config.madvdontneed ? .dontNeed : .free).costNs
+        return cost
+    }
+}

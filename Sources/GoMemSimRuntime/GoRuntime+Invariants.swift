@@ -1,0 +1,75 @@
+/// Consistency checks tests call after every step; each returned string is a violation.
+extension GoRuntime {
+    public func _checkInvariants() -> [String] {
+        var problems: [String] = []
+        var heapSpanBytes: UInt64 = 0, stackSpanBytes: UInt64 = 0, allocBytes: UInt64 = 0, objects: UInt64 = 0
+        for id in spans.spans.indices {
+            let span = spans.spans[id]
+            guard span.state != .dead else { continue }
+            let taken = spans.popcount(spans.allocBits, id)
+            if taken != Int(span.allocCount) {
+                problems.append("span \(id): allocCount \(span.allocCount) but \(taken) bits set")
+            }
+            let freed = spans.popcount(spans.freedBits, id)
+            if span.tinyRefs < 0 && freed != Int(span.freedCount) {
+                problems.append("span \(id): freedCount \(span.freedCount) but \(freed) bits set")
+            }
+            for w in 0..<SpanTable.bitmapWords {
+                let i = id * SpanTable.bitmapWords + w
+                if spans.freedBits[i] & ~spans.allocBits[i] != 0 { problems.append("span \(id): freed slot not allocated") }
+            }
+            if span.allocCount > span.nelems { problems.append("span \(id): more objects than slots") }
+            if span.state == .stack {
+                stackSpanBytes += span.bytes
+            } else {
+                heapSpanBytes += span.bytes
+                allocBytes += UInt64(span.allocCount) * span.elemSize
+                objects += UInt64(span.allocCount)
+            }
+            if spanID(containing: span.base) != id || spanID(containing: span.base + span.bytes - 1) != id {
+                problems.append("span \(id): span map does not point at it")
+            }
+        }
+        if heapSpanBytes != heapInuse { problems.append("heapInuse \(heapInuse) != in-use spans \(heapSpanBytes)") }
+        if stackSpanBytes != stackInuse { problems.append("stackInuse \(stackInuse) != stack spans \(stackSpanBytes)") }
+        if allocBytes != heapAlloc { problems.append("heapAlloc \(heapAlloc) != taken slots \(allocBytes)") }
+        if objects != heapObjects { problems.append("heapObjects \(heapObjects) != taken slots \(objects)") }
+        let counts = pages.pageCounts()
+        let page = SizeClasses.pageSize
+        if UInt64(counts.allocated) * page != heapInuse + stackInuse {
+            problems.append("page bitmap has \(counts.allocated) pages allocated, spans \((heapInuse + stackInuse) / page)")
+        }
+        if UInt64(counts.freeUnscavenged) * page != heapFree {
+            problems.append("page bitmap has \(counts.freeUnscavenged) free unscavenged pages, heapFree \(heapFree / page)")
+        }
+        if UInt64(counts.scavenged) * page != heapReleased {
+            problems.append("page bitmap has \(counts.scavenged) scavenged pages, heapReleased \(heapReleased / page)")
+        }
+        if counts.overlap != 0 { problems.append("\(counts.overlap) pages both allocated and scavenged") }
+        if heapSys + stackInuse != UInt64(pages.chunkCount) * Self.chunkBytes - unmappedChunkBytes {
+            problems.append("heapSys + stackInuse \(heapSys + stackInuse) != mapped chunks")
+        }
+        for i in mcacheSpans.indices where mcacheSpans[i] >= 0 {
+            let span = spans.spans[Int(mcacheSpans[i])]
+            if span.state != .heap || Int(span.spanClass.rawValue) != i % SpanClass.count || span.cachedBy != Int32(i / SpanClass.count) {
+                problems.append("mcache slot \(i) holds a span of another class or owner")
+            }
+        }
+        for (c, list) in partialSpans.enumerated() {
+            for id in list {
+                let span = spans.spans[Int(id)]
+                if span.state != .heap || Int(span.spanClass.rawValue) != c || span.allocCount >= span.nelems || span.cachedBy >= 0 {
+                    problems.append("mcentral \(c) holds span \(id) that is not a free-slot uncached span of its class")
+                }
+            }
+        }
+        return problems
+    }
+
+    /// Chunk slots below the first mapped chunk that were never added to the heap.
+    private var unmappedChunkBytes: UInt64 {
+        var bytes: UInt64 = 0
+        for ci in 0..<pages.chunkCount where !pages.present[ci] { bytes += Self.chunkBytes }
+        return bytes
+    }
+}

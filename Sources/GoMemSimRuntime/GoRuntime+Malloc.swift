@@ -1,0 +1,210 @@
+import GoMemSimCore
+import GoMemSimTrace
+
+/// `mallocgc` (malloc.go:890-1160): the tiny, small and large paths.
+extension GoRuntime {
+    /// `maxTinySize` / `_TinySize`.
+    static let maxTinySize: UInt64 = 16
+    /// `runtime.zerobase`: every zero-byte allocation returns its address (in .bss).
+    static let zerobase: UInt64 = 0x55_7e00
+
+    mutating func mallocgc<K: KernelModel>(size: UInt64, scan: Bool, p: Int, now: UInt64,
+                                           kernel: inout K) throws(ModelError) -> Allocation {
+        let allocation = try mallocPath(size: size, scan: scan, p: p, now: now, kernel: &kernel)
+        // `shouldhelpgc`: only a refill or a large allocation tests the trigger, once the
+        // object is allocated (malloc.go:1147), so the new object survives.
+        if gcCheckPending {
+            gcCheckPending = false
+            triggerCollectionIfDue(now: now)
+        }
+        return allocation
+    }
+
+    private mutating func mallocPath<K: KernelModel>(size: UInt64, scan: Bool, p: Int, now: UInt64,
+                                                     kernel: inout K) throws(ModelError) -> Allocation {
+        if size == 0 {
+            latency.record(.tiny, config.costs.tinyAllocNs)
+            return Allocation(address: Self.zerobase, costNs: config.costs.tinyAllocNs)
+        }
+        if !scan && size < Self.maxTinySize {
+            let allocation = try mallocTiny(size: size, p: p, now: now, kernel: &kernel)
+            latency.record(.tiny, allocation.costNs)
+            return allocation
+        }
+        let header = scan && size > 512 ? config.goVersion.mallocHeaderBytes : 0
+        if size + header <= SizeClasses.maxSmallSize {
+            let request = size + header
+            let sizeClass = request <= 1016
+                ? Int(sizeToClass8[Int((request + 7) >> 3)])
+                : Int(sizeToClass128[Int((request - 1024 + 127) >> 7)])  // SizeClasses.sizeClass(of:)
+            let allocation = try mallocSmall(size: size, spanClass: SpanClass(sizeClass: sizeClass, noscan: !scan),
+                                             p: p, now: now, kernel: &kernel)
+            latency.record(.small, allocation.costNs)
+            return allocation
+        }
+        let allocation = try mallocLarge(size: size, scan: scan, now: now, kernel: &kernel)
+        latency.record(.large, allocation.costNs)
+        return allocation
+    }
+
+    /// The tiny allocator (malloc.go:933-1005): pack pointer-free objects under 16 B into
+    /// one 16-byte block; align the offset to 8, 4 or 2 by the size; the block is free only
+    /// when every sub-object is.
+    mutating func mallocTiny<K: KernelModel>(size: UInt64, p: Int, now: UInt64,
+                                             kernel: inout K) throws(ModelError) -> Allocation {
+        var offset = tinyBlocks[p].offset
+        if size & 7 == 0 {
+            offset = (offset + 7) & ~7
+        } else if size & 3 == 0 {
+            offset = (offset + 3) & ~3
+        } else if size & 1 == 0 {
+            offset = (offset + 1) & ~1
+        }
+        if offset + size <= Self.maxTinySize && tinyBlocks[p].address != 0 {
+            let block = tinyBlocks[p]
+            tinyBlocks[p].offset = offset + size
+            tinyAllocs += 1
+            mallocs += 1
+            spans.tinyRefCounts[Int(spans.spans[Int(block.span)].tinyRefs) * SpanTable.tinySlots + Int(block.slot)] &+= 1
+            spans.spans[Int(block.span)].requestedBytes += size
+            return Allocation(address: block.address + offset, costNs: config.costs.tinyAllocNs)
+        }
+        // A new block from the tiny span class.
+        var allocation = try mallocSmall(size: size, spanClass: .tiny, p: p, now: now, kernel: &kernel)
+        allocation.costNs += config.costs.tinyAllocNs
+        // Keep the block with more free space left (malloc.go:996-1001).
+        if size < tinyBlocks[p].offset || tinyBlocks[p].address == 0 {
+            let id = mcacheSpans[p * SpanClass.count + Int(SpanClass.tiny.rawValue)]
+            let base = spans.spans[Int(id)].base
+            tinyBlocks[p] = TinyBlock(address: allocation.address, offset: size, span: id,
+                                      slot: UInt32((allocation.address - base) / 16))
+        }
+        return allocation
+    }
+
+    mutating func mallocSmall<K: KernelModel>(size: UInt64, spanClass: SpanClass, p: Int, now: UInt64,
+                                              kernel: inout K) throws(ModelError) -> Allocation {
+        var cost = config.costs.smallAllocNs
+        let cacheIndex = p * SpanClass.count + Int(spanClass.rawValue)
+        var id = Int(mcacheSpans[cacheIndex])
+        var slot = id >= 0 ? spans.takeNextFree(id) : nil
+        if slot == nil {
+            cost += try refill(p: p, spanClass: spanClass, now: now, kernel: &kernel)
+            id = Int(mcacheSpans[cacheIndex])
+            slot = spans.takeNextFree(id)
+        }
+        guard let slot else { throw ModelError(.invalid, "mcache refill returned a full span") }
+        let elemSize = spans.spans[id].elemSize
+        let address = spans.spans[id].base + UInt64(slot) * elemSize
+        spans.spans[id].requestedBytes += size
+        let tinyRefs = spans.spans[id].tinyRefs
+        if tinyRefs >= 0 { spans.tinyRefCounts[Int(tinyRefs) * SpanTable.tinySlots + Int(slot)] = 1 }
+        heapAlloc &+= elemSize
+        totalAlloc &+= elemSize
+        mallocs &+= 1
+        heapObjects &+= 1
+        if spans.spans[id].needzero {
+            // memclrNoHeapPointers(x, size): reused memory is written before it is handed out.
+            cost += try zero(address: address, length: elemSize, kernel: &kernel)
+        }
+        return Allocation(address: address, costNs: cost)
+    }
+
+    /// `mcache.refill` (mcache.go:146-214) then the trigger test (malloc.go:1147).
+    mutating func refill<K: KernelModel>(p: Int, spanClass: SpanClass, now: UInt64,
+                                         kernel: inout K) throws(ModelError) -> UInt64 {
+        var cost = config.costs.mcacheRefillNs
+        let cacheIndex = p * SpanClass.count + Int(spanClass.rawValue)
+        let old = Int(mcacheSpans[cacheIndex])
+        if old >= 0 { spans.spans[old].cachedBy = -1 }  // full: neither partial nor cached
+        let id: Int
+        if let partial = partialSpans[Int(spanClass.rawValue)].popLast() {
+            id = Int(partial)
+        } else {
+            let sizeClass = spanClass.sizeClass
+            let allocated = try allocSpan(npages: Int(SizeClasses.classToAllocNPages[sizeClass]), state: .heap,
+                                          spanClass: spanClass, elemSize: UInt64(SizeClasses.classToSize[sizeClass]),
+                                          nelems: SizeClasses.objectsPerSpan(sizeClass), kernel: &kernel)
+            id = allocated.id
+            cost += allocated.costNs
+        }
+        spans.spans[id].cachedBy = Int32(p)
+        mcacheSpans[cacheIndex] = Int32(id)
+        // "We assume that all of its slots will get used": heapLive gains the span's whole
+        // unused remainder, tail included (mcache.go:205-211).
+        let span = spans.spans[id]
+        heapLive += span.bytes - UInt64(span.allocCount) * span.elemSize
+        gcCheckPending = true
+        return cost
+    }
+
+    /// `mcache.allocLarge` (mcache.go:217-260): a span of `ceil(size/8192)` pages.
+    mutating func mallocLarge<K: KernelModel>(size: UInt64, scan: Bool, now: UInt64,
+                                              kernel: inout K) throws(ModelError) -> Allocation {
+        guard size <= 1 << 46 else {
+            throw ModelError(.outOfMemory, "allocation of \(size) bytes exceeds the address space")
+        }
+        let npages = (size + SizeClasses.pageSize - 1) >> SizeClasses.pageShift
+        var cost = config.costs.largeAllocNs
+        let allocated = try allocSpan(npages: Int(npages), state: .heap, spanClass: SpanClass(sizeClass: 0, noscan: !scan),
+                                      elemSize: npages << SizeClasses.pageShift, nelems: 1, kernel: &kernel)
+        cost += allocated.costNs
+        let id = allocated.id
+        _ = spans.takeNextFree(id)
+        spans.spans[id].requestedBytes = size
+        let bytes = spans.spans[id].bytes
+        heapAlloc += bytes
+        totalAlloc += bytes
+        mallocs += 1
+        heapObjects += 1
+        heapLive += bytes
+        if spans.spans[id].needzero {
+            // Large objects are zeroed over their requested size (memclrNoHeapPointersChunked).
+            cost += try zero(address: spans.spans[id].base, length: size, kernel: &kernel)
+        }
+        gcCheckPending = true
+        return Allocation(address: spans.spans[id].base, costNs: cost)
+    }
+
+    mutating func zero<K: KernelModel>(address: UInt64, length: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
+        let touch = try kernel.touch(address: address, length: length, isWrite: true)
+        return touch.costNs + (length * config.costs.zeroingNsPerKiB + 1023) / 1024
+    }
+
+    /// The trace released the object at `address`: it is dead to the next collection.
+    /// A tiny sub-object only drops its block's reference count.
+    mutating func markReleased(address: UInt64, size: UInt64) {
+        guard let id = spanID(containing: address) else { invalidReleases += 1; return }
+        guard spans.spans[id].state == .heap else { invalidReleases += 1; return }
+        let large = spans.spans[id].spanClass.sizeClass == 0
+        let index = large ? 0 : spans.spans[id].objectIndex(address)
+        guard index < spans.spans[id].nelems, spans.isAllocated(id, index) else { invalidReleases += 1; return }
+        let tinyRefs = spans.spans[id].tinyRefs
+        if tinyRefs >= 0 {
+            let ref = Int(tinyRefs) * SpanTable.tinySlots + Int(index)
+            guard spans.tinyRefCounts[ref] > 0 else { invalidReleases += 1; return }
+            spans.tinyRefCounts[ref] -= 1
+            spans.spans[id].freedRequestedBytes &+= size
+            return
+        }
+        guard !spans.isFreed(id, index) else { invalidReleases += 1; return }
+        spans.setFreed(id, index)
+        spans.spans[id].freedCount &+= 1
+        spans.spans[id].freedRequestedBytes &+= large ? spans.spans[id].requestedBytes : size
+    }
+
+    /// The span holding `address`, from the arena's span map.
+    @inline(__always)
+    func spanID(containing address: UInt64) -> Int? {
+        let page = (address &- Self.heapBase) >> SizeClasses.pageShift
+        guard address >= Self.heapBase, page < UInt64(spanOfPage.count) else { return nil }
+        let id = spanOfPage[Int(page)]
+        return id >= 0 ? Int(id) : nil
+    }
+
+    /// Placeholder trigger until the GC issue: collect when heapLive reaches the goal.
+    mutating func triggerCollectionIfDue(now: UInt64) {
+        guard config.automaticGC, gcPercent != nil, heapLive >= heapGoal else { return }
+        _ = collectGarbage(forced: false, now: now)
+    }
+}

@@ -1,0 +1,249 @@
+import GoMemSimCore
+import GoMemSimTrace
+import Histogram
+
+/// The Go 1.19 memory allocator on linux/amd64, asking a ``KernelModel`` for memory the
+/// way the runtime asks Linux.
+///
+/// The allocation path, as in `malloc.go`:
+/// 1. A pointer-free request under 16 B is packed into the P's current 16-byte tiny
+///    block (``SpanClass/tiny``), aligned to 8, 4 or 2 bytes by its size.
+/// 2. Other requests up to 32 KiB are rounded up to a size class (``SizeClasses``) and
+///    take the next free slot of the span the P's mcache holds for the span class.
+/// 3. A full span is swapped (`mcache.refill`) for one with free slots from the span
+///    class's mcentral, or a new span from the heap; `heapLive` grows by the whole free
+///    remainder of the span at that moment (mcache.go:210-211).
+/// 4. The heap's page allocator (``PageAllocator``) finds pages first-fit; when none
+///    fit, the heap grows by whole 4 MiB chunks, reserving 64 MiB arenas at the hint
+///    0xc000000000 (PROT_NONE) and mapping the used part read-write (`sysMap`).
+/// 5. Larger requests get a span of their own, `ceil(size/8192)` pages.
+///
+/// Memory freshly mapped from the OS is counted as released and is not zeroed; reused
+/// memory is zeroed on allocation, which writes (faults in) its pages. Go 1.19 also
+/// clears the heap bitmap (2 bits per word, in a separate 2 MiB-per-arena mapping) of
+/// every span it allocates: the ~20 MiB of RSS a 600 MiB `make` costs before the
+/// buffer is touched (example 5-5). Re-using released pages sets MADV_HUGEPAGE on the
+/// whole huge pages inside; releasing sets MADV_NOHUGEPAGE on the huge pages holding
+/// the ends (mem_linux.go), which is how the heap VMA splits 2 MiB / 598 MiB / 4 MiB.
+///
+/// Objects die when the program releases them; a collection sweeps them (frees their
+/// slots, returns empty spans to the heap). Until the GC issue brings the pacer and
+/// marking, a collection is stop-the-world and instantaneous: `runtime.GC()` or, with
+/// ``RuntimeConfig/automaticGC``, heapLive reaching the heap goal. The background
+/// scavenger (``advance(to:kernel:)``) then returns free pages to the OS at the pace
+/// of Go 1.19's controller.
+public struct GoRuntime: RuntimeModel {
+    public let config: RuntimeConfig
+
+    // Address space (malloc.go, mpagealloc_64bit.go, linux/amd64).
+    /// First arena hint (`0x00c0 << 32`).
+    public static let heapBase: UInt64 = 0xc0_0000_0000
+    /// `heapArenaBytes`.
+    public static let arenaBytes: UInt64 = 64 << 20
+    /// `pallocChunkBytes`.
+    public static let chunkBytes: UInt64 = 4 << 20
+    static let pagesPerArena = Int(arenaBytes / SizeClasses.pageSize)
+    /// `arenaBaseOffset`: indices into the arena map and page summaries count from it.
+    static let arenaBaseOffset: UInt64 = 0xffff_8000_0000_0000
+    static let physPageSize: UInt64 = 4096
+    static let hugePageSize: UInt64 = 2 << 20
+    /// `heapArenaBitmapBytes`: 2 bits per 8-byte word.
+    static let arenaBitmapBytes: UInt64 = arenaBytes / 32
+    /// `heapArena.spans`: one pointer per page.
+    static let arenaSpansBytes: UInt64 = UInt64(pagesPerArena) * 8
+    /// `heapArena.pageInUse`, `pageMarks`, `pageSpecials`, `checkmarks`, `zeroedBase`.
+    static let arenaOtherMetadataBytes: UInt64 = 3 * UInt64(pagesPerArena) / 8 + 16
+    /// The arena map's L2 array (`arenaL2Bits` = 22): 4 Mi pointers.
+    static let arenaIndexBytes: UInt64 = (1 << 22) * 8
+    /// `pageAlloc.chunks` L2 array: 2^13 `pallocData` of 128 B.
+    static let chunksL2Bytes: UInt64 = (1 << 13) * 128
+    /// Summary levels: `levelShift` and entries (mpagealloc_64bit.go).
+    static let summaryShifts: [UInt64] = [34, 31, 28, 25, 22]
+    static let summaryLevelBits: [UInt64] = [14, 3, 3, 3, 3]
+    /// `scavengeQuantum`, `minScavWorkTime`, `retainExtraPercent`, `reduceExtraPercent`.
+    static let scavengeQuantum: UInt64 = 64 << 10
+    static let minScavengeWorkNs: Double = 1e6
+    /// sysmon polls at most every 10 ms when idle (proc.go `sysmon`); the scavenger is
+    /// readied after a GC and woken by sysmon.
+    static let sysmonWakeDelayNs: UInt64 = 10_000_000
+    /// `defaultHeapMinimum`.
+    static let defaultHeapMinimum: UInt64 = 4 << 20
+
+    // Heap state.
+    var spans = SpanTable()
+    var pages = PageAllocator()
+    var arenas: [Arena] = []
+    /// Span id of every heap page, or -1 (`heapArena.spans`, flattened over the heap).
+    var spanOfPage: [Int32] = []
+    var currentArena: (base: UInt64, end: UInt64) = (0, 0)
+    var nextArenaHint: UInt64 = GoRuntime.heapBase
+    var arenaIndexAddress: UInt64?
+    var chunksL2Addresses: [UInt64: UInt64] = [:]
+    var summaryBases: [UInt64] = []
+    var mappedSummaryPages: Set<UInt64> = []
+
+    // Per-P state (mcache) and mcentral.
+    var mcacheSpans: [Int32]
+    var tinyBlocks: [TinyBlock]
+    var partialSpans: [[Int32]] = Array(repeating: [], count: SpanClass.count)
+
+    // Stacks.
+    var stackPools: [[Int32]] = Array(repeating: [], count: 4)
+    var goroutineStacks: [UInt32: UInt64] = [:]
+    var pendingStacks: [UInt32] = []
+
+    // Accounting, in bytes unless named otherwise (mstats.go, mgcpacer.go names).
+    public internal(set) var heapInuse: UInt64 = 0
+    public internal(set) var stackInuse: UInt64 = 0
+    /// Free pages still backed by memory (`heapFree`).
+    public internal(set) var heapFree: UInt64 = 0
+    public internal(set) var heapReleased: UInt64 = 0
+    /// Runtime metadata obtained from the OS (`gcMiscSys` + `other_sys`).
+    public internal(set) var metadataSys: UInt64 = 0
+    public internal(set) var heapAlloc: UInt64 = 0
+    public internal(set) var totalAlloc: UInt64 = 0
+    public internal(set) var mallocs: UInt64 = 0
+    public internal(set) var frees: UInt64 = 0
+    public internal(set) var tinyAllocs: UInt64 = 0
+    /// Heap objects (tiny blocks count once), `HeapObjects`.
+    public internal(set) var heapObjects: UInt64 = 0
+    /// `gcController.heapLive`: what the trigger is compared with.
+    public internal(set) var heapLive: UInt64 = 0
+    /// `heapMarked`: live heap at the end of the last collection.
+    public internal(set) var heapMarked: UInt64 = 0
+    /// The heap goal (`NextGC`).
+    public internal(set) var heapGoal: UInt64 = GoRuntime.defaultHeapMinimum
+    var lastHeapGoal: UInt64 = 0
+    var lastHeapInUse: UInt64 = 0
+    var globalsBytes: UInt64 = 0
+    public internal(set) var numGC: UInt64 = 0
+    public internal(set) var numForcedGC: UInt64 = 0
+    /// A refill or large allocation happened: test the trigger when mallocgc returns.
+    var gcCheckPending = false
+    var gcPercent: Int32?
+    var memoryLimit: UInt64?
+    /// Releases of addresses the heap does not hold (or already released), ignored.
+    public internal(set) var invalidReleases: UInt64 = 0
+
+    var scavenger = ScavengerState()
+    /// The lookup tables, held by the instance so the hot path does not go through
+    /// lazily initialised globals.
+    let sizeToClass8 = SizeClasses.sizeToClass8
+    let sizeToClass128 = SizeClasses.sizeToClass128
+    var latency = LatencyStatistics()
+
+    public init(config: RuntimeConfig) {
+        self.config = config
+        let procs = max(1, config.gomaxprocs)
+        gomaxprocs = procs
+        mcacheSpans = Array(repeating: -1, count: procs * SpanClass.count)
+        tinyBlocks = Array(repeating: TinyBlock(), count: procs)
+        gcPercent = config.gcPercent
+        memoryLimit = config.memoryLimit
+        heapGoal = Self.heapMinimum(gcPercent)
+    }
+
+    public var modelName: String? { config.goVersion.rawValue }
+
+    /// `GOMAXPROCS`, at least 1.
+    let gomaxprocs: Int
+
+    /// `MemStats.HeapSys`: heap memory obtained from the OS (stacks excluded).
+    public var heapSys: UInt64 { heapInuse + heapFree + heapReleased }
+    /// `heapRetained`: what the scavenger compares with its goal.
+    var heapRetained: UInt64 { heapInuse + heapFree }
+    /// `MemStats.Sys`.
+    public var sys: UInt64 { heapSys + stackInuse + metadataSys }
+    /// `mappedReady`: mapped and not released (compared with GOMEMLIMIT).
+    public var mappedReady: UInt64 { sys - heapReleased }
+
+    static func heapMinimum(_ percent: Int32?) -> UInt64 {
+        guard let percent, percent >= 0 else { return .max }
+        return defaultHeapMinimum * UInt64(percent) / 100
+    }
+
+    // MARK: RuntimeModel
+
+    public mutating func start<K: KernelModel>(now: UInt64, kernel: inout K) throws(ModelError) {
+        try mapProcessImage(kernel: &kernel)
+    }
+
+    public mutating func allocate<K: KernelModel>(size: UInt64, scan: Bool, goroutine: UInt32, now: UInt64,
+                                                  kernel: inout K) throws(ModelError) -> Allocation {
+        var cost: UInt64 = 0
+        if !pendingStacks.isEmpty { cost += try allocatePendingStacks(kernel: &kernel) }
+        let p = gomaxprocs == 1 ? 0 : Int(goroutine) % gomaxprocs
+        let allocation = try mallocgc(size: size, scan: scan, p: p, now: now, kernel: &kernel)
+        return Allocation(address: allocation.address, costNs: allocation.costNs + cost)
+    }
+
+    public mutating func release(address: UInt64, size: UInt64, scan: Bool) {
+        markReleased(address: address, size: size)
+    }
+
+    public mutating func collect<K: KernelModel>(now: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
+        var cost: UInt64 = 0
+        if !pendingStacks.isEmpty { cost += try allocatePendingStacks(kernel: &kernel) }
+        return cost + collectGarbage(forced: true, now: now)
+    }
+
+    public mutating func freeOSMemory<K: KernelModel>(now: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
+        var cost = try collect(now: now, kernel: &kernel)
+        let work = try scavenge(bytes: .max, kernel: &kernel)
+        scavenger.releasedEager += work.released
+        cost += work.durationNs
+        return cost
+    }
+
+    public mutating func setGCPercent(_ percent: Int32?, now: UInt64) {
+        gcPercent = percent
+        commitHeapGoal()
+        paceScavenger(now: now)
+    }
+
+    public mutating func setMemoryLimit(_ bytes: UInt64?, now: UInt64) {
+        memoryLimit = bytes
+        paceScavenger(now: now)
+    }
+
+    public mutating func setGlobals(bytes: UInt64) {
+        globalsBytes = bytes
+    }
+
+    public mutating func goroutineStarted(_ goroutine: UInt32, now: UInt64) {
+        guard goroutineStacks[goroutine] == nil, !pendingStacks.contains(goroutine) else { return }
+        pendingStacks.append(goroutine)
+    }
+
+    public mutating func goroutineExited(_ goroutine: UInt32, now: UInt64) {
+        if let i = pendingStacks.firstIndex(of: goroutine) {
+            pendingStacks.remove(at: i)
+        } else if let stack = goroutineStacks.removeValue(forKey: goroutine) {
+            freeStack(address: stack)
+        }
+    }
+
+    public var nextDeadline: UInt64? { scavenger.wakeAt }
+
+    public mutating func advance<K: KernelModel>(to now: UInt64, kernel: inout K) throws(ModelError) {
+        if !pendingStacks.isEmpty { _ = try allocatePendingStacks(kernel: &kernel) }
+        try runBackgroundScavenger(until: now, kernel: &kernel)
+    }
+}
+
+/// The tiny allocator's state in an mcache (`tiny`, `tinyoffset`).
+struct TinyBlock {
+    var address: UInt64 = 0
+    var offset: UInt64 = 0
+    var span: Int32 = -1
+    var slot: UInt32 = 0
+}
+
+/// A reserved 64 MiB heap arena and its `heapArena` metadata.
+struct Arena {
+    var base: UInt64
+    /// The `heapArena` struct: bitmap, then the span map, then page bits.
+    var metadataAddress: UInt64
+    /// `zeroedBase`: everything below was handed out before and must be zeroed on reuse.
+    var zeroedBase: UInt64 = 0
+}

@@ -1,0 +1,198 @@
+/// The page allocator (`mpagealloc.go`, Go 1.14+ "scalable page allocator"): a bitmap of
+/// 8 KiB runtime pages per 4 MiB chunk (`pallocBits`), a second bitmap of which free
+/// pages are scavenged (returned to the OS), and address-ordered first-fit search.
+///
+/// Go searches with a radix tree of summaries; this model keeps a free-page count per
+/// chunk and scans the bitmaps, which finds the same (lowest) address. Free pages
+/// coalesce by construction: a run of clear bits is one free range, whoever freed it.
+/// Pages are numbered from the heap's base (the first arena, 0xc000000000).
+struct PageAllocator {
+    /// `pallocChunkPages`.
+    static let chunkPages = 512
+    static let wordsPerChunk = chunkPages / 64
+
+    /// Allocation bits, `wordsPerChunk` words per chunk.
+    private(set) var allocBits: [UInt64] = []
+    /// Scavenged bits; only ever set on free pages.
+    private(set) var scavengedBits: [UInt64] = []
+    /// Whether the chunk has been added to the heap (`pageAlloc.grow`).
+    private(set) var present: [Bool] = []
+    private(set) var freePages: [UInt16] = []
+    private(set) var freeUnscavengedPages: [UInt16] = []
+    /// Lowest chunk that may hold a free page (`searchAddr`).
+    private var searchChunk = 0
+
+    var chunkCount: Int { present.count }
+
+    /// Adds chunks `[first, first+count)` as free and scavenged: fresh memory that was
+    /// never touched counts as released until used (mheap.go `grow`).
+    mutating func grow(firstChunk: Int, count: Int) {
+        let end = firstChunk + count
+        if present.count < end {
+            let extra = end - present.count
+            present += [Bool](repeating: false, count: extra)
+            freePages += [UInt16](repeating: 0, count: extra)
+            freeUnscavengedPages += [UInt16](repeating: 0, count: extra)
+            allocBits += [UInt64](repeating: ~0, count: extra * Self.wordsPerChunk)
+            scavengedBits += [UInt64](repeating: 0, count: extra * Self.wordsPerChunk)
+        }
+        for ci in firstChunk..<end where !present[ci] {
+            present[ci] = true
+            freePages[ci] = UInt16(Self.chunkPages)
+            for w in 0..<Self.wordsPerChunk {
+                allocBits[ci * Self.wordsPerChunk + w] = 0
+                scavengedBits[ci * Self.wordsPerChunk + w] = ~0
+            }
+        }
+        searchChunk = min(searchChunk, firstChunk)
+    }
+
+    /// First fit: the lowest page index starting `npages` free pages, if any.
+    func find(_ npages: Int) -> Int? {
+        var runStart = 0
+        var runLength = 0
+        var ci = searchChunk
+        while ci < present.count {
+            defer { ci += 1 }
+            guard present[ci], freePages[ci] != 0 else { runLength = 0; continue }
+            let chunkBase = ci * Self.chunkPages
+            if Int(freePages[ci]) == Self.chunkPages {
+                if runLength == 0 { runStart = chunkBase }
+                runLength += Self.chunkPages
+                if runLength >= npages { return runStart }
+                continue
+            }
+            for w in 0..<Self.wordsPerChunk {
+                let word = allocBits[ci * Self.wordsPerChunk + w]
+                let wordBase = chunkBase + w * 64
+                if word == 0 {
+                    if runLength == 0 { runStart = wordBase }
+                    runLength += 64
+                    if runLength >= npages { return runStart }
+                    continue
+                }
+                if word == ~0 { runLength = 0; continue }
+                var bit = 0
+                while bit < 64 {
+                    let rest = word >> UInt64(bit)
+                    if rest & 1 != 0 {
+                        bit += (~rest).trailingZeroBitCount
+                        runLength = 0
+                    } else {
+                        let zeros = min(rest.trailingZeroBitCount, 64 - bit)
+                        if runLength == 0 { runStart = wordBase + bit }
+                        runLength += zeros
+                        if runLength >= npages { return runStart }
+                        bit += zeros
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Marks `[page, page+npages)` allocated; returns how many of them were scavenged
+    /// (they must be `sysUsed` and leave `heapReleased`).
+    mutating func allocate(page: Int, count npages: Int) -> Int {
+        var scavenged = 0
+        Self.forEachWord(page: page, count: npages) { word, mask, ci in
+            scavenged += (scavengedBits[word] & mask).nonzeroBitCount
+            let freeUnscav = (~allocBits[word] & ~scavengedBits[word] & mask).nonzeroBitCount
+            freeUnscavengedPages[ci] -= UInt16(freeUnscav)
+            freePages[ci] -= UInt16(mask.nonzeroBitCount)
+            allocBits[word] |= mask
+            scavengedBits[word] &= ~mask
+        }
+        while searchChunk < present.count && (!present[searchChunk] || freePages[searchChunk] == 0) {
+            searchChunk += 1
+        }
+        return scavenged
+    }
+
+    /// Marks `[page, page+npages)` free and unscavenged (`pageAlloc.free`).
+    mutating func free(page: Int, count npages: Int) {
+        Self.forEachWord(page: page, count: npages) { word, mask, ci in
+            allocBits[word] &= ~mask
+            freePages[ci] += UInt16(mask.nonzeroBitCount)
+            freeUnscavengedPages[ci] += UInt16(mask.nonzeroBitCount)
+        }
+        searchChunk = min(searchChunk, page / Self.chunkPages)
+    }
+
+    /// Marks free pages `[page, page+npages)` scavenged.
+    mutating func markScavenged(page: Int, count npages: Int) {
+        Self.forEachWord(page: page, count: npages) { word, mask, ci in
+            freeUnscavengedPages[ci] -= UInt16((mask & ~scavengedBits[word]).nonzeroBitCount)
+            scavengedBits[word] |= mask
+        }
+    }
+
+    func isFreeUnscavenged(_ page: Int) -> Bool {
+        let word = page / 64
+        let bit = UInt64(1) << UInt64(page % 64)
+        return allocBits[word] & bit == 0 && scavengedBits[word] & bit == 0
+    }
+
+    /// `findScavengeCandidate` (mgcscavenge.go): the highest run of free, unscavenged
+    /// pages in chunk `ci` below page index `limit` (chunk-relative); take at most
+    /// `maxPages` from its top, but if that range crosses a huge-page boundary and the
+    /// run covers the whole huge page below, take the whole huge page instead, so that
+    /// releasing never breaks a huge page the run fully owns.
+    func scavengeCandidate(chunk ci: Int, maxPages: Int, pagesPerHugePage: Int) -> (start: Int, count: Int)? {
+        guard ci < present.count, present[ci], freeUnscavengedPages[ci] != 0 else { return nil }
+        let base = ci * Self.chunkPages
+        var end = Self.chunkPages
+        while end > 0 && !isFreeUnscavenged(base + end - 1) { end -= 1 }
+        guard end > 0 else { return nil }
+        var runStart = end - 1
+        while runStart > 0 && isFreeUnscavenged(base + runStart - 1) { runStart -= 1 }
+        let run = end - runStart
+        var size = min(run, maxPages)
+        var start = end - size
+        if pagesPerHugePage > 1 {
+            let hugePageAbove = (start + pagesPerHugePage - 1) / pagesPerHugePage * pagesPerHugePage
+            if hugePageAbove <= end {
+                let hugePageBelow = start / pagesPerHugePage * pagesPerHugePage
+                if hugePageBelow >= end - run {
+                    size += start - hugePageBelow
+                    start = hugePageBelow
+                }
+            }
+        }
+        return (base + start, size)
+    }
+
+    /// Counts for the invariant checker: (allocated, free unscavenged, free scavenged).
+    func pageCounts() -> (allocated: Int, freeUnscavenged: Int, scavenged: Int, overlap: Int) {
+        var allocated = 0, freeUnscav = 0, scav = 0, overlap = 0
+        for ci in 0..<present.count where present[ci] {
+            for w in 0..<Self.wordsPerChunk {
+                let a = allocBits[ci * Self.wordsPerChunk + w]
+                let s = scavengedBits[ci * Self.wordsPerChunk + w]
+                allocated += a.nonzeroBitCount
+                scav += s.nonzeroBitCount
+                freeUnscav += (~a & ~s).nonzeroBitCount
+                overlap += (a & s).nonzeroBitCount
+            }
+        }
+        return (allocated, freeUnscav, scav, overlap)
+    }
+
+    func chunkSummary(_ ci: Int) -> (free: Int, freeUnscavenged: Int) {
+        (Int(freePages[ci]), Int(freeUnscavengedPages[ci]))
+    }
+
+    @inline(__always)
+    private static func forEachWord(page: Int, count npages: Int, _ body: (Int, UInt64, Int) -> Void) {
+        var p = page
+        let end = page + npages
+        while p < end {
+            let word = p / 64
+            let bit = p % 64
+            let n = min(64 - bit, end - p)
+            let mask: UInt64 = n == 64 ? ~0 : ((UInt64(1) << UInt64(n)) - 1) << UInt64(bit)
+            body(word, mask, p / chunkPages)
+            p += n
+        }
+    }
+}

@@ -1,0 +1,123 @@
+/// The Go runtime a run models: version, GOMAXPROCS, GOGC, GOMEMLIMIT, GODEBUG knobs and
+/// the CPU cost of each allocator path. Recorded whole with every run.
+public struct RuntimeConfig: Codable, Hashable, Sendable {
+    /// The runtime version. go1.19 is the validated one; later versions are the same model
+    /// with the differences listed in ``GoVersion``.
+    public var goVersion: GoVersion = .go1_19
+    /// `GOMAXPROCS`: the number of Ps, hence of mcaches. A goroutine runs on P
+    /// `goroutine % gomaxprocs` (the model has no scheduler).
+    public var gomaxprocs: Int = 2
+    /// `GOGC`; `nil` is `GOGC=off`.
+    public var gcPercent: Int32? = 100
+    /// `GOMEMLIMIT` in bytes; `nil` is no limit (`math.MaxInt64`).
+    public var memoryLimit: UInt64? = nil
+    /// `GODEBUG=madvdontneed=1` (the Linux default since Go 1.16): release with
+    /// MADV_DONTNEED; `false` uses MADV_FREE (mem_linux.go:104-116).
+    public var madvdontneed: Bool = true
+    /// Placeholder until the GC issue brings the pacer: start a (stop-the-world, full)
+    /// collection when heapLive reaches the heap goal on a refill or large allocation
+    /// (malloc.go:1147 tests the trigger exactly there).
+    public var automaticGC: Bool = true
+    /// Initial stack of a goroutine. Go's `_StackMin` is 2 KiB but 1.19 starts stacks at
+    /// the average stack size seen so far (`adaptivestackstart`); 8 KiB is what the
+    /// examples' goroutines settle at.
+    public var initialStackBytes: UInt64 = 8192
+    /// CPU cost of each path, in virtual nanoseconds.
+    public var costs: CostTable = CostTable()
+    /// The process image before `main` runs.
+    public var image: ProcessImage = ProcessImage()
+
+    public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case goVersion, gomaxprocs, gcPercent, memoryLimit, madvdontneed, automaticGC, initialStackBytes, costs, image
+    }
+
+    /// Decodes a partial configuration: missing fields keep their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = RuntimeConfig()
+        goVersion = try c.decodeIfPresent(GoVersion.self, forKey: .goVersion) ?? d.goVersion
+        gomaxprocs = try c.decodeIfPresent(Int.self, forKey: .gomaxprocs) ?? d.gomaxprocs
+        gcPercent = c.contains(.gcPercent) ? try c.decodeIfPresent(Int32.self, forKey: .gcPercent) : d.gcPercent
+        memoryLimit = try c.decodeIfPresent(UInt64.self, forKey: .memoryLimit) ?? d.memoryLimit
+        madvdontneed = try c.decodeIfPresent(Bool.self, forKey: .madvdontneed) ?? d.madvdontneed
+        automaticGC = try c.decodeIfPresent(Bool.self, forKey: .automaticGC) ?? d.automaticGC
+        initialStackBytes = try c.decodeIfPresent(UInt64.self, forKey: .initialStackBytes) ?? d.initialStackBytes
+        costs = try c.decodeIfPresent(CostTable.self, forKey: .costs) ?? d.costs
+        image = try c.decodeIfPresent(ProcessImage.self, forKey: .image) ?? d.image
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(goVersion, forKey: .goVersion)
+        try c.encode(gomaxprocs, forKey: .gomaxprocs)
+        try c.encode(gcPercent, forKey: .gcPercent)  // null = GOGC=off
+        try c.encodeIfPresent(memoryLimit, forKey: .memoryLimit)
+        try c.encode(madvdontneed, forKey: .madvdontneed)
+        try c.encode(automaticGC, forKey: .automaticGC)
+        try c.encode(initialStackBytes, forKey: .initialStackBytes)
+        try c.encode(costs, forKey: .costs)
+        try c.encode(image, forKey: .image)
+    }
+}
+
+/// Go versions the model knows, and the differences between them that change memory.
+public enum GoVersion: String, Codable, Hashable, Sendable, CaseIterable {
+    case go1_19 = "go1.19"
+    case go1_20 = "go1.20"
+    case go1_22 = "go1.22"
+
+    /// Go 1.19 clears the 2-bit heap bitmap of every span it allocates, large ones
+    /// included (mcache.go:254 → mbitmap.go:774-799): 1/32 of the span is written.
+    /// Go 1.20 stopped initialising the bitmap of large spans.
+    public var clearsHeapBitmapOfLargeSpans: Bool { self == .go1_19 }
+
+    /// Go 1.22 heap bitmaps live in the span (small) or a header (large): no separate
+    /// bitmap mapping at all. Before, 2 MiB per 64 MiB arena.
+    public var hasArenaHeapBitmap: Bool { self != .go1_22 }
+
+    /// Go 1.22 allocation headers: scan objects > 512 B get an 8-byte type header, so the
+    /// class is chosen for `size + 8` (`mallocHeaderSize`, `minSizeForMallocHeader`).
+    public var mallocHeaderBytes: UInt64 { self == .go1_22 ? 8 : 0 }
+
+    /// Go 1.19 computes the memory-limit scavenge goal as `limit * 95` instead of
+    /// `limit * 95 / 100` (golang/go#62449), so the background scavenger never works for
+    /// the memory limit. Fixed in 1.20.
+    public var memoryLimitScavengeGoalBug: Bool { self == .go1_19 }
+}
+
+/// Virtual CPU time of the runtime's own work, in nanoseconds. Kernel costs (faults,
+/// syscalls) come from the kernel model and are added on top.
+///
+/// Defaults are estimates for a 3 GHz x86-64 core from Go's runtime benchmarks
+/// (`BenchmarkMalloc8/16`, `BenchmarkMallocLargeStruct`) and the runtime's own
+/// assumptions (mgcscavenge.go: ~10 µs per released 4 KiB page when untimed).
+public struct CostTable: Codable, Hashable, Sendable {
+    /// A tiny allocation that fits the current 16-byte block.
+    public var tinyAllocNs: UInt64 = 4
+    /// A small object from the span the mcache holds (`nextFreeFast`).
+    public var smallAllocNs: UInt64 = 12
+    /// `mcache.refill`: swap the full span for one from the mcentral.
+    public var mcacheRefillNs: UInt64 = 120
+    /// `mheap.alloc` of a run of pages (heap lock, page allocator search, span init).
+    public var pageAllocNs: UInt64 = 200
+    /// `largeAlloc` bookkeeping on top of the page allocation.
+    public var largeAllocNs: UInt64 = 150
+    /// `mheap.grow` bookkeeping on top of the kernel calls it makes.
+    public var heapGrowNs: UInt64 = 1_500
+    /// `memclrNoHeapPointers`, per KiB zeroed (~40 GB/s).
+    public var zeroingNsPerKiB: UInt64 = 25
+    /// Sweeping one span.
+    public var sweepSpanNs: UInt64 = 80
+    /// A blocking `runtime.GC()` until the GC issue models marking: stop-the-world
+    /// phases and a mark of a small heap.
+    public var gcCycleNs: UInt64 = 50_000
+    /// One `scavengeOne` call: lock, find the candidate, account (the madvise itself is
+    /// the kernel's cost).
+    public var scavengeCallNs: UInt64 = 1_000
+    /// `stackalloc` of a goroutine stack.
+    public var stackAllocNs: UInt64 = 100
+
+    public init() {}
+}

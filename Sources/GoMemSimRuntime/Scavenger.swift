@@ -1,0 +1,141 @@
+import GoMemSimCore
+import GoMemSimTrace
+
+/// The background scavenger's state (mgcscavenge.go, Go 1.19): goals set after each GC,
+/// and the PI controller that paces it at 1 % of the CPU.
+struct ScavengerState {
+    /// `scavenge.gcPercentGoal`: retained heap to keep; `.max` = nothing to do.
+    /// Zero until the first `gcControllerCommit` (gcinit only calls `commit`, which does
+    /// not pace the scavenger): before the first GC, every heap growth releases as many
+    /// free pages as it grew (mheap.go:1284-1305).
+    var gcPercentGoal: UInt64 = 0
+    /// `scavenge.memoryLimitGoal`: mapped-ready memory to keep; `.max` = nothing to do.
+    var memoryLimitGoal: UInt64 = 0
+    /// `sleepRatio`: work time over sleep time (`startingScavSleepRatio` = 0.001).
+    var sleepRatio = 0.001
+    var controller = PIController(kp: 0.3375, ti: 3.2e6, tt: 1e9, min: 0.001, max: 1000)
+    var controllerCooldownNs: Double = 0
+    /// When the scavenger goroutine next runs; `nil` while parked.
+    var wakeAt: UInt64?
+    /// Highest chunk that may hold scavengable pages (scavenging goes downwards).
+    var searchChunk = 0
+    var releasedBackground: UInt64 = 0
+    var releasedEager: UInt64 = 0
+    var backgroundCPUNs: UInt64 = 0
+}
+
+/// `piController` (mgcpacer.go): proportional-integral with anti-windup.
+struct PIController {
+    var kp: Double, ti: Double, tt: Double, min: Double, max: Double
+    var errIntegral: Double = 0
+
+    mutating func next(input: Double, setpoint: Double, period: Double) -> (Double, Bool) {
+        let prop = kp * (setpoint - input)
+        let rawOutput = prop + errIntegral
+        guard rawOutput.isFinite else { errIntegral = 0; return (min, false) }
+        let output = Swift.min(Swift.max(rawOutput, min), max)
+        if ti != 0 && tt != 0 {
+            errIntegral += (kp * period / ti) * (setpoint - input) + (period / tt) * (output - rawOutput)
+            guard errIntegral.isFinite else { errIntegral = 0; return (min, false) }
+        }
+        return (output, true)
+    }
+}
+
+extension GoRuntime {
+    /// `gcPaceScavenger` (mgcscavenge.go:140-207): after a GC, keep 10 % more than the
+    /// in-use heap scaled by how the goal moved; with a limit, aim at 95 % of it (1.19
+    /// multiplies by 95 without dividing by 100, so that goal never binds). Disabled
+    /// until a GC has completed (no `lastHeapGoal`).
+    mutating func paceScavenger(now: UInt64) {
+        if let limit = memoryLimit {
+            let (product, overflow) = limit.multipliedReportingOverflow(by: 95)
+            let goal = config.goVersion.memoryLimitScavengeGoalBug ? (overflow ? .max : product) : limit / 100 * 95
+            scavenger.memoryLimitGoal = mappedReady <= goal ? .max : goal
+        } else {
+            scavenger.memoryLimitGoal = .max
+        }
+        if lastHeapGoal == 0 || heapGoal == .max {
+            scavenger.gcPercentGoal = .max
+        } else {
+            let ratio = Double(heapGoal) / Double(lastHeapGoal)
+            var goal = UInt64(Double(lastHeapInUse) * ratio * 1.10)
+            goal = (goal + Self.physPageSize - 1) / Self.physPageSize * Self.physPageSize
+            let retained = heapRetained
+            scavenger.gcPercentGoal = retained <= goal || retained - goal < Self.physPageSize ? .max : goal
+        }
+        // The sweeper readies the scavenger at the end of the cycle; sysmon wakes it.
+        if !scavengerShouldStop, scavenger.wakeAt == nil {
+            scavenger.wakeAt = now + Self.sysmonWakeDelayNs
+        }
+    }
+
+    /// `shouldStop`: retained heap at or under the GOGC goal and mapped memory at or
+    /// under the limit goal.
+    var scavengerShouldStop: Bool {
+        heapRetained <= scavenger.gcPercentGoal && mappedReady <= scavenger.memoryLimitGoal
+    }
+
+    /// `bgscavenge`: run whenever the scavenger is due, then sleep as the controller says.
+    mutating func runBackgroundScavenger<K: KernelModel>(until now: UInt64, kernel: inout K) throws(ModelError) {
+        while let start = scavenger.wakeAt, start <= now {
+            // scavengerState.run: ≥ 1 ms of work in 64 KiB requests.
+            var worked: Double = 0
+            var released: UInt64 = 0
+            while worked < Self.minScavengeWorkNs {
+                if scavengerShouldStop { break }
+                let work = try scavenge(bytes: Self.scavengeQuantum, kernel: &kernel)
+                worked += work.durationNs == 0 ? 10e3 * Double(work.released / Self.physPageSize) : Double(work.durationNs)
+                released += work.released
+                if work.released < Self.scavengeQuantum { break }
+            }
+            scavenger.backgroundCPUNs += UInt64(worked)
+            scavenger.releasedBackground += released
+            guard released > 0 else { scavenger.wakeAt = nil; continue }
+            // scavengerState.sleep.
+            let charged = max(worked, Self.minScavengeWorkNs)
+            let sleepNs = charged / scavenger.sleepRatio
+            scavenger.wakeAt = start + UInt64(worked) + UInt64(sleepNs)
+            if scavenger.controllerCooldownNs > 0 {
+                scavenger.controllerCooldownNs -= sleepNs + charged
+                continue
+            }
+            let cpuFraction = charged / ((sleepNs + charged) * Double(gomaxprocs))
+            let (ratio, ok) = scavenger.controller.next(input: cpuFraction, setpoint: 0.01, period: sleepNs + charged)
+            if ok {
+                scavenger.sleepRatio = ratio
+            } else {
+                scavenger.sleepRatio = 0.001
+                scavenger.controllerCooldownNs = 5e9
+            }
+        }
+    }
+
+    /// `pageAlloc.scavenge`: release free, unscavenged pages from the highest address
+    /// down until `bytes` are released or none are left. Returns the bytes released and
+    /// the time it took (runtime work plus the kernel's madvise cost).
+    mutating func scavenge<K: KernelModel>(bytes: UInt64, kernel: inout K) throws(ModelError) -> (released: UInt64, durationNs: UInt64) {
+        var released: UInt64 = 0
+        var duration: UInt64 = 0
+        let pagesPerHugePage = Int(Self.hugePageSize / SizeClasses.pageSize)
+        var ci = min(scavenger.searchChunk, pages.chunkCount - 1)
+        while released < bytes && ci >= 0 {
+            let remaining = bytes - released
+            let maxPages = remaining == .max ? Int.max : Int((remaining + SizeClasses.pageSize - 1) >> SizeClasses.pageShift)
+            guard let candidate = pages.scavengeCandidate(chunk: ci, maxPages: maxPages,
+                                                          pagesPerHugePage: pagesPerHugePage) else {
+                ci -= 1
+                continue
+            }
+            let address = Self.heapBase + UInt64(candidate.start) << SizeClasses.pageShift
+            let length = UInt64(candidate.count) << SizeClasses.pageShift
+            duration += config.costs.scavengeCallNs + (try sysUnused(address: address, length: length, kernel: &kernel))
+            pages.markScavenged(page: candidate.start, count: candidate.count)
+            heapFree -= length
+            heapReleased += length
+            released += length
+        }
+        scavenger.searchChunk = max(ci, 0)
+        return (released, duration)
+    }
+}

@@ -1,0 +1,154 @@
+/// An `mspan` (mheap.go): a run of runtime pages that holds objects of one span class,
+/// one large object, or goroutine stacks. Its metadata lives off-heap, as in Go.
+struct Span {
+    enum State: UInt8 {
+        /// The id is unused (the pages went back to the page allocator).
+        case dead
+        /// `mSpanInUse`: heap objects.
+        case heap
+        /// `mSpanManual`: goroutine stacks (counted in StackInuse, not HeapInuse).
+        case stack
+    }
+
+    var base: UInt64
+    var npages: UInt32
+    var state: State
+    var spanClass: SpanClass
+    /// `elemsize`: the class size; a large span's whole size; a stack span's stack size.
+    var elemSize: UInt64
+    var nelems: UInt32
+    /// Slots taken (live or released-but-unswept objects).
+    var allocCount: UInt32 = 0
+    /// `freeindex`: slots below it are not searched until the next sweep.
+    var freeIndex: UInt32 = 0
+    /// Objects the program released since the last sweep (what the GC will find dead).
+    var freedCount: UInt32 = 0
+    /// `needzero`: the memory was used before, so objects must be zeroed on allocation.
+    var needzero: Bool
+    /// The P whose mcache holds the span, or -1.
+    var cachedBy: Int32 = -1
+    /// Bytes the program asked for in the taken slots (for round-up waste).
+    var requestedBytes: UInt64 = 0
+    /// Requested bytes of the objects released since the last sweep.
+    var freedRequestedBytes: UInt64 = 0
+    /// Index of the span's sub-object reference counts (tiny span class only), or -1.
+    var tinyRefs: Int32 = -1
+    /// `divMul` (sizeclasses.go): `offset * divMul >> 32 == offset / elemSize` within a span.
+    var divMul: UInt64 = 0
+
+    init(base: UInt64, npages: UInt32, state: State, spanClass: SpanClass, elemSize: UInt64, nelems: UInt32, needzero: Bool) {
+        self.base = base
+        self.npages = npages
+        self.state = state
+        self.spanClass = spanClass
+        self.elemSize = elemSize
+        self.nelems = nelems
+        self.needzero = needzero
+        divMul = elemSize <= UInt64(UInt32.max) ? UInt64(UInt32.max) / elemSize + 1 : 0
+    }
+
+    /// The slot holding `address` (Go's `objIndex`).
+    @inline(__always)
+    func objectIndex(_ address: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: ((address &- base) &* divMul) >> 32)
+    }
+
+    var bytes: UInt64 { UInt64(npages) << SizeClasses.pageShift }
+    var isLarge: Bool { state == .heap && spanClass.sizeClass == 0 }
+}
+
+/// All spans, with their allocation bitmaps (`allocBits`) and the bitmaps of released
+/// objects (`gcmarkBits`' complement, in effect), in flat arrays indexed by span id.
+struct SpanTable {
+    /// Bitmap words per span: the most objects a span holds is 1024 (8 B class).
+    static let bitmapWords = 16
+    /// Slots of a tiny-class span (8192 / 16).
+    static let tinySlots = 512
+
+    var spans: [Span] = []
+    var allocBits: [UInt64] = []
+    var freedBits: [UInt64] = []
+    /// Per slot of tiny-class spans: sub-objects still referenced (not released).
+    var tinyRefCounts: [UInt8] = []
+    private var freeIDs: [Int32] = []
+    private var freeTinyRefs: [Int32] = []
+
+    mutating func make(_ span: Span) -> Int {
+        var span = span
+        if span.state == .heap && span.spanClass == .tiny {
+            if let slot = freeTinyRefs.popLast() {
+                span.tinyRefs = slot
+            } else {
+                span.tinyRefs = Int32(tinyRefCounts.count / Self.tinySlots)
+                tinyRefCounts += [UInt8](repeating: 0, count: Self.tinySlots)
+            }
+        }
+        if let id = freeIDs.popLast() {
+            let i = Int(id)
+            spans[i] = span
+            for w in 0..<Self.bitmapWords {
+                allocBits[i * Self.bitmapWords + w] = 0
+                freedBits[i * Self.bitmapWords + w] = 0
+            }
+            return i
+        }
+        spans.append(span)
+        allocBits += repeatElement(0, count: Self.bitmapWords)
+        freedBits += repeatElement(0, count: Self.bitmapWords)
+        return spans.count - 1
+    }
+
+    mutating func release(_ id: Int) {
+        if spans[id].tinyRefs >= 0 {
+            let start = Int(spans[id].tinyRefs) * Self.tinySlots
+            for i in start..<start + Self.tinySlots { tinyRefCounts[i] = 0 }
+            freeTinyRefs.append(spans[id].tinyRefs)
+        }
+        spans[id].state = .dead
+        spans[id].tinyRefs = -1
+        freeIDs.append(Int32(id))
+    }
+
+    /// `nextFreeIndex`: the first free slot at or after `freeindex`, taken.
+    @inline(__always)
+    mutating func takeNextFree(_ id: Int) -> UInt32? {
+        let nelems = spans[id].nelems
+        var i = spans[id].freeIndex
+        while i < nelems {
+            let w = Int(i >> 6)
+            let free = ~allocBits[id &* Self.bitmapWords &+ w] & (~UInt64(0) << UInt64(i & 63))
+            if free != 0 {
+                let index = UInt32(w << 6 + free.trailingZeroBitCount)
+                guard index < nelems else { break }
+                allocBits[id &* Self.bitmapWords &+ w] |= UInt64(1) << UInt64(index & 63)
+                spans[id].freeIndex = index + 1
+                spans[id].allocCount += 1
+                return index
+            }
+            i = UInt32(w + 1) << 6
+        }
+        spans[id].freeIndex = nelems
+        return nil
+    }
+
+    @inline(__always)
+    func isAllocated(_ id: Int, _ index: UInt32) -> Bool {
+        allocBits[id * Self.bitmapWords + Int(index >> 6)] & (UInt64(1) << UInt64(index & 63)) != 0
+    }
+
+    @inline(__always)
+    func isFreed(_ id: Int, _ index: UInt32) -> Bool {
+        freedBits[id * Self.bitmapWords + Int(index >> 6)] & (UInt64(1) << UInt64(index & 63)) != 0
+    }
+
+    @inline(__always)
+    mutating func setFreed(_ id: Int, _ index: UInt32) {
+        freedBits[id * Self.bitmapWords + Int(index >> 6)] |= UInt64(1) << UInt64(index & 63)
+    }
+
+    func popcount(_ bits: [UInt64], _ id: Int) -> Int {
+        var n = 0
+        for w in 0..<Self.bitmapWords { n += bits[id * Self.bitmapWords + w].nonzeroBitCount }
+        return n
+    }
+}
