@@ -26,7 +26,8 @@ public struct FeistelPermutation: Sendable {
 
     public init(count: UInt64, seed: UInt64) {
         self.count = count
-        let bits = max(2, UInt64(64 - (count <= 1 ? 0 : (count - 1).leadingZeroBitCount)))
+        let usedBits = count <= 1 ? 0 : 64 - (count - 1).leadingZeroBitCount
+        let bits = UInt64(max(2, usedBits))
         let leftBits = bits / 2
         rightBits = bits - leftBits
         leftMask = (1 << leftBits) - 1
