@@ -61,7 +61,7 @@ public struct AccessPatternParameters: Codable, Hashable, Sendable {
         exponent = try arguments.positive("exponent", default: defaults.exponent)
         writeFraction = try arguments.fraction("writes", default: defaults.writeFraction)
         range = try arguments.flag("range", default: defaults.range)
-        baseAddress = try arguments.size("base", default: defaults.baseAddress)
+        baseAddress = try arguments.address("base", default: defaults.baseAddress)
         try validate()
     }
 

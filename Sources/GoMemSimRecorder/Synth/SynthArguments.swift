@@ -35,6 +35,14 @@ public struct SynthArguments: Sendable {
         return bytes
     }
 
+    /// An address: a size, or hexadecimal with a `0x` prefix.
+    public mutating func address(_ key: String, default value: UInt64) throws(TraceError) -> UInt64 {
+        guard let text = raw(key) else { return value }
+        let address = text.hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) : SynthFormat.parseSize(text)
+        guard let address else { throw error("an address (0x… or a size)", key, text) }
+        return address
+    }
+
     /// A rate in bytes per CPU-second (`/s` optional).
     public mutating func rate(_ key: String, default value: UInt64) throws(TraceError) -> UInt64 {
         guard let text = raw(key) else { return value }
