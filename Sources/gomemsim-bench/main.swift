@@ -3,6 +3,7 @@
 import Foundation
 
 let benchmarks: [(name: String, run: () throws -> Void)] = [
+    ("synth", runSynthBenchmarks),
 ]
 
 let selected = Set(CommandLine.arguments.dropFirst())
