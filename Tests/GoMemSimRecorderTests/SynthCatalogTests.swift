@@ -78,6 +78,27 @@ import Testing
         #expect(slots.allSatisfy { $0 < 1 << 24 })
     }
 
+    @Test func generatorsRejectInvalidParametersBuiltInCode() {
+        var churn = ChurnParameters()
+        churn.sizes = .weighted([])
+        #expect(throws: TraceError.self) { try ChurnGenerator(churn, seed: 1) }
+        var grid = GCGridParameters()
+        grid.objectBytes = 0
+        #expect(throws: TraceError.self) { try GCGridGenerator(grid, seed: 1) }
+        var server = RequestServerParameters()
+        server.workers = 0
+        #expect(throws: TraceError.self) { try RequestServerGenerator(server, seed: 1) }
+        var access = AccessPatternParameters()
+        access.elementBytes = 0
+        #expect(throws: TraceError.self) { try AccessPatternGenerator(access, seed: 1) }
+        var leak = LeakParameters()
+        leak.sizes = .uniform(min: 10, max: 5)
+        #expect(throws: TraceError.self) { try LeakGenerator(leak, seed: 1) }
+        var guide = GCGuideParameters()
+        guide.phases = []
+        #expect(throws: TraceError.self) { try GCGuideGenerator(guide, seed: 1) }
+    }
+
     @Test func sizesAndDurationsParse() {
         #expect(SynthFormat.parseSize("4096") == 4096)
         #expect(SynthFormat.parseSize("64KiB") == 65_536)

@@ -128,7 +128,8 @@ public struct AccessPatternGenerator: SynthGenerator {
 
     static let bufferID: RegionID = 1
 
-    public init(_ parameters: AccessPatternParameters, seed: UInt64) {
+    public init(_ parameters: AccessPatternParameters, seed: UInt64) throws(TraceError) {
+        try parameters.validate()
         self.parameters = parameters
         origin = SynthFormat.origin("access", parameters.originPairs, seed: seed)
         var symbols = SymbolTable()

@@ -27,6 +27,11 @@ public struct ChurnParameters: Codable, Hashable, Sendable {
         totalBytes = try arguments.size("total", default: defaults.totalBytes)
         victim = Victim(rawValue: try arguments.choice(
             "victim", from: Victim.allCases.map(\.rawValue), default: defaults.victim.rawValue)) ?? .oldest
+        try validate()
+    }
+
+    public func validate() throws(TraceError) {
+        try sizes.validate()
         try SynthArguments.require(sizes.maxBytes <= liveBytes,
                                    "a live set of at least the largest object (\(SynthFormat.size(sizes.maxBytes)))",
                                    found: SynthFormat.size(liveBytes))
@@ -66,7 +71,8 @@ public struct ChurnGenerator: SynthGenerator {
     private var filled = false
     private var finished = false
 
-    public init(_ parameters: ChurnParameters, seed: UInt64) {
+    public init(_ parameters: ChurnParameters, seed: UInt64) throws(TraceError) {
+        try parameters.validate()
         self.parameters = parameters
         origin = SynthFormat.origin("churn", parameters.originPairs, seed: seed)
         var symbols = SymbolTable()

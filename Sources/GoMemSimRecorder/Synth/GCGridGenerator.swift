@@ -23,6 +23,10 @@ public struct GCGridParameters: Codable, Hashable, Sendable {
         pointers = try arguments.flag("ptr", default: defaults.pointers)
         steadyBytes = try arguments.size("steady", default: defaults.steadyBytes)
         bytesPerSecond = try arguments.rate("rate", default: defaults.bytesPerSecond)
+        try validate()
+    }
+
+    public func validate() throws(TraceError) {
         try SynthArguments.require(objectBytes >= 1, "an object size S of at least 1 B", found: "0")
         try SynthArguments.require(liveBytes >= objectBytes, "a live set L of at least one object (\(SynthFormat.size(objectBytes)))",
                                    found: SynthFormat.size(liveBytes))
@@ -80,7 +84,8 @@ public struct GCGridGenerator: SynthGenerator {
     /// Bytes per ring slot: one unsafe.Pointer on a 64-bit machine.
     public static let slotBytes: UInt64 = 8
 
-    public init(_ parameters: GCGridParameters, seed: UInt64) {
+    public init(_ parameters: GCGridParameters, seed: UInt64) throws(TraceError) {
+        try parameters.validate()
         self.parameters = parameters
         origin = SynthFormat.origin("gc-grid", parameters.originPairs, seed: seed)
         var symbols = SymbolTable()

@@ -95,8 +95,16 @@ public struct GCGuideParameters: Codable, Hashable, Sendable {
         objectBytes = try arguments.size("object", default: objectBytes)
         pointers = try arguments.flag("ptr", default: pointers)
         otherBytes = try arguments.size("other", default: otherBytes)
+        try validate()
+    }
+
+    public func validate() throws(TraceError) {
         try SynthArguments.require(objectBytes >= 1, "an object size of at least 1 B", found: "0")
         try SynthArguments.require(!phases.isEmpty, "at least one phase", found: "none")
+        for phase in phases {
+            try SynthArguments.require((0...1).contains(phase.newSurvivalRate) && (0...1).contains(phase.oldDeathRate),
+                                       "survival and death rates between 0 and 1", found: phase.description)
+        }
     }
 
     public var originPairs: [(String, String)] {
@@ -138,7 +146,8 @@ public struct GCGuideGenerator: SynthGenerator {
 
     public static let otherMemoryID: RegionID = 1
 
-    public init(_ parameters: GCGuideParameters, seed: UInt64) {
+    public init(_ parameters: GCGuideParameters, seed: UInt64) throws(TraceError) {
+        try parameters.validate()
         self.parameters = parameters
         origin = SynthFormat.origin("gc-guide", parameters.originPairs, seed: seed)
         var symbols = SymbolTable()

@@ -23,6 +23,11 @@ public struct LeakParameters: Codable, Hashable, Sendable {
         scanFraction = try arguments.fraction("scan", default: defaults.scanFraction)
         bytesPerSecond = try arguments.rate("rate", default: defaults.bytesPerSecond)
         totalBytes = try arguments.size("total", default: defaults.totalBytes)
+        try validate()
+    }
+
+    public func validate() throws(TraceError) {
+        try sizes.validate()
         try SynthArguments.require(youngCount <= 1 << 24, "at most 16M young objects", found: "\(youngCount)")
     }
 
@@ -58,7 +63,8 @@ public struct LeakGenerator: SynthGenerator {
     /// Bytes allocated and never to be freed.
     public private(set) var keptBytes: UInt64 = 0
 
-    public init(_ parameters: LeakParameters, seed: UInt64) {
+    public init(_ parameters: LeakParameters, seed: UInt64) throws(TraceError) {
+        try parameters.validate()
         self.parameters = parameters
         origin = SynthFormat.origin("leak", parameters.originPairs, seed: seed)
         var symbols = SymbolTable()

@@ -39,6 +39,12 @@ public struct RequestServerParameters: Codable, Hashable, Sendable {
         cacheCapacity = try arguments.count("capacity", default: defaults.cacheCapacity)
         try SynthArguments.require(workers >= 1 && workers <= 1 << 20, "between 1 and 2²⁰ workers", found: "\(workers)")
         self.workers = UInt32(workers)
+        try validate()
+    }
+
+    public func validate() throws(TraceError) {
+        try objectSizes.validate()
+        try SynthArguments.require(workers >= 1 && workers <= 1 << 20, "between 1 and 2²⁰ workers", found: "\(workers)")
         try SynthArguments.require(meanBurst >= 1, "a mean burst of at least 1 request", found: "\(meanBurst)")
         try SynthArguments.require(objectsPerRequest <= 1 << 16, "at most 65536 objects per request",
                                    found: "\(objectsPerRequest)")
@@ -81,19 +87,19 @@ public struct RequestServerGenerator: SynthGenerator {
     private var served: UInt64 = 0
     private var leftInBurst: UInt64 = 0
     private var phase: Phase = .start
-    /// `parameters.workers`, at least 1.
     private let workers: UInt32
 
     private enum Phase { case start, serving, finishing, finished }
 
-    public init(_ parameters: RequestServerParameters, seed: UInt64) {
+    public init(_ parameters: RequestServerParameters, seed: UInt64) throws(TraceError) {
+        try parameters.validate()
         self.parameters = parameters
         origin = SynthFormat.origin("server", parameters.originPairs, seed: seed)
         var symbols = SymbolTable()
         end = symbols.intern("end")
         self.symbols = symbols
         random = Xoshiro256(seed: seed)
-        workers = max(1, parameters.workers)
+        workers = parameters.workers
         requestObjects.reserveCapacity(Int(parameters.objectsPerRequest))
     }
 

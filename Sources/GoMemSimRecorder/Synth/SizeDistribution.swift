@@ -41,7 +41,28 @@ public enum SizeDistribution: Codable, Hashable, Sendable, CustomStringConvertib
         case let .fixed(bytes): Double(bytes)
         case let .uniform(min, max): (Double(min) + Double(max)) / 2
         case let .weighted(sizes):
-            Double(sizes.reduce(0) { $0 + $1.bytes * $1.weight }) / Double(sizes.reduce(0) { $0 + $1.weight })
+            sizes.reduce(0) { $0 + Double($1.bytes) * Double($1.weight) } / sizes.reduce(0) { $0 + Double($1.weight) }
+        }
+    }
+
+    /// Fails unless every size is at least 1 B, a range is ordered, and a list is
+    /// non-empty with positive weights whose sum fits in 64 bits.
+    public func validate() throws(TraceError) {
+        switch self {
+        case let .fixed(bytes):
+            try SynthArguments.require(bytes >= 1, "an object size of at least 1 B", found: "0")
+        case let .uniform(min, max):
+            try SynthArguments.require(min >= 1 && min <= max && max < UInt64.max, "a size range 1 ≤ MIN ≤ MAX",
+                                       found: description)
+        case let .weighted(sizes):
+            var total: UInt64 = 0
+            for size in sizes {
+                let (sum, overflow) = total.addingReportingOverflow(size.weight)
+                try SynthArguments.require(size.bytes >= 1 && size.weight >= 1 && !overflow,
+                                           "sizes of at least 1 B with positive weights", found: description)
+                total = sum
+            }
+            try SynthArguments.require(!sizes.isEmpty, "at least one size", found: "none")
         }
     }
 

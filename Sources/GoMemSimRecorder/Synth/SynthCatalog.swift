@@ -18,12 +18,12 @@ public enum Synth {
         var arguments = SynthArguments(kind: kind, parameters)
         let source: SynthTraceSource
         switch SynthTraceSource.Kind(rawValue: kind) {
-        case .access: source = SynthTraceSource(AccessPatternGenerator(try AccessPatternParameters(&arguments), seed: seed))
-        case .churn: source = SynthTraceSource(ChurnGenerator(try ChurnParameters(&arguments), seed: seed))
-        case .gcGrid: source = SynthTraceSource(GCGridGenerator(try GCGridParameters(&arguments), seed: seed))
-        case .leak: source = SynthTraceSource(LeakGenerator(try LeakParameters(&arguments), seed: seed))
-        case .server: source = SynthTraceSource(RequestServerGenerator(try RequestServerParameters(&arguments), seed: seed))
-        case .gcGuide: source = SynthTraceSource(GCGuideGenerator(try GCGuideParameters(&arguments), seed: seed))
+        case .access: source = SynthTraceSource(try AccessPatternGenerator(try AccessPatternParameters(&arguments), seed: seed))
+        case .churn: source = SynthTraceSource(try ChurnGenerator(try ChurnParameters(&arguments), seed: seed))
+        case .gcGrid: source = SynthTraceSource(try GCGridGenerator(try GCGridParameters(&arguments), seed: seed))
+        case .leak: source = SynthTraceSource(try LeakGenerator(try LeakParameters(&arguments), seed: seed))
+        case .server: source = SynthTraceSource(try RequestServerGenerator(try RequestServerParameters(&arguments), seed: seed))
+        case .gcGuide: source = SynthTraceSource(try GCGuideGenerator(try GCGuideParameters(&arguments), seed: seed))
         case nil:
             throw .expected("a synth kind (\(kinds.map(\.name).joined(separator: ", ")))", found: "\"\(kind)\"",
                             at: SynthArguments.location)
