@@ -5,30 +5,34 @@ import GoMemSimTrace
 /// access, a request); each step appends a few records here. The storage is reused
 /// from step to step, so a generator allocates nothing per record once warm.
 public struct RecordBatch: Sendable {
+    /// Slots `0..<used` hold the batch; slots past `used` are stale and overwritten.
     private var records: [TraceRecord] = []
+    private var used = 0
     private var position = 0
 
     public init() { records.reserveCapacity(64) }
 
     /// Appends `event` performed by `goroutine`.
-    @inlinable
+    @inline(__always)
     public mutating func append(_ event: TraceEvent, goroutine: UInt32 = 0) {
         append(TraceRecord(goroutine: goroutine, event))
     }
 
-    public mutating func append(_ record: TraceRecord) { records.append(record) }
+    @inline(__always)
+    public mutating func append(_ record: TraceRecord) {
+        if used < records.count { records[used] = record } else { records.append(record) }
+        used += 1
+    }
 
     /// The oldest record not handed out yet; empties the batch when none is left.
     @inline(__always)
     public mutating func pop() -> TraceRecord? {
-        if position < records.count {
+        if position < used {
             position += 1
             return records[position - 1]
         }
-        if position > 0 {
-            records.removeAll(keepingCapacity: true)
-            position = 0
-        }
+        used = 0
+        position = 0
         return nil
     }
 }
