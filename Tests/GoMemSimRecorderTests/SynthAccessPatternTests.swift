@@ -34,6 +34,12 @@ import Testing
         #expect(all.last?.event == .free(id: 1))
     }
 
+    @Test func aSmallBufferNeedsNoChaseLineToFit() throws {
+        // The 64 B chase line only constrains the chase.
+        #expect(offsets(try synth("access", ["size": "32", "n": "5"])) == [0, 8, 16, 24, 0])
+        #expect(throws: TraceError.self) { try synth("access", ["pattern": "chase", "size": "32"]) }
+    }
+
     @Test func stridedStepsByTheStrideAndKeepsAccessesInside() throws {
         let all = try synth("access", ["pattern": "strided", "size": "200", "stride": "64", "n": "5"])
         // Accesses at 0, 64, 128 fit (128+8 ≤ 200); 192+8 = 200 fits too; then wrap.

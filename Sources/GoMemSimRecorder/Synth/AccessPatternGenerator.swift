@@ -71,7 +71,7 @@ public struct AccessPatternParameters: Codable, Hashable, Sendable {
         try SynthArguments.require(sizeBytes >= elementBytes, "a buffer size of at least one element (\(SynthFormat.size(elementBytes)))",
                                    found: SynthFormat.size(sizeBytes))
         try SynthArguments.require(strideBytes >= 1, "a stride of at least 1 B", found: "0")
-        try SynthArguments.require(lineBytes >= elementBytes && lineBytes <= sizeBytes,
+        try SynthArguments.require(pattern != .chase || (lineBytes >= elementBytes && lineBytes <= sizeBytes),
                                    "a chase line between the element size and the buffer size", found: SynthFormat.size(lineBytes))
         try SynthArguments.require(!range || pattern == .sequential, "range=true only with pattern=sequential",
                                    found: "pattern=\(pattern.rawValue)")
