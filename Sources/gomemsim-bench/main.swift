@@ -8,6 +8,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("kernel", runKernelBenchmarks),
     ("trace-parse", runTraceBenchmarks),
     ("allocator", runAllocatorBenchmarks),
+    ("synth", runSynthBenchmarks),
 ]
 
 let selected = Set(CommandLine.arguments.dropFirst())
