@@ -1,0 +1,125 @@
+import GoMemSimTrace
+
+/// Which heap objects a script can still reach, so each one's `free` is emitted exactly
+/// where its last reference is dropped — the moment it becomes garbage for Go's GC
+/// (a tracing collector: an object is live iff a path of pointers leads to it from a
+/// root; here the roots are the script's variables).
+///
+/// Rule: every object counts the variables that refer to it (`rootRefs`) and, per
+/// object, the heap slots that refer to it (`referrers`). When a reference to an object
+/// is dropped and it has no root references left, the graph searches *backwards* over
+/// referrers: if no object that can reach it is held by a variable, then no root reaches
+/// it, and that whole backward set is garbage (this is what frees cycles: `a.next = b;
+/// b.next = a; a, b = nil, nil` frees both at the second assignment). Dropping the edges
+/// out of the garbage set then re-checks the objects they pointed to. An object held by a
+/// variable is live without a search, so building a linked list costs O(1) per node; a
+/// search costs the number of objects that can reach the dropped one.
+///
+/// Mappings (`syscall.Mmap`) are not in the graph: the GC does not manage them.
+struct ObjectGraph {
+    struct Object {
+        var rootRefs: Int32 = 0
+        /// Holder object → number of its slots that refer to this object.
+        var referrers: [RegionID: Int32] = [:]
+        /// Byte offset → reference stored there (slice headers, pointers), non-nil only.
+        var slots: [Int64: Value] = [:]
+    }
+
+    /// What holds a reference: a variable, or a slot of a heap object.
+    enum Holder {
+        case root
+        case object(RegionID)
+    }
+
+    private(set) var objects: [RegionID: Object] = [:]
+
+    var count: Int { objects.count }
+
+    func contains(_ id: RegionID) -> Bool { objects[id] != nil }
+
+    mutating func add(_ id: RegionID) { objects[id] = Object() }
+
+    /// The heap object a value refers to, if any.
+    func target(of value: Value) -> RegionID? {
+        switch value {
+        case let .slice(id, _, _), let .pointer(id): objects[id] != nil ? id : nil
+        default: nil
+        }
+    }
+
+    /// The reference stored at `offset` in object `id` (nil if none).
+    func slot(_ id: RegionID, at offset: Int64) -> Value {
+        objects[id]?.slots[offset] ?? .none
+    }
+
+    mutating func retain(_ value: Value, by holder: Holder) {
+        guard let id = target(of: value) else { return }
+        switch holder {
+        case .root: objects[id]?.rootRefs += 1
+        case let .object(owner): objects[id]?.referrers[owner, default: 0] += 1
+        }
+    }
+
+    /// Drops one reference; appends to `freed` every object that became unreachable.
+    mutating func release(_ value: Value, by holder: Holder, freed: inout [RegionID]) {
+        guard let id = target(of: value) else { return }
+        switch holder {
+        case .root: objects[id]?.rootRefs -= 1
+        case let .object(owner):
+            if let count = objects[id]?.referrers[owner] {
+                objects[id]?.referrers[owner] = count > 1 ? count - 1 : nil
+            }
+        }
+        collect(startingAt: id, freed: &freed)
+    }
+
+    /// Stores `value` at `offset` of object `id`, dropping what was there.
+    mutating func store(_ value: Value, in id: RegionID, at offset: Int64, freed: inout [RegionID]) {
+        guard objects[id] != nil else { return }
+        let old = objects[id]?.slots[offset] ?? .none
+        retain(value, by: .object(id))
+        let stored: Value? = value == .none ? nil : value
+        objects[id]?.slots[offset] = stored
+        release(old, by: .object(id), freed: &freed)
+    }
+
+    /// Frees `id` and everything only it kept alive, if no root reaches it.
+    mutating func collect(startingAt id: RegionID, freed: inout [RegionID]) {
+        var worklist = [id]
+        while let candidate = worklist.popLast() {
+            guard let object = objects[candidate], object.rootRefs == 0 else { continue }
+            var garbage: [RegionID]
+            var inGarbage: Set<RegionID>
+            if object.referrers.isEmpty {
+                garbage = [candidate]
+                inGarbage = [candidate]
+            } else {
+                // Backward search: is any object that reaches `candidate` held by a variable?
+                inGarbage = [candidate]
+                var stack = [candidate]
+                var reachable = false
+                search: while let next = stack.popLast() {
+                    guard let holder = objects[next] else { continue }
+                    if holder.rootRefs > 0 { reachable = true; break search }
+                    for referrer in holder.referrers.keys where inGarbage.insert(referrer).inserted {
+                        stack.append(referrer)
+                    }
+                }
+                if reachable { continue }
+                garbage = inGarbage.sorted()
+            }
+            freed.append(contentsOf: garbage)
+            for dead in garbage {
+                guard let object = objects.removeValue(forKey: dead) else { continue }
+                // Edges out of the garbage to survivors go away; their targets are re-checked.
+                for offset in object.slots.keys.sorted() {
+                    guard let value = object.slots[offset], let target = target(of: value), !inGarbage.contains(target) else { continue }
+                    if let count = objects[target]?.referrers[dead] {
+                        objects[target]?.referrers[dead] = count > 1 ? count - 1 : nil
+                    }
+                    worklist.append(target)
+                }
+            }
+        }
+    }
+}
