@@ -78,9 +78,9 @@ struct Interpreter {
         return (pending[pendingHead], pendingPositions[pendingHead])
     }
 
-    func failure(_ message: String, at position: Position? = nil) -> TraceError {
-        let at = position ?? self.position
-        return TraceError(.text(file: path, line: Int(at.line), column: Int(at.column)), message)
+    /// A run-time error (Go would panic) at the statement being executed.
+    func failure(_ message: String, at _: Position? = nil) -> TraceError {
+        TraceError(.text(file: path, line: Int(position.line), column: Int(position.column)), message)
     }
 
     mutating func record(_ event: TraceEvent) {
