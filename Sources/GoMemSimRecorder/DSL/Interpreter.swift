@@ -20,7 +20,7 @@ struct Interpreter {
     /// Largest byte count one read(2) transfers on Linux (`MAX_RW_COUNT`, include/linux/fs.h).
     static let maxReadBytes: Int64 = 0x7fff_f000
     /// Instructions in a row without a record before the script is declared stuck.
-    static let stepLimit = 100_000_000
+    static let stepLimit = 10_000_000
 
     let program: Program
     let path: String
@@ -55,9 +55,11 @@ struct Interpreter {
     mutating func next() throws(TraceError) -> (TraceRecord, Position)? {
         while pendingHead == pending.count {
             if halted { return nil }
-            pending.removeAll(keepingCapacity: true)
-            pendingPositions.removeAll(keepingCapacity: true)
-            pendingHead = 0
+            if pendingHead > 0 {
+                pending.removeAll(keepingCapacity: true)
+                pendingPositions.removeAll(keepingCapacity: true)
+                pendingHead = 0
+            }
             do {
                 try step()
             } catch {
@@ -89,6 +91,7 @@ struct Interpreter {
     }
 
     mutating func recordFrees() {
+        if freed.isEmpty { return }
         for id in freed { record(.free(id: id)) }
         freed.removeAll(keepingCapacity: true)
     }

@@ -85,6 +85,13 @@ struct ObjectGraph {
 
     /// Frees `id` and everything only it kept alive, if no root reaches it.
     mutating func collect(startingAt id: RegionID, freed: inout [RegionID]) {
+        // Fast path: held by a variable, or referenced by nothing and holding nothing.
+        guard let object = objects[id], object.rootRefs == 0 else { return }
+        if object.referrers.isEmpty, object.slots.isEmpty {
+            objects[id] = nil
+            freed.append(id)
+            return
+        }
         var worklist = [id]
         while let candidate = worklist.popLast() {
             guard let object = objects[candidate], object.rootRefs == 0 else { continue }
