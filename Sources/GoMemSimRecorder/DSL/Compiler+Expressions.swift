@@ -173,7 +173,6 @@ extension Compiler {
         skipTerminators()
         while !current.isPunct(")") {
             list.append(try expression())
-            skipTerminators()
             if current.isPunct(",") { advance(); skipTerminators(); continue }
             guard current.isPunct(")") else { throw expected("\",\" or \")\" in the arguments of \(function)") }
         }
