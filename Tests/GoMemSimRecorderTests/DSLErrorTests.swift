@@ -28,6 +28,8 @@ struct DSLErrorTests {
         ("type t struct { a int8 }\np := new(t)\nbreak\n", "x.gmr:3:1: break is not in a loop"),
         ("type list struct { next list }\n", "x.gmr:1:25: invalid recursive type list"),
         ("x := 1\nif x { }\n", "x.gmr:2:4: non-boolean condition: value of type int"),
+        ("x := " + String(repeating: "(", count: 150) + "1" + String(repeating: ")", count: 150) + "\n", "x.gmr:1:105: nested too deeply (more than 100 levels)"),
+        ("type big struct { a [1 << 40][1 << 20]byte }\n", "x.gmr:1:21: array too large: 1099511627776 elements"),
         // Constants
         ("b := make([]byte, 10)\nb[10] = 1\n", "x.gmr:2:3: invalid argument: index 10 out of bounds [0:10]"),
         ("b := make([]byte, 10)\n_ = b[-1]\n", "x.gmr:2:7: invalid argument: index -1 (constant of type int) must not be negative"),

@@ -67,6 +67,16 @@ struct DSLStreamingTests {
         ])
     }
 
+    @Test func aRangeLoopThatCanBreakIsNotCollapsed() throws {
+        #expect(try records("""
+        b := make([]byte, 1000)
+        for i := range b {
+            b[i] = 1
+            if i == 1 { break }
+        }
+        """) == ["alloc 1 1000 noscan", "write 1 0 1", "write 1 1 1"])
+    }
+
     @Test func aLoopThatNeverProducesAnEventIsReportedNotHung() throws {
         #expect(failure("""
         x := 0

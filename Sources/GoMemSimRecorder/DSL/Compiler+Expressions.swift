@@ -68,6 +68,8 @@ extension Compiler {
 
     mutating func unaryExpression() throws(TraceError) -> Operand {
         let token = current
+        try enter()
+        defer { nesting -= 1 }
         switch token.kind {
         case .punct("-"), .punct("+"), .punct("^"):
             advance()
@@ -625,6 +627,8 @@ extension Compiler {
     /// `[]T`, `[N]T`, `*T`, `*os.File`, integer types, `bool`, `string`, `error`, a struct name.
     mutating func parseType() throws(TraceError) -> GoType {
         let token = current
+        try enter()
+        defer { nesting -= 1 }
         switch token.kind {
         case .punct("["):
             advance()
@@ -635,7 +639,10 @@ extension Compiler {
             let count = try constantInteger("an array length")
             guard count >= 0 else { throw error("invalid array length \(count)", at: token) }
             try expect("]")
-            return .array(count: count, element: try parseType())
+            let element = try parseType()
+            let (bytes, overflow) = count.multipliedReportingOverflow(by: structs.size(of: element))
+            guard !overflow, bytes <= 1 << 48 else { throw error("array too large: \(count) elements", at: token) }
+            return .array(count: count, element: element)
         case .punct("*"):
             advance()
             if current.kind == .identifier("os"), peek().isPunct("."), peek(2).kind == .identifier("File") {

@@ -23,6 +23,9 @@ struct Compiler {
     var files: [DeclaredFile] = []
     var symbols = SymbolTable()
     var loopDepth = 0
+    /// Current depth of nested expressions, types and statements (bounded: no stack overflow).
+    var nesting = 0
+    static let maximumNesting = 100
     var conditionalDepth = 0
     var loops: [LoopContext] = []
     /// For each goroutine body being compiled, the `return` jumps to patch to its end.
@@ -116,6 +119,11 @@ struct Compiler {
     }
 
     var position: Position { Position(current) }
+
+    mutating func enter() throws(TraceError) {
+        nesting += 1
+        if nesting > Self.maximumNesting { throw error("nested too deeply (more than \(Self.maximumNesting) levels)", at: current) }
+    }
 
     // MARK: File
 
@@ -230,6 +238,8 @@ struct Compiler {
 
     mutating func statement() throws(TraceError) {
         let token = current
+        try enter()
+        defer { nesting -= 1 }
         switch token.kind {
         case .keyword("var"): try variableDeclaration()
         case .keyword("type"): try typeDeclaration()
@@ -324,6 +334,7 @@ struct Compiler {
                 offset = (offset + align - 1) / align * align
                 layout.fields.append(.init(name: text, type: type, offset: offset))
                 offset += structs.size(of: type)
+                guard offset <= 1 << 48 else { throw error("struct \(name) too large", at: fieldName) }
             }
             layout.align = max(layout.align, align)
             layout.hasPointers = layout.hasPointers || structs.hasPointers(type)
@@ -647,7 +658,7 @@ struct Compiler {
         guard isSimpleStatementBeforeSemicolon() else {
             // `for cond { }`
             let condition = try boolean(try expression())
-            try loopBody(forToken: forToken, condition: condition, post: [], outer: outer)
+            _ = try loopBody(forToken: forToken, condition: condition, post: [], outer: outer)
             return
         }
         if !current.isPunct(";") { try simpleStatement() }
@@ -660,11 +671,12 @@ struct Compiler {
         if !current.isPunct("{") { try simpleStatement() }
         let post = Array(instructions[postStart...])
         instructions.removeSubrange(postStart...)
-        try loopBody(forToken: forToken, condition: condition, post: post, outer: outer)
+        _ = try loopBody(forToken: forToken, condition: condition, post: post, outer: outer)
     }
 
-    /// Emits `top: if !cond goto exit; body; endScope(body); post; goto top; exit:`.
-    mutating func loopBody(forToken: Token, condition: Expr?, post: [Instruction], outer: Int) throws(TraceError) {
+    /// Emits `top: if !cond goto exit; body; endScope(body); post; goto top; exit:`;
+    /// returns where the body's instructions end.
+    mutating func loopBody(forToken: Token, condition: Expr?, post: [Instruction], outer: Int) throws(TraceError) -> Int {
         let top = instructions.count
         let branch = condition.map { emit(.branchUnless($0, -1), at: Position(forToken)) }
         loops.append(LoopContext())
@@ -686,6 +698,7 @@ struct Compiler {
             patchJump(jump, to: exit)
         }
         popScope(from: outer, at: Position(closing))
+        return continueTarget
     }
 
     func isRangeClause() -> Bool {
@@ -738,11 +751,11 @@ struct Compiler {
             operation: .assign(slot: keySlot, .binary(.add, .variable(slot: keySlot), .integer(1), at: Position(forToken))),
             position: Position(forToken))
         let bodyStart = instructions.count + 1
-        try loopBody(forToken: forToken, condition: condition, post: [increment], outer: outer)
+        let bodyEnd = try loopBody(forToken: forToken, condition: condition, post: [increment], outer: outer)
         // A whole-slice pass whose body is one element store or load becomes one range event.
         if case .slice = rangedType, case let .variable(rangedSlot) = rangedExpr,
            case let .slice(element) = slotTypes[rangedSlot],
-           let pass = rangePass(body: instructions[bodyStart...], slice: rangedSlot, key: keySlot, elementSize: structs.size(of: element))
+           let pass = rangePass(body: instructions[bodyStart..<bodyEnd], slice: rangedSlot, key: keySlot, elementSize: structs.size(of: element))
         {
             instructions.removeSubrange(loopStart...)
             emit(pass, at: Position(forToken))
@@ -752,9 +765,7 @@ struct Compiler {
     /// The single range event a loop body stands for, if its only effect is `b[i] = v`
     /// (v pure) or a load of `b[i]`, with pointer-free elements.
     func rangePass(body: ArraySlice<Instruction>, slice: Int, key: Int, elementSize: Int64) -> Operation? {
-        // Body: the statement, endScope (optional), increment, jump, [endScope of the loop].
-        let statements = body.prefix { if case .endScope = $0.operation { false } else { true } }
-        guard statements.count == 1, let statement = statements.first else { return nil }
+        guard body.count == 1, let statement = body.first else { return nil }
         let isElement: (Place) -> Bool = { place in
             if case let .sliceElement(.variable(base), .variable(index), _, _) = place { return base == slice && index == key }
             return false

@@ -227,6 +227,8 @@ struct Interpreter {
         let length = try integer(lengthExpr)
         // mmap(2) EINVAL: zero length, or an offset that is not page aligned.
         guard length > 0 else { throw failure("mmap: invalid argument (length \(length))") }
+        // x86-64 user space is 128 TiB (47 bits); a longer mapping cannot exist.
+        guard length <= 1 << 47 else { throw failure("mmap: cannot allocate memory (length \(length))") }
         guard offset >= 0, offset % 4096 == 0 else { throw failure("mmap: invalid argument (offset \(offset) is not a multiple of the page size)") }
         var fileBytes: Int64?
         var descriptor: UInt32?
