@@ -10,7 +10,7 @@ import GoMemSimTrace
 /// is dropped and it has no root references left, the graph searches *backwards* over
 /// referrers: if no object that can reach it is held by a variable, then no root reaches
 /// it, and that whole backward set is garbage (this is what frees cycles: `a.next = b;
-/// b.next = a; a, b = nil, nil` frees both at the second assignment). Dropping the edges
+/// b.next = a; a = nil; b = nil` frees both at the last assignment). Dropping the edges
 /// out of the garbage set then re-checks the objects they pointed to. An object held by a
 /// variable is live without a search, so building a linked list costs O(1) per node; a
 /// search costs the number of objects that can reach the dropped one.
