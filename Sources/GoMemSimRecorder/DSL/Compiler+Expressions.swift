@@ -80,7 +80,7 @@ extension Compiler {
             }
             let result: Expr
             if token.isPunct("+") { result = expr }
-            else if token.isPunct("^") { result = try fold(.binary(.xor, expr, .integer(-1), at: Position(token)), at: Position(token)) }
+            else if token.isPunct("^") { result = try fold(.binary(.xor, expr, .integer(-1)), at: Position(token)) }
             else { result = try fold(.negate(expr), at: Position(token)) }
             return Operand(kind: .value(result), type: type, position: Position(token))
         case .punct("!"):
@@ -245,7 +245,7 @@ extension Compiler {
             }
             let expr = Expr.makeSlice(
                 elementSize: structs.size(of: element), scan: structs.hasPointers(element), count: length,
-                capacity: capacity, at: position)
+                capacity: capacity)
             return Operand(kind: .value(expr), type: type, position: position)
         case "new":
             try expect("(")
@@ -391,7 +391,7 @@ extension Compiler {
             switch name {
             case "Fd":
                 try requireArguments(try arguments(of: method), 0, of: method, at: position)
-                return Operand(kind: .value(.fileDescriptor(file, at: position)), type: .integer(name: "uintptr", size: 8), position: base.position)
+                return Operand(kind: .value(.fileDescriptor(file)), type: .integer(name: "uintptr", size: 8), position: base.position)
             case "Close":
                 try requireArguments(try arguments(of: method), 0, of: method, at: position)
                 return Operand(kind: .call(.errorOnly(.close(file: file))), type: nil, position: base.position)
@@ -407,7 +407,7 @@ extension Compiler {
         case let .pointer(.named(typeIndex))?:
             let field = try field(name, of: typeIndex, at: nameToken)
             let pointer = try value(of: base)
-            let place = Place.pointerField(base: pointer, offset: field.offset, at: position)
+            let place = Place.pointerField(base: pointer, offset: field.offset)
             return Operand(kind: .place(place, access(field.type, dependent: isLoad(pointer))), type: field.type, position: base.position)
         case let .named(typeIndex)?:
             guard case let .place(basePlace, baseAccess) = base.kind else { break }
@@ -450,7 +450,7 @@ extension Compiler {
             let baseExpr = try value(of: base)
             let lowExpr = try low.map { (operand) throws(TraceError) -> Expr in try integerValue(operand) }
             let highExpr = try high.map { (operand) throws(TraceError) -> Expr in try integerValue(operand) }
-            let expr = Expr.slice(baseExpr, low: lowExpr, high: highExpr, elementSize: structs.size(of: element), at: Position(bracket))
+            let expr = Expr.slice(baseExpr, low: lowExpr, high: highExpr)
             return Operand(kind: .value(expr), type: base.type, position: base.position)
         }
         try expect("]")
@@ -467,14 +467,14 @@ extension Compiler {
             {
                 throw error("invalid argument: index \(value) out of bounds [0:\(known)]", at: low.position)
             }
-            let place = Place.sliceElement(base: baseExpr, index: index, elementSize: structs.size(of: element), at: Position(bracket))
+            let place = Place.sliceElement(base: baseExpr, index: index, elementSize: structs.size(of: element))
             return Operand(kind: .place(place, access(element, dependent: isLoad(baseExpr))), type: element, position: base.position)
         case let .array(count, element)?:
             guard case let .place(basePlace, baseAccess) = base.kind else { break }
             if case let .integer(value) = index, value >= count {
                 throw error("invalid argument: index \(value) out of bounds [0:\(count)]", at: low.position)
             }
-            let place = Place.arrayElement(base: basePlace, index: index, count: count, elementSize: structs.size(of: element), at: Position(bracket))
+            let place = Place.arrayElement(base: basePlace, index: index, count: count, elementSize: structs.size(of: element))
             return Operand(kind: .place(place, access(element, dependent: baseAccess.dependent)), type: element, position: base.position)
         default:
             break
@@ -577,7 +577,7 @@ extension Compiler {
             // An untyped constant takes the other operand's type.
             if case .integer = l { resultType = rt } else { resultType = lt }
         }
-        let expr = try fold(.binary(op, l, r, at: position), at: position)
+        let expr = try fold(.binary(op, l, r), at: position)
         return Operand(kind: .value(expr), type: resultType, position: left.position)
     }
 
@@ -612,12 +612,12 @@ extension Compiler {
         case let .negate(.integer(value)):
             guard value != Int64.min else { throw error("constant overflows int", at: position) }
             return .integer(-value)
-        case let .binary(op, .integer(a), .integer(b), _):
+        case let .binary(op, .integer(a), .integer(b)):
             switch IntegerArithmetic.apply(op, a, b) {
             case let .success(value): return value
             case let .failure(message): throw error(message, at: position)
             }
-        case let .binary(op, _, .integer(0), _) where op == .divide || op == .remainder:
+        case let .binary(op, _, .integer(0)) where op == .divide || op == .remainder:
             throw error("invalid operation: division by zero", at: position)
         default:
             return expr

@@ -554,7 +554,7 @@ struct Compiler {
     /// Remembers a constant slice length for compile-time index checks, only where the
     /// assignment certainly runs before later statements (not in a loop or branch).
     mutating func noteAssignment(slot: Int, _ expr: Expr) {
-        if loopDepth == 0, conditionalDepth == 0, case let .makeSlice(_, _, .integer(count), _, _) = expr {
+        if loopDepth == 0, conditionalDepth == 0, case let .makeSlice(_, _, .integer(count), _) = expr {
             slotKnownLength[slot] = count
         } else {
             slotKnownLength[slot] = nil
@@ -624,7 +624,7 @@ struct Compiler {
         case let .effect(operation), let .errorOnly(operation):
             emit(operation, at: position)
         case let .open(file):
-            emit(.open(file: file, result: primary, at: position), at: position)
+            emit(.open(file: file, result: primary), at: position)
         case let .mmap(fd, offset, length, protection, flags):
             emit(.mmap(result: primary, fd: fd, offset: offset, length: length, protection: protection, flags: flags), at: position)
         case let .read(file, buffer, at):
@@ -746,9 +746,9 @@ struct Compiler {
             scopes[scopes.count - 1][name] = keySlot
         }
         emit(.assign(slot: keySlot, .integer(0)), at: Position(forToken))
-        let condition = Expr.binary(.less, .variable(slot: keySlot), .variable(slot: count), at: Position(forToken))
+        let condition = Expr.binary(.less, .variable(slot: keySlot), .variable(slot: count))
         let increment = Instruction(
-            operation: .assign(slot: keySlot, .binary(.add, .variable(slot: keySlot), .integer(1), at: Position(forToken))),
+            operation: .assign(slot: keySlot, .binary(.add, .variable(slot: keySlot), .integer(1))),
             position: Position(forToken))
         let bodyStart = instructions.count + 1
         let bodyEnd = try loopBody(forToken: forToken, condition: condition, post: [increment], outer: outer)
@@ -767,7 +767,7 @@ struct Compiler {
     func rangePass(body: ArraySlice<Instruction>, slice: Int, key: Int, elementSize: Int64) -> Operation? {
         guard body.count == 1, let statement = body.first else { return nil }
         let isElement: (Place) -> Bool = { place in
-            if case let .sliceElement(.variable(base), .variable(index), _, _) = place { return base == slice && index == key }
+            if case let .sliceElement(.variable(base), .variable(index), _) = place { return base == slice && index == key }
             return false
         }
         switch statement.operation {
@@ -788,7 +788,7 @@ struct Compiler {
         switch expr {
         case .integer, .boolean, .nilValue, .variable: true
         case let .negate(inner), let .not(inner), let .length(inner): isPure(inner, allowingLoads: allowingLoads)
-        case let .binary(op, left, right, _):
+        case let .binary(op, left, right):
             op != .divide && op != .remainder && isPure(left, allowingLoads: allowingLoads) && isPure(right, allowingLoads: allowingLoads)
         case .load: allowingLoads
         default: false
@@ -798,7 +798,7 @@ struct Compiler {
     func loadCount(_ expr: Expr, _ isElement: (Place) -> Bool) -> Int {
         switch expr {
         case let .negate(inner), let .not(inner), let .length(inner): loadCount(inner, isElement)
-        case let .binary(_, left, right, _): loadCount(left, isElement) + loadCount(right, isElement)
+        case let .binary(_, left, right): loadCount(left, isElement) + loadCount(right, isElement)
         case let .load(place, _): isElement(place) ? 1 : 100
         default: 0
         }

@@ -81,7 +81,7 @@ struct Interpreter {
     }
 
     /// A run-time error (Go would panic) at the statement being executed.
-    func failure(_ message: String, at _: Position? = nil) -> TraceError {
+    func failure(_ message: String) -> TraceError {
         TraceError(.text(file: path, line: Int(position.line), column: Int(position.column)), message)
     }
 
@@ -141,7 +141,7 @@ struct Interpreter {
         case let .compute(expr):
             let ns = try integer(expr)
             if ns > 0 { record(.compute(ns: UInt64(ns))) }
-        case let .open(file, result, _):
+        case let .open(file, result):
             // Linux hands out the lowest free descriptor (fs/file.c alloc_fd); 0-2 are stdio.
             var fd: Int32 = 3
             while openFiles[fd] != nil { fd += 1 }
@@ -293,25 +293,25 @@ struct Interpreter {
     /// The region and byte offset a place denotes (bounds and nil checked, as Go panics).
     mutating func resolve(_ place: Place) throws(TraceError) -> (RegionID, Int64) {
         switch place {
-        case let .sliceElement(base, indexExpr, elementSize, at):
+        case let .sliceElement(base, indexExpr, elementSize):
             let slice = try evaluate(base)
             let index = try integer(indexExpr)
             var region: RegionID = 0, start: Int64 = 0, count: Int64 = 0
             if case let .slice(r, s, c) = slice { (region, start, count) = (r, s, c) }
             guard index >= 0, index < count else {
-                throw failure("runtime error: index out of range [\(index)] with length \(count)", at: at)
+                throw failure("runtime error: index out of range [\(index)] with length \(count)")
             }
             return (region, (start + index) * elementSize)
-        case let .pointerField(base, offset, at):
+        case let .pointerField(base, offset):
             guard case let .pointer(region) = try evaluate(base) else {
-                throw failure("runtime error: invalid memory address or nil pointer dereference", at: at)
+                throw failure("runtime error: invalid memory address or nil pointer dereference")
             }
             return (region, offset)
-        case let .arrayElement(base, indexExpr, count, elementSize, at):
+        case let .arrayElement(base, indexExpr, count, elementSize):
             let (region, offset) = try resolve(base)
             let index = try integer(indexExpr)
             guard index >= 0, index < count else {
-                throw failure("runtime error: index out of range [\(index)] with length \(count)", at: at)
+                throw failure("runtime error: index out of range [\(index)] with length \(count)")
             }
             return (region, offset + index * elementSize)
         case let .structField(base, fieldOffset):
@@ -343,8 +343,8 @@ struct Interpreter {
         case let .variable(slot): return slots[slot]
         case let .negate(inner): return .integer(0 &- (try integer(inner)))
         case let .not(inner): return .boolean(!truth(try evaluate(inner)))
-        case let .binary(op, left, right, at):
-            return try binary(op, left, right, at: at)
+        case let .binary(op, left, right):
+            return try binary(op, left, right)
         case let .length(inner):
             if case let .slice(_, _, count) = try evaluate(inner) { return .integer(count) }
             return .integer(0)
@@ -352,23 +352,23 @@ struct Interpreter {
             let (region, offset) = try resolve(place)
             try touch(region, offset: offset, length: access.size, write: false, dependent: access.dependent)
             return access.isReference ? graph.slot(region, at: offset) : .integer(0)
-        case let .slice(base, lowExpr, highExpr, _, at):
+        case let .slice(base, lowExpr, highExpr):
             let value = try evaluate(base)
             var region: RegionID = 0, start: Int64 = 0, count: Int64 = 0
             if case let .slice(r, s, c) = value { (region, start, count) = (r, s, c) }
             let low = try lowExpr.map { (e) throws(TraceError) -> Int64 in try integer(e) } ?? 0
             let high = try highExpr.map { (e) throws(TraceError) -> Int64 in try integer(e) } ?? count
-            guard high <= count else { throw failure("runtime error: slice bounds out of range [:\(high)] with length \(count)", at: at) }
-            guard low >= 0, low <= high else { throw failure("runtime error: slice bounds out of range [\(low):\(high)]", at: at) }
+            guard high <= count else { throw failure("runtime error: slice bounds out of range [:\(high)] with length \(count)") }
+            guard low >= 0, low <= high else { throw failure("runtime error: slice bounds out of range [\(low):\(high)]") }
             if value == .none, low == 0, high == 0 { return .none }
             return .slice(region, start: start + low, count: high - low)
-        case let .makeSlice(elementSize, scan, countExpr, capacityExpr, at):
+        case let .makeSlice(elementSize, scan, countExpr, capacityExpr):
             let count = try integer(countExpr)
             let capacity = try capacityExpr.map { (e) throws(TraceError) -> Int64 in try integer(e) } ?? count
-            guard count >= 0 else { throw failure("runtime error: makeslice: len out of range", at: at) }
-            guard capacity >= count else { throw failure("runtime error: makeslice: cap out of range", at: at) }
+            guard count >= 0 else { throw failure("runtime error: makeslice: len out of range") }
+            guard capacity >= count else { throw failure("runtime error: makeslice: cap out of range") }
             let (bytes, overflow) = capacity.multipliedReportingOverflow(by: elementSize)
-            guard !overflow, bytes <= 1 << 48 else { throw failure("runtime error: makeslice: len out of range", at: at) }
+            guard !overflow, bytes <= 1 << 48 else { throw failure("runtime error: makeslice: len out of range") }
             guard bytes > 0 else { return .slice(0, start: 0, count: count) }
             return .slice(allocate(bytes: bytes, scan: scan), start: 0, count: count)
         case let .newObject(size, scan, fields):
@@ -384,9 +384,9 @@ struct Interpreter {
                 }
             }
             return .pointer(id)
-        case let .fileDescriptor(inner, at):
+        case let .fileDescriptor(inner):
             guard case let .file(fd) = try evaluate(inner) else {
-                throw failure("runtime error: invalid memory address or nil pointer dereference", at: at)
+                throw failure("runtime error: invalid memory address or nil pointer dereference")
             }
             return .integer(Int64(fd))
         }
@@ -401,7 +401,7 @@ struct Interpreter {
         return id
     }
 
-    mutating func binary(_ op: BinaryOperator, _ leftExpr: Expr, _ rightExpr: Expr, at: Position) throws(TraceError) -> Value {
+    mutating func binary(_ op: BinaryOperator, _ leftExpr: Expr, _ rightExpr: Expr) throws(TraceError) -> Value {
         switch op {
         case .logicalAnd:
             return .boolean(truth(try evaluate(leftExpr)) ? truth(try evaluate(rightExpr)) : false)
@@ -417,7 +417,7 @@ struct Interpreter {
             switch IntegerArithmetic.evaluate(op, a, b) {
             case let .integer(value): return .integer(value)
             case let .boolean(value): return .boolean(value)
-            case let .failure(message): throw failure("runtime error: \(message)", at: at)
+            case let .failure(message): throw failure("runtime error: \(message)")
             }
         default:
             // == and != on references, booleans, files.

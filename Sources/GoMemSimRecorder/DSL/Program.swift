@@ -4,8 +4,8 @@ import GoMemSimTrace
 /// instructions with jumps, so the interpreter's whole control state is one program
 /// counter and it can stop after any instruction (that is what makes it lazy).
 
-/// A source position (1-based), kept on every instruction and every expression that can
-/// fail at run time.
+/// A source position (1-based), kept on every instruction: run-time errors and
+/// ``TraceSource/location`` report the statement.
 struct Position: Hashable, Sendable {
     var line: Int32
     var column: Int32
@@ -37,11 +37,11 @@ struct Access: Sendable {
 /// struct a pointer points to, or an element or field inside another place.
 indirect enum Place: Sendable {
     /// `base[index]` where `base` is a slice; `elementSize` bytes per element.
-    case sliceElement(base: Expr, index: Expr, elementSize: Int64, at: Position)
+    case sliceElement(base: Expr, index: Expr, elementSize: Int64)
     /// `base.field` where `base` is a pointer to a struct.
-    case pointerField(base: Expr, offset: Int64, at: Position)
+    case pointerField(base: Expr, offset: Int64)
     /// `place[index]` where `place` is an array (`n.data[3]`).
-    case arrayElement(base: Place, index: Expr, count: Int64, elementSize: Int64, at: Position)
+    case arrayElement(base: Place, index: Expr, count: Int64, elementSize: Int64)
     /// `place.field` where `place` holds a struct (`s[i].val`).
     case structField(base: Place, offset: Int64)
 }
@@ -55,20 +55,20 @@ indirect enum Expr: Sendable {
     case variable(slot: Int)
     case negate(Expr)
     case not(Expr)
-    case binary(BinaryOperator, Expr, Expr, at: Position)
+    case binary(BinaryOperator, Expr, Expr)
     /// `len(x)` of a slice.
     case length(Expr)
     /// Reads a value of `access.size` bytes from memory.
     case load(Place, Access)
     /// `x[low:high]`.
-    case slice(Expr, low: Expr?, high: Expr?, elementSize: Int64, at: Position)
+    case slice(Expr, low: Expr?, high: Expr?)
     /// `make([]T, count)`: a heap object of `count * elementSize` bytes.
-    case makeSlice(elementSize: Int64, scan: Bool, count: Expr, capacity: Expr?, at: Position)
+    case makeSlice(elementSize: Int64, scan: Bool, count: Expr, capacity: Expr?)
     /// `new(T)` or `&T{field: value, …}`: a heap object of `size` bytes, then a store of
     /// every listed field.
     case newObject(size: Int64, scan: Bool, fields: [FieldInitializer])
     /// `f.Fd()`.
-    case fileDescriptor(Expr, at: Position)
+    case fileDescriptor(Expr)
 }
 
 /// What a multi-value call assigns to its left-hand sides.
@@ -89,7 +89,7 @@ enum Operation: Sendable {
     case sleep(Expr)
     case compute(Expr)
     /// `f, err := os.Open(name)`.
-    case open(file: Int, result: Target, at: Position)
+    case open(file: Int, result: Target)
     /// `f.Read(b)` / `f.ReadAt(b, off)`.
     case readFile(file: Expr, buffer: Expr, at: Expr?, count: Target)
     case close(file: Expr)
