@@ -92,6 +92,8 @@ struct ObjectGraph {
             freed.append(id)
             return
         }
+        // Held by an object a variable holds (a ring slot, a list node's next): live.
+        for holder in object.referrers.keys where (objects[holder]?.rootRefs ?? 0) > 0 { return }
         var worklist = [id]
         while let candidate = worklist.popLast() {
             guard let object = objects[candidate], object.rootRefs == 0 else { continue }
