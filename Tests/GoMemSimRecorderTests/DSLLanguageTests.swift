@@ -193,3 +193,28 @@ struct DSLLanguageTests {
         #expect(locations == ["loc.gmr:3:1", "loc.gmr:6:5", "loc.gmr:7:5"])
     }
 }
+
+struct DSLDeclarationTests {
+    @Test func constantsAndVariableGroupsDeclareLikeGo() throws {
+        #expect(try records("""
+        const mib = 1 << 20
+        const (
+            objects = 3
+            size int64 = 2 * mib
+        )
+        var (
+            ring [][]byte
+            count int
+        )
+        ring = make([][]byte, objects)
+        ring[objects-1] = make([]byte, size)
+        count = len(ring)
+        time.Sleep(time.Duration(count) * time.Millisecond)
+        """) == ["alloc 1 72 scan", "alloc 2 2097152 noscan", "write 1 48 24", "sleep 3000000"])
+    }
+
+    @Test func aConstantCannotBeRedeclaredOrBeAVariable() throws {
+        #expect(failure("const n = 1\nn := 2\n") == "x.gmr:2:1: n redeclared in this block")
+        #expect(failure("x := 1\nconst c = x\n") == "x.gmr:2:11: const initializer must be a constant integer expression")
+    }
+}

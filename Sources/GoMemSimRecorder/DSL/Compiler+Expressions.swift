@@ -140,9 +140,15 @@ extension Compiler {
 
     mutating func identifier(_ name: String, token: Token) throws(TraceError) -> Operand {
         let position = Position(token)
-        if let slot = lookup(name) {
+        switch lookup(name) {
+        case let .variable(slot)?:
             advance()
             return Operand(kind: .variable(slot: slot), type: slotTypes[slot], position: position)
+        case let .constant(value, type)?:
+            advance()
+            return Operand(kind: .value(.integer(value)), type: type, position: position)
+        case nil:
+            break
         }
         if Self.packages.contains(name), peek().isPunct(".") {
             advance()
@@ -444,7 +450,7 @@ extension Compiler {
             advance()
             let high = current.isPunct("]") ? nil : try expression()
             try expect("]")
-            guard case let .slice(element)? = base.type else {
+            guard case .slice? = base.type else {
                 throw error("cannot slice \(describe(base))", at: bracket)
             }
             let baseExpr = try value(of: base)

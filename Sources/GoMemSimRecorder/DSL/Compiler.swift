@@ -13,7 +13,13 @@ struct Compiler {
     var tokens: [Token]
     var index = 0
     var structs = StructTable()
-    var scopes: [[String: Int]] = [[:]]
+    /// What a name in a scope stands for.
+    enum Binding {
+        case variable(slot: Int)
+        case constant(Int64, GoType)
+    }
+
+    var scopes: [[String: Binding]] = [[:]]
     var slotTypes: [GoType] = []
     /// The length of a slice variable when the compiler knows it (assigned `make([]T, n)`
     /// with a constant n in straight-line code), for constant index checks.
@@ -93,7 +99,7 @@ struct Compiler {
 
     // MARK: Scopes
 
-    func lookup(_ name: String) -> Int? {
+    func lookup(_ name: String) -> Binding? {
         for scope in scopes.reversed() { if let slot = scope[name] { return slot } }
         return nil
     }
@@ -102,7 +108,7 @@ struct Compiler {
         let slot = slotTypes.count
         slotTypes.append(type)
         slotKnownLength.append(nil)
-        if name != "_", !name.isEmpty { scopes[scopes.count - 1][name] = slot }
+        if name != "_", !name.isEmpty { scopes[scopes.count - 1][name] = .variable(slot: slot) }
         return slot
     }
 
@@ -242,6 +248,7 @@ struct Compiler {
         defer { nesting -= 1 }
         switch token.kind {
         case .keyword("var"): try variableDeclaration()
+        case .identifier("const"): try constantDeclaration()
         case .keyword("type"): try typeDeclaration()
         case .keyword("for"): try forStatement()
         case .keyword("if"): try ifStatement()
@@ -348,9 +355,58 @@ struct Compiler {
         structs.layouts[typeIndex] = layout
     }
 
-    /// `var x T`, `var x = e`, `var x T = e`.
+    /// `const name [T] = e` or `const ( name = e; … )`: a named integer constant.
+    mutating func constantDeclaration() throws(TraceError) {
+        advance()
+        let grouped = current.isPunct("(")
+        if grouped {
+            advance()
+            skipTerminators()
+        }
+        repeat {
+            let nameToken = current
+            let name = try expectIdentifier("a constant name")
+            var type = GoType.int
+            if !current.isPunct("=") {
+                let typeToken = current
+                type = try parseType()
+                guard type.isInteger else { throw error("only integer constants are supported", at: typeToken) }
+            }
+            try expect("=")
+            let valueToken = current
+            let operand = try expression()
+            guard case let .value(.integer(value)) = operand.kind, let valueType = operand.type, valueType.isInteger else {
+                throw error("const initializer must be a constant integer expression", at: valueToken)
+            }
+            if scopes[scopes.count - 1][name] != nil { throw error("\(name) redeclared in this block", at: nameToken) }
+            if type == .int, valueType != .int { type = valueType }
+            scopes[scopes.count - 1][name] = .constant(value, type)
+            if grouped {
+                try expectTerminator()
+                skipTerminators()
+            }
+        } while grouped && !current.isPunct(")")
+        if grouped { advance() }
+    }
+
+    /// `var x T`, `var x = e`, `var x T = e`, or several in `var ( … )`.
     mutating func variableDeclaration() throws(TraceError) {
         advance()
+        guard current.isPunct("(") else {
+            try variableSpecification()
+            return
+        }
+        advance()
+        skipTerminators()
+        while !current.isPunct(")") {
+            try variableSpecification()
+            try expectTerminator()
+            skipTerminators()
+        }
+        advance()
+    }
+
+    mutating func variableSpecification() throws(TraceError) {
         var names: [Token] = [current]
         _ = try expectIdentifier()
         while current.isPunct(",") {
@@ -489,8 +545,8 @@ struct Compiler {
         for name in names {
             guard case let .identifier(text) = name.kind else { slots.append(nil); continue }
             if text == "_" { slots.append(nil); continue }
-            if let existing = scopes[scopes.count - 1][text] {
-                if !redeclare { throw error("\(text) redeclared in this block", at: name) }
+            if let binding = scopes[scopes.count - 1][text] {
+                guard redeclare, case let .variable(existing) = binding else { throw error("\(text) redeclared in this block", at: name) }
                 slots.append(existing)
             } else {
                 anyNew = true
@@ -743,7 +799,7 @@ struct Compiler {
         }
         let keySlot = declare("", .int)
         if let keyToken, case let .identifier(name) = keyToken.kind, name != "_" {
-            scopes[scopes.count - 1][name] = keySlot
+            scopes[scopes.count - 1][name] = .variable(slot: keySlot)
         }
         emit(.assign(slot: keySlot, .integer(0)), at: Position(forToken))
         let condition = Expr.binary(.less, .variable(slot: keySlot), .variable(slot: count))
