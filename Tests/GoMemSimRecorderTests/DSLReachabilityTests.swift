@@ -107,6 +107,31 @@ struct DSLReachabilityTests {
         ])
     }
 
+    @Test func anObjectHeldByTwoSlotsAndTwoHoldersDiesWithTheLastReference() throws {
+        #expect(try records("""
+        type node struct { next *node }
+        type pair struct { a *node; b *node }
+        p := new(pair)
+        q := new(pair)
+        n := new(node)
+        p.a = n
+        p.b = n
+        q.a = n
+        n = nil
+        p.a = nil
+        checkpoint("one")
+        q.a = nil
+        checkpoint("two")
+        p.b = nil
+        """) == [
+            "alloc 1 16 scan", "alloc 2 16 scan", "alloc 3 8 scan",
+            "write 1 0 8", "write 1 8 8", "write 2 0 8",
+            "write 1 0 8", "checkpoint one",
+            "write 2 0 8", "checkpoint two",
+            "write 1 8 8", "free 3",
+        ])
+    }
+
     @Test func aSelfReferenceDoesNotKeepAnObjectAlive() throws {
         #expect(try records("""
         type node struct { next *node }

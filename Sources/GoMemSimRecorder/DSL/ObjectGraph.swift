@@ -20,7 +20,7 @@ struct ObjectGraph {
     struct Object {
         var rootRefs: Int32 = 0
         /// Holder object → number of its slots that refer to this object.
-        var referrers: [RegionID: Int32] = [:]
+        var referrers = Referrers()
         /// Byte offset → reference stored there (slice headers, pointers), non-nil only.
         var slots: [Int64: Value] = [:]
     }
@@ -56,7 +56,7 @@ struct ObjectGraph {
         guard let id = target(of: value) else { return }
         switch holder {
         case .root: objects[id]?.rootRefs += 1
-        case let .object(owner): objects[id]?.referrers[owner, default: 0] += 1
+        case let .object(owner): objects[id]?.referrers.add(owner)
         }
     }
 
@@ -66,9 +66,7 @@ struct ObjectGraph {
         switch holder {
         case .root: objects[id]?.rootRefs -= 1
         case let .object(owner):
-            if let count = objects[id]?.referrers[owner] {
-                objects[id]?.referrers[owner] = count > 1 ? count - 1 : nil
-            }
+            objects[id]?.referrers.remove(owner)
         }
         collect(startingAt: id, freed: &freed)
     }
@@ -93,7 +91,7 @@ struct ObjectGraph {
             return
         }
         // Held by an object a variable holds (a ring slot, a list node's next): live.
-        for holder in object.referrers.keys where (objects[holder]?.rootRefs ?? 0) > 0 { return }
+        if object.referrers.contains(where: { (objects[$0]?.rootRefs ?? 0) > 0 }) { return }
         var worklist = [id]
         while let candidate = worklist.popLast() {
             guard let object = objects[candidate], object.rootRefs == 0 else { continue }
@@ -110,8 +108,8 @@ struct ObjectGraph {
                 search: while let next = stack.popLast() {
                     guard let holder = objects[next] else { continue }
                     if holder.rootRefs > 0 { reachable = true; break search }
-                    for referrer in holder.referrers.keys where inGarbage.insert(referrer).inserted {
-                        stack.append(referrer)
+                    holder.referrers.forEach { referrer in
+                        if inGarbage.insert(referrer).inserted { stack.append(referrer) }
                     }
                 }
                 if reachable { continue }
@@ -123,12 +121,52 @@ struct ObjectGraph {
                 // Edges out of the garbage to survivors go away; their targets are re-checked.
                 for offset in object.slots.keys.sorted() {
                     guard let value = object.slots[offset], let target = target(of: value), !inGarbage.contains(target) else { continue }
-                    if let count = objects[target]?.referrers[dead] {
-                        objects[target]?.referrers[dead] = count > 1 ? count - 1 : nil
-                    }
+                    objects[target]?.referrers.remove(dead)
                     worklist.append(target)
                 }
             }
         }
+    }
+}
+
+/// The heap objects holding references to one object, with how many of their slots do.
+/// Most objects have a single holder (a ring slot, a list predecessor): it is kept
+/// inline, so recording it allocates nothing.
+struct Referrers {
+    /// 0 = none (region ids start at 1).
+    private var first: RegionID = 0
+    private var firstCount: Int32 = 0
+    private var others: [RegionID: Int32] = [:]
+
+    var isEmpty: Bool { first == 0 && others.isEmpty }
+
+    mutating func add(_ holder: RegionID) {
+        if first == holder {
+            firstCount += 1
+        } else if first == 0, others[holder] == nil {
+            first = holder
+            firstCount = 1
+        } else {
+            others[holder, default: 0] += 1
+        }
+    }
+
+    mutating func remove(_ holder: RegionID) {
+        if first == holder {
+            firstCount -= 1
+            if firstCount == 0 { first = 0 }
+        } else if let count = others[holder] {
+            others[holder] = count > 1 ? count - 1 : nil
+        }
+    }
+
+    func contains(where predicate: (RegionID) -> Bool) -> Bool {
+        if first != 0, predicate(first) { return true }
+        return others.keys.contains(where: predicate)
+    }
+
+    func forEach(_ body: (RegionID) -> Void) {
+        if first != 0 { body(first) }
+        for holder in others.keys { body(holder) }
     }
 }
