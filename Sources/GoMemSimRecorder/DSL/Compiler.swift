@@ -185,7 +185,7 @@ struct Compiler {
         emit(.halt, at: position)
         return Program(
             instructions: instructions, slotCount: slotTypes.count,
-            slotIsReference: slotTypes.map(\.isReference), files: files, symbols: symbols)
+            files: files, symbols: symbols)
     }
 
     /// Skips a balanced `{ … }` (main's body, compiled after the top-level statements).
@@ -311,7 +311,7 @@ struct Compiler {
         advance()
         let nameToken = current
         let name = try expectIdentifier("a type name")
-        guard current.isPunct("struct") || current.kind == .identifier("struct") || current.isKeyword("struct") else {
+        guard current.isKeyword("struct") else {
             throw error("only struct type declarations are supported", at: current)
         }
         advance()
@@ -507,7 +507,7 @@ struct Compiler {
             }
             switch call {
             case let .effect(operation), let .errorOnly(operation): emit(operation, at: Position(start))
-            default: try bindCall(call, to: [], at: Position(start), declaring: [])
+            default: try bindCall(call, to: [], at: Position(start))
             }
         }
     }
@@ -574,7 +574,7 @@ struct Compiler {
                     targets.append(.variable(slot: declare(text, type)))
                 }
             }
-            try bindCall(call, to: targets, at: values[0].position, declaring: [])
+            try bindCall(call, to: targets, at: values[0].position)
             return
         }
         guard values.count == names.count else {
@@ -635,7 +635,7 @@ struct Compiler {
                 default: throw error("cannot assign the results of a call to this expression; use a variable", at: target.position)
                 }
             }
-            try bindCall(call, to: bound, at: values[0].position, declaring: [])
+            try bindCall(call, to: bound, at: values[0].position)
             return
         }
         guard targets.count == values.count else {
@@ -674,7 +674,7 @@ struct Compiler {
     }
 
     /// Emits a multi-value call whose results go to `targets` (empty: all discarded).
-    mutating func bindCall(_ call: Call, to targets: [Target], at position: Position, declaring: [Int]) throws(TraceError) {
+    mutating func bindCall(_ call: Call, to targets: [Target], at position: Position) throws(TraceError) {
         let primary = targets.first ?? .discard
         switch call {
         case let .effect(operation), let .errorOnly(operation):

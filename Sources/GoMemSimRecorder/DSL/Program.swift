@@ -121,7 +121,6 @@ struct Instruction: Sendable {
 struct Program: Sendable {
     var instructions: [Instruction]
     var slotCount: Int
-    var slotIsReference: [Bool]
     var files: [DeclaredFile]
     var symbols: SymbolTable
 }
