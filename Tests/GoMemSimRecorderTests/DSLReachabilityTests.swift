@@ -208,3 +208,34 @@ struct DSLReachabilityTests {
         """) == ["alloc 1 16 scan", "alloc 2 100 noscan", "write 1 8 8", "free 1", "free 2"])
     }
 }
+
+/// Walking a long list drops a variable's reference to every node in turn; each node is
+/// still reachable from the head, so nothing is freed until the head goes.
+struct DSLListWalkTests {
+    @Test func walkingAListFreesNothingAndReadsAreDependent() throws {
+        let lines = try records("""
+        type node struct { next *node; val int64 }
+        var head *node
+        for i := 0; i < 3000; i++ {
+            head = &node{next: head}
+        }
+        p := head
+        for i := 0; i < 2999; i++ {
+            p = p.next
+        }
+        _ = p.val
+        p = nil
+        checkpoint("walked")
+        head = nil
+        """)
+        let walk = lines.drop { $0 != "read 3000 0 8" }
+        // 2999 pointer loads: the first through p := head, the rest chase p = p.next.
+        #expect(walk.prefix(2).elementsEqual(["read 3000 0 8", "read 2999 0 8 dependent"]))
+        #expect(walk.dropFirst().prefix(2998).allSatisfy { $0.hasPrefix("read ") && $0.hasSuffix(" 0 8 dependent") })
+        #expect(walk.dropFirst(2999).first == "read 1 8 8 dependent")
+        #expect(!walk.prefix(3001).contains { $0.hasPrefix("free") })
+        #expect(walk.dropFirst(3000).first == "checkpoint walked")
+        #expect(walk.dropFirst(3001).count == 3000)  // then every node is freed, head first
+        #expect(walk.dropFirst(3001).first == "free 3000")
+    }
+}

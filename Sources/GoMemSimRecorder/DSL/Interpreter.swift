@@ -26,6 +26,9 @@ struct Interpreter {
     let path: String
     var pc = 0
     var slots: [Value]
+    /// Whether a variable's value was loaded from memory (`p = p.next`): an access
+    /// through it is then dependent, a pointer chase.
+    var slotLoaded: [Bool]
     var graph = ObjectGraph()
     var mappings: [RegionID: Mapping] = [:]
     var nextRegion: RegionID = 1
@@ -47,6 +50,7 @@ struct Interpreter {
         self.program = program
         self.path = path
         self.slots = Array(repeating: .none, count: program.slotCount)
+        self.slotLoaded = Array(repeating: false, count: program.slotCount)
     }
 
     // MARK: Driving
@@ -118,6 +122,7 @@ struct Interpreter {
         case let .assign(slot, expr):
             let value = try evaluate(expr)
             assign(value, to: slot)
+            if case .load = expr { slotLoaded[slot] = true }
         case let .store(place, expr, access):
             let (region, offset) = try resolve(place)
             let value = try evaluate(expr)
@@ -207,7 +212,17 @@ struct Interpreter {
         }
     }
 
+    /// Whether the place's address comes from a variable that was loaded from memory.
+    func isChased(_ place: Place) -> Bool {
+        switch place {
+        case let .sliceElement(.variable(slot), _, _), let .pointerField(.variable(slot), _): slotLoaded[slot]
+        case .sliceElement, .pointerField: false
+        case let .arrayElement(base, _, _, _), let .structField(base, _): isChased(base)
+        }
+    }
+
     mutating func assign(_ value: Value, to slot: Int) {
+        slotLoaded[slot] = false
         let old = slots[slot]
         graph.retain(value, by: .root)
         slots[slot] = value
@@ -350,7 +365,7 @@ struct Interpreter {
             return .integer(0)
         case let .load(place, access):
             let (region, offset) = try resolve(place)
-            try touch(region, offset: offset, length: access.size, write: false, dependent: access.dependent)
+            try touch(region, offset: offset, length: access.size, write: false, dependent: access.dependent || isChased(place))
             return access.isReference ? graph.slot(region, at: offset) : .integer(0)
         case let .slice(base, lowExpr, highExpr):
             let value = try evaluate(base)

@@ -12,8 +12,10 @@ import GoMemSimTrace
 /// it, and that whole backward set is garbage (this is what frees cycles: `a.next = b;
 /// b.next = a; a = nil; b = nil` frees both at the last assignment). Dropping the edges
 /// out of the garbage set then re-checks the objects they pointed to. An object held by a
-/// variable is live without a search, so building a linked list costs O(1) per node; a
-/// search costs the number of objects that can reach the dropped one.
+/// variable (or by an object a variable holds) is live without a search, so building a
+/// list or churning a ring is O(1) per step; a successful search leaves witnesses on its
+/// path, so walking a list (`p = p.next`) is O(1) per step as well. Otherwise a search
+/// costs the number of objects that can reach the dropped one.
 ///
 /// Mappings (`syscall.Mmap`) are not in the graph: the GC does not manage them.
 struct ObjectGraph {
@@ -23,6 +25,11 @@ struct ObjectGraph {
         var referrers = Referrers()
         /// Byte offset → reference stored there (slice headers, pointers), non-nil only.
         var slots: [Int64: Value] = [:]
+        /// A variable-held object this one was last proven reachable from, valid while
+        /// no heap reference has been removed since (`edgeEpoch`): heap paths only
+        /// disappear when an edge does.
+        var witness: RegionID = 0
+        var witnessEpoch: UInt64 = 0
     }
 
     /// What holds a reference: a variable, or a slot of a heap object.
@@ -32,6 +39,8 @@ struct ObjectGraph {
     }
 
     private(set) var objects: [RegionID: Object] = [:]
+    /// Counts removals of heap references (slot overwrites, edges out of freed objects).
+    private var edgeEpoch: UInt64 = 0
 
     var count: Int { objects.count }
 
@@ -67,6 +76,7 @@ struct ObjectGraph {
         case .root: objects[id]?.rootRefs -= 1
         case let .object(owner):
             objects[id]?.referrers.remove(owner)
+            edgeEpoch += 1
         }
         collect(startingAt: id, freed: &freed)
     }
@@ -101,18 +111,8 @@ struct ObjectGraph {
                 garbage = [candidate]
                 inGarbage = [candidate]
             } else {
-                // Backward search: is any object that reaches `candidate` held by a variable?
                 inGarbage = [candidate]
-                var stack = [candidate]
-                var reachable = false
-                search: while let next = stack.popLast() {
-                    guard let holder = objects[next] else { continue }
-                    if holder.rootRefs > 0 { reachable = true; break search }
-                    holder.referrers.forEach { referrer in
-                        if inGarbage.insert(referrer).inserted { stack.append(referrer) }
-                    }
-                }
-                if reachable { continue }
+                if isReachable(candidate, visited: &inGarbage) { continue }
                 garbage = inGarbage.sorted()
             }
             freed.append(contentsOf: garbage)
@@ -122,10 +122,51 @@ struct ObjectGraph {
                 for offset in object.slots.keys.sorted() {
                     guard let value = object.slots[offset], let target = target(of: value), !inGarbage.contains(target) else { continue }
                     objects[target]?.referrers.remove(dead)
+                    edgeEpoch += 1
                     worklist.append(target)
                 }
             }
         }
+    }
+}
+
+extension ObjectGraph {
+    /// Backward search from `candidate` (not itself held by a variable): is any object
+    /// that reaches it held by a variable, or proven to be reachable from one? On
+    /// failure, `visited` is every object that reaches `candidate` — all garbage. On
+    /// success, the objects on the path found get a witness, so walking a list
+    /// (`p = p.next`) costs O(1) per step instead of a search back to its head.
+    fileprivate mutating func isReachable(_ candidate: RegionID, visited: inout Set<RegionID>) -> Bool {
+        var stack = [candidate]
+        // holder → the object it refers to, one step closer to `candidate`.
+        var toward: [RegionID: RegionID] = [:]
+        var anchor: RegionID = 0
+        var reached: RegionID = 0
+        search: while let next = stack.popLast() {
+            guard let object = objects[next] else { continue }
+            if object.rootRefs > 0 {
+                (anchor, reached) = (next, next)
+                break search
+            }
+            if object.witness != 0, object.witnessEpoch == edgeEpoch, (objects[object.witness]?.rootRefs ?? 0) > 0 {
+                (anchor, reached) = (object.witness, next)
+                break search
+            }
+            object.referrers.forEach { referrer in
+                if visited.insert(referrer).inserted {
+                    toward[referrer] = next
+                    stack.append(referrer)
+                }
+            }
+        }
+        guard anchor != 0 else { return false }
+        var node = reached
+        while let child = toward[node] {
+            objects[child]?.witness = anchor
+            objects[child]?.witnessEpoch = edgeEpoch
+            node = child
+        }
+        return true
     }
 }
 
