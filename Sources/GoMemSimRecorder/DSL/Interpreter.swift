@@ -200,6 +200,7 @@ struct Interpreter {
         case let .endScope(range):
             for slot in range { assign(.none, to: slot) }
         case .spawn:
+            guard nextGoroutine < UInt32.max else { throw failure("too many goroutines") }
             let id = nextGoroutine
             nextGoroutine += 1
             record(.spawn(goroutine: id))
