@@ -1,1 +1,0 @@
-// Placeholder: the GoMemSimRecorder layer lands here.
