@@ -56,9 +56,26 @@ public struct Cache<Policy: ReplacementPolicy> {
     /// A demand lookup: on a hit, updates the replacement state and returns the slot.
     @inlinable @inline(__always)
     public mutating func lookup(_ line: UInt64) -> Int? {
-        guard let slot = slot(of: line) else { return nil }
-        policy.hit(set: slot / ways, way: slot % ways)
-        return slot
+        let s = set(of: line)
+        let base = s &* ways
+        var found = -1
+        tags.withUnsafeBufferPointer { t in
+            var w = 0
+            while w < ways {
+                if t[base &+ w] == line { found = w; return }
+                w &+= 1
+            }
+        }
+        guard found >= 0 else { return nil }
+        policy.hit(set: s, way: found)
+        return base &+ found
+    }
+
+    /// A demand hit on a line known to sit in `slot` (the simulators' same-line fast path).
+    @inlinable @inline(__always)
+    public mutating func touch(_ line: UInt64, slot: Int) {
+        let s = set(of: line)
+        policy.hit(set: s, way: slot &- s &* ways)
     }
 
     /// Places `line` (not present) with `flags`, evicting if the set is full.
