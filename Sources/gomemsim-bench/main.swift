@@ -3,6 +3,7 @@
 import Foundation
 
 let benchmarks: [(name: String, run: () throws -> Void)] = [
+    ("hardware", runHardwareBenchmarks),
 ]
 
 let selected = Set(CommandLine.arguments.dropFirst())

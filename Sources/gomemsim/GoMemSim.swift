@@ -12,6 +12,6 @@ struct GoMemSim: ParsableCommand {
         script, option or configuration), reported as file:line:col.
         """,
         version: "0.1.0",
-        subcommands: []
+        subcommands: [CacheSim.self]
     )
 }
