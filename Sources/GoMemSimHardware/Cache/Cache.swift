@@ -1,10 +1,11 @@
 /// One set-associative cache (or TLB) array: `sets × ways` slots of line numbers.
 ///
 /// It knows nothing of addresses: callers pass a *line number* (`address >> lineShift`
-/// for a cache, a tagged page number for a TLB); the set is its low bits
-/// (`sets` is a power of two). Tags live in one flat array, with per-slot flags
-/// (dirty, prefetched) beside them; the replacement policy is a generic parameter so
-/// the hot path is specialised code.
+/// for a cache, a tagged page number for a TLB, below 2^62); the set is its low bits
+/// (`sets` is a power of two). Each slot is one `UInt64` in a flat array: the line
+/// number shifted left by two with the slot's flags (dirty, prefetched) in the low bits,
+/// so a set's state is contiguous. The replacement policy is a generic parameter so the
+/// hot path is specialised code.
 ///
 /// ```
 /// var l1 = Cache<LRUPolicy>(sets: 64, ways: 8)
@@ -21,8 +22,8 @@ public struct Cache<Policy: ReplacementPolicy> {
     public let sets: Int
     public let ways: Int
     @usableFromInline let setMask: UInt64
+    /// `line << 2 | flags` per slot, or `empty`.
     @usableFromInline var tags: [UInt64]
-    @usableFromInline var flags: [UInt8]
     @usableFromInline var policy: Policy
 
     /// `sets` must be a power of two and `ways` at least 1 (profiles are validated first).
@@ -31,7 +32,6 @@ public struct Cache<Policy: ReplacementPolicy> {
         self.ways = ways
         setMask = UInt64(sets - 1)
         tags = [UInt64](repeating: Self.empty, count: sets * ways)
-        flags = [UInt8](repeating: 0, count: sets * ways)
         policy = Policy(sets: sets, ways: ways, seed: seed)
     }
 
@@ -43,10 +43,11 @@ public struct Cache<Policy: ReplacementPolicy> {
     @inlinable @inline(__always)
     public func slot(of line: UInt64) -> Int? {
         tags.withUnsafeBufferPointer { t in
+            let key = line << 2
             var i = set(of: line) &* ways
             let end = i &+ ways
             while i < end {
-                if t[i] == line { return i }
+                if t[i] & ~3 == key { return i }
                 i &+= 1
             }
             return nil
@@ -59,10 +60,11 @@ public struct Cache<Policy: ReplacementPolicy> {
         let s = set(of: line)
         let base = s &* ways
         var found = -1
+        let key = line << 2
         tags.withUnsafeBufferPointer { t in
             var w = 0
             while w < ways {
-                if t[base &+ w] == line { found = w; return }
+                if t[base &+ w] & ~3 == key { found = w; return }
                 w &+= 1
             }
         }
@@ -96,11 +98,11 @@ public struct Cache<Policy: ReplacementPolicy> {
         var victimFlags: UInt8 = 0
         if way < 0 {
             way = policy.victim(set: s)
-            victim = tags[base &+ way]
-            victimFlags = flags[base &+ way]
+            let old = tags[base &+ way]
+            victim = old >> 2
+            victimFlags = UInt8(truncatingIfNeeded: old & 3)
         }
-        tags[base &+ way] = line
-        flags[base &+ way] = newFlags
+        tags[base &+ way] = line << 2 | UInt64(newFlags & 3)
         policy.filled(set: s, way: way)
         return (base &+ way, victim, victimFlags)
     }
@@ -109,21 +111,20 @@ public struct Cache<Policy: ReplacementPolicy> {
     @inlinable
     public mutating func invalidate(_ line: UInt64) -> UInt8? {
         guard let slot = slot(of: line) else { return nil }
+        let f = UInt8(truncatingIfNeeded: tags[slot] & 3)
         tags[slot] = Self.empty
-        let f = flags[slot]
-        flags[slot] = 0
         return f
     }
 
     @inlinable @inline(__always)
-    public func flags(at slot: Int) -> UInt8 { flags[slot] }
+    public func flags(at slot: Int) -> UInt8 { UInt8(truncatingIfNeeded: tags[slot] & 3) }
 
     @inlinable @inline(__always)
-    public mutating func setFlags(_ value: UInt8, at slot: Int) { flags[slot] = value }
+    public mutating func setFlags(_ value: UInt8, at slot: Int) { tags[slot] = tags[slot] & ~3 | UInt64(value & 3) }
 
     /// Whether `line` is present.
     @inlinable public func contains(_ line: UInt64) -> Bool { slot(of: line) != nil }
 
     /// The lines present, in slot order (tests, invariants).
-    public var lines: [UInt64] { tags.filter { $0 != Self.empty } }
+    public var lines: [UInt64] { tags.filter { $0 != Self.empty }.map { $0 >> 2 } }
 }

@@ -1,19 +1,36 @@
-/// Exact LRU: every way carries the stamp of its last use; the victim is the oldest.
-/// A 64-bit stamp never wraps in a run, so the order is exact.
+/// Exact LRU with small age counters: the ways of a set hold a permutation of ages
+/// `0..<ways` (0 = most recent). A use of a way of age `a` ages every younger way by one
+/// and makes it 0; the victim is the way of age `ways - 1`. One byte per way keeps a
+/// 16-way set's state in 16 contiguous bytes (one host cache line), which is what makes
+/// a 32 MiB simulated L3 affordable.
 public struct LRUPolicy: ReplacementPolicy {
-    @usableFromInline var stamps: [UInt64]
-    @usableFromInline var clock: UInt64 = 0
+    @usableFromInline var ages: [UInt8]
     @usableFromInline let ways: Int
 
     public init(sets: Int, ways: Int, seed: UInt64) {
+        precondition(ways <= 256, "LRU ages are bytes")  // profiles allow at most 128 ways
         self.ways = ways
-        stamps = [UInt64](repeating: 0, count: sets * ways)
+        ages = [UInt8](repeating: 0, count: sets * ways)
+        for s in 0..<sets {
+            for w in 0..<ways { ages[s * ways + w] = UInt8(truncatingIfNeeded: w) }
+        }
     }
 
     @inlinable @inline(__always)
     public mutating func hit(set: Int, way: Int) {
-        clock &+= 1
-        stamps[set &* ways &+ way] = clock
+        let base = set &* ways
+        let n = ways
+        ages.withUnsafeMutableBufferPointer { a in
+            let age = a[base &+ way]
+            guard age != 0 else { return }
+            var w = 0
+            while w < n {
+                let v = a[base &+ w]
+                a[base &+ w] = v &+ (v < age ? 1 : 0)
+                w &+= 1
+            }
+            a[base &+ way] = 0
+        }
     }
 
     @inlinable @inline(__always)
@@ -21,16 +38,15 @@ public struct LRUPolicy: ReplacementPolicy {
 
     @inlinable
     public mutating func victim(set: Int) -> Int {
-        stamps.withUnsafeBufferPointer { s in
-            let base = set &* ways
-            var best = 0
-            var oldest = s[base]
-            var w = 1
+        let base = set &* ways
+        let oldest = UInt8(truncatingIfNeeded: ways - 1)
+        return ages.withUnsafeBufferPointer { a in
+            var w = 0
             while w < ways {
-                if s[base &+ w] < oldest { oldest = s[base &+ w]; best = w }
+                if a[base &+ w] == oldest { return w }
                 w &+= 1
             }
-            return best
+            return 0
         }
     }
 }

@@ -2,10 +2,11 @@ extension CacheHierarchy {
     /// Where the page tables of each level live, so their entries occupy cache lines of
     /// their own: level 0 = PTE, 1 = PDE, 2 = PDPTE, 3 = PML4E. An entry of level `L` for
     /// `address` is at `base(L) + (address >> (12 + 9L)) * 8`: neighbouring pages share
-    /// page-table lines as in a real radix tree (8 entries per 64-byte line).
+    /// page-table lines as in a real radix tree (8 entries per 64-byte line). The tables sit
+    /// above the 47-bit user address space, below 2^50 (lines must stay below 2^62).
     @inline(__always)
     static func pageTableEntryAddress(level: Int, address: UInt64) -> UInt64 {
-        let base: UInt64 = 0xFFFF_8000_0000_0000 &+ UInt64(level) << 40
+        let base: UInt64 = 1 << 48 &+ UInt64(level) << 45
         return base &+ (address >> (12 + 9 * UInt64(level))) << 3
     }
 

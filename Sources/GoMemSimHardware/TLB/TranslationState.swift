@@ -2,8 +2,8 @@
 /// second-level TLB (STLB) for some page sizes, and the paging-structure caches a walk
 /// consults to skip upper levels (Intel SDM vol. 3 §4.10.3; ChampSim's PSCs).
 ///
-/// Entries are keyed by the virtual page number with the page-size class in the top two
-/// bits, so one STLB holds 4 KiB and 2 MiB translations apart and sets index by page number. All arrays are LRU. The walk itself lives with
+/// Entries are keyed by the virtual page number (< 2^52) with the page-size class in bits
+/// 56–57, so one STLB holds 4 KiB and 2 MiB translations apart and sets index by page number. All arrays are LRU. The walk itself lives with
 /// the cache hierarchy (``CacheHierarchy``), since it reads page-table entries through
 /// the data caches.
 struct TranslationState {
@@ -54,7 +54,7 @@ struct TranslationState {
     /// The TLB key of the page of class `pageClass` holding `address`.
     @inline(__always)
     static func key(address: UInt64, pageClass: Int) -> UInt64 {
-        address >> (12 &+ 9 &* UInt64(pageClass)) | UInt64(pageClass) << 62  // 12, 21, 30
+        address >> (12 &+ 9 &* UInt64(pageClass)) | UInt64(pageClass) << 56  // 12, 21, 30
     }
 
     /// The class of a page of `1 << pageShift` bytes (a size between classes rounds up).
