@@ -70,6 +70,7 @@ func runHardwareBenchmarks() throws {
           + String(format: "%.1f M/s", Double(accesses) / generation / 1e6))
     show("sequential, no prefetchers", try sequential(speedProfile), goal: 80)
     show("uniform random over 1 GiB, no prefetchers", try random(speedProfile), goal: 12)
+    if ProcessInfo.processInfo.environment["GOMEMSIM_BENCH_SPEED_ONLY"] == "1" { return }
     let seq = try sequential(.skylakeSP)
     let rnd = try random(.skylakeSP)
     show("sequential, prefetchers on", seq, goal: nil)

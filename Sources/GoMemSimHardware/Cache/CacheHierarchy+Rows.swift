@@ -6,8 +6,17 @@ extension CacheHierarchy {
 
     /// TLB counters of `level` (`dTLB` or `STLB`) for pages of `1 << pageShift` bytes.
     public func tlbCounters(level: TLBLevel, pageShift: UInt8) -> TLBCounters {
-        let c = TranslationState.pageClass(pageShift)
-        return level == .dTLB ? translation.l1Counters[c] : translation.stlbCounters[c]
+        translationCounters(level: level, pageClass: TranslationState.pageClass(pageShift))
+    }
+
+    /// TLB counters with the same-page fast path's hits folded in.
+    func translationCounters(level: TLBLevel, pageClass c: Int) -> TLBCounters {
+        guard level == .dTLB else { return translation.stlbCounters[c] }
+        var t = translation.l1Counters[c]
+        let fast = c == 0 ? fastTLBHits.0 : (c == 1 ? fastTLBHits.1 : fastTLBHits.2)
+        t.accesses &+= fast
+        t.hits &+= fast
+        return t
     }
 
     /// Reads and writes (lines) recorded, and their total modelled time in ns.
@@ -37,10 +46,11 @@ extension CacheHierarchy {
 
         let tlbColumns = ["level", "page_size", "accesses", "hits", "misses", "walks", "walk_cycles"]
         let sizeNames = ["4KiB", "2MiB", "1GiB"]
-        for (name, table, present) in [("dTLB", translation.l1Counters, translation.hasL1),
-                                       ("STLB", translation.stlbCounters, translation.stlbHolds)] {
-            for c in 0..<3 where present[c] || table[c].walks > 0 {
-                let t = table[c]
+        for (level, present) in [(TLBLevel.dTLB, translation.hasL1), (.STLB, translation.stlbHolds)] {
+            let name = level.rawValue
+            for c in 0..<3 {
+                let t = translationCounters(level: level, pageClass: c)
+                guard present[c] || t.walks > 0 else { continue }
                 guard t.accesses > 0 || t.walks > 0 else { continue }
                 rows.append(to: "tlb_stats", columns: tlbColumns, [
                     .text(name), .text(sizeNames[c]), int(t.accesses), int(t.hits), int(t.misses),

@@ -44,6 +44,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     let latencyNs: [Double]
     let latencyCycles: [Double]
     let dramNs: Double
+    let l1Ns: Double
+    let l1WriteBack: Bool
     let nsPerDramLine: Double
     let overlap: Double
     let walkOverlap: Double
@@ -53,7 +55,12 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
 
     // State.
     var levels: [Cache<Policy>]
-    public internal(set) var counters: [CacheCounters]
+    /// Per-level counters except the same-line fast path's L1 hits (see ``counters``).
+    var levelCounters: [CacheCounters]
+    /// L1 hits and dTLB hits taken by the fast paths, kept in scalars so the fast path
+    /// touches no array.
+    var fastL1Hits: UInt64 = 0
+    var fastTLBHits: (UInt64, UInt64, UInt64) = (0, 0, 0)
     var classifiers: [MissClassifier]?
     var streamer: StreamPrefetcher
     var strider: StridePrefetcher
@@ -64,7 +71,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     var carryNs: Double = 0
     /// Lines moved to or from DRAM during the current line access.
     var dramLines = 0
-    /// Same-line fast path: the last demand line, known to be in L1 at `lastSlot`.
+    /// Same-line fast path: the last demand line, known to be in L1 at `lastSlot` and the
+    /// most recent line of its set (any later L1 fill clears it), so a repeat use changes
+    /// no replacement state under any policy.
     var lastLine: UInt64 = .max
     var lastSlot = 0
     /// Same-page fast path: the last translation, known to be in its L1 dTLB.
@@ -84,6 +93,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         latencyCycles = hw.caches.map { Double($0.latencyCycles) }
         latencyNs = hw.caches.map { Double($0.latencyCycles) / hw.coreGHz }
         dramNs = hw.dram.latencyNs
+        l1Ns = Double(hw.caches[0].latencyCycles) / hw.coreGHz
+        l1WriteBack = hw.caches[0].write == .writeBack
         nsPerDramLine = Double(hw.lineBytes) / hw.dram.bandwidthGBps  // GB/s = bytes per ns
         overlap = Double(hw.maxOutstandingMisses)
         walkOverlap = Double(min(hw.tlb.pageWalkers, hw.maxOutstandingMisses))
@@ -98,7 +109,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             let sets = level.sizeBytes / (hw.lineBytes * level.ways)
             return Cache<Policy>(sets: sets, ways: level.ways, seed: seed &+ UInt64(i))
         }
-        counters = [CacheCounters](repeating: CacheCounters(), count: hw.caches.count)
+        levelCounters = [CacheCounters](repeating: CacheCounters(), count: hw.caches.count)
         classifiers = classifyMisses ? hw.caches.map { MissClassifier(lines: $0.sizeBytes / hw.lineBytes) } : nil
         streamer = StreamPrefetcher(streams: p.streamerStreams, distance: p.streamerDistanceLines, lineShift: lineShift)
         strider = StridePrefetcher(lineShift: lineShift)
@@ -119,9 +130,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             ns += accessLine(line, isWrite: isWrite, dependent: false, pageShift: pageShift)
         }
         carryNs += ns
-        let whole = carryNs.rounded(.down)
-        carryNs -= whole
-        return UInt64(whole)
+        let whole = UInt64(carryNs)  // carryNs >= 0: truncation is the floor
+        carryNs -= Double(whole)
+        return whole
     }
 
     /// One line: translation, caches, prefetchers, cost. Returns nanoseconds.
@@ -132,36 +143,47 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         let pageKey = TranslationState.key(address: address, pageClass: pageClass)
         var ns = 0.0
         if pageKey == lastPageKey {
-            translation.l1Counters[pageClass].accesses &+= 1
-            translation.l1Counters[pageClass].hits &+= 1
+            switch pageClass {
+            case 0: fastTLBHits.0 &+= 1
+            case 1: fastTLBHits.1 &+= 1
+            default: fastTLBHits.2 &+= 1
+            }
         } else {
             ns = translate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
         }
 
-        if line == lastLine && (!isWrite || writeBack[0]) && classifiers == nil {
-            counters[0].accesses &+= 1
-            counters[0].hits &+= 1
-            levels[0].touch(line, slot: lastSlot)
+        if line == lastLine && (!isWrite || l1WriteBack) {
+            fastL1Hits &+= 1
             if isWrite { levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
-            ns += dependent ? latencyNs[0] : latencyNs[0] / overlap
+            ns += dependent ? l1Ns : l1Ns / overlap
             record(ns, isWrite: isWrite)
             return ns
         }
 
         dramLines = 0
         let (level, usedPrefetch) = demand(line, isWrite: isWrite)
-        let served = level < levelCount ? latencyNs[level] : dramNs
-        ns += dependent ? served : served / overlap
-        if level > 0 || usedPrefetch { trainPrefetchers(line, level: level) }
-        ns = max(ns, Double(dramLines) * nsPerDramLine)
-        if let slot = levels[0].slot(of: line) {
+        // The line is now the most recent of its L1 set (if L1 took it); prefetch fills
+        // into L1 below clear this again.
+        if classifiers == nil, let slot = levels[0].slot(of: line) {
             lastLine = line
             lastSlot = slot
         } else {
             lastLine = .max
         }
+        let served = level < levelCount ? latencyNs[level] : dramNs
+        ns += dependent ? served : served / overlap
+        if level > 0 || usedPrefetch { trainPrefetchers(line, level: level) }
+        ns = max(ns, Double(dramLines) * nsPerDramLine)
         record(ns, isWrite: isWrite)
         return ns
+    }
+
+    /// Per-level counters, L1 first.
+    public var counters: [CacheCounters] {
+        var c = levelCounters
+        c[0].accesses &+= fastL1Hits
+        c[0].hits &+= fastL1Hits
+        return c
     }
 
     @inline(__always)
@@ -179,12 +201,12 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         var usedPrefetch = false
         var k = 0
         while k < levelCount {
-            counters[k].accesses &+= 1
+            levelCounters[k].accesses &+= 1
             if let slot = levels[k].lookup(line) {
-                counters[k].hits &+= 1
+                levelCounters[k].hits &+= 1
                 var f = levels[k].flags(at: slot)
                 if f & prefetched != 0 {
-                    counters[k].prefetchHits &+= 1
+                    levelCounters[k].prefetchHits &+= 1
                     f &= ~prefetched
                     usedPrefetch = true
                 }
@@ -194,7 +216,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
                 hitLevel = k
                 break
             }
-            counters[k].misses &+= 1
+            levelCounters[k].misses &+= 1
             classify(k, line, missed: true)
             k += 1
         }
@@ -254,9 +276,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// Places `line` (absent) at level `k` and deals with the line it evicts.
     mutating func install(_ line: UInt64, at k: Int, flags: UInt8) {
         let result = levels[k].insert(line, flags: flags)
-        if k == 0 && result.slot == lastSlot { lastLine = .max }
+        if k == 0 { lastLine = .max }  // the fast path's line may no longer be its set's most recent
         guard let victim = result.victim else { return }
-        counters[k].evictions &+= 1
+        levelCounters[k].evictions &+= 1
         var victimFlags = result.victimFlags
         if k > 0 && inclusion[k] == .inclusive {
             for j in 0..<k {
@@ -267,7 +289,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             }
         }
         let isDirty = victimFlags & Cache<Policy>.dirty != 0
-        if isDirty { counters[k].writebacks &+= 1 }
+        if isDirty { levelCounters[k].writebacks &+= 1 }
         let below = k + 1
         if below < levelCount && inclusion[below] == .exclusive {
             // The victim cache takes every line evicted from the level above it.
@@ -295,9 +317,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         guard classifiers != nil else { return }
         switch classifiers![k].reference(line, missed: missed) {
         case .hit: break
-        case .compulsory: counters[k].compulsory &+= 1
-        case .capacity: counters[k].capacity &+= 1
-        case .conflict: counters[k].conflict &+= 1
+        case .compulsory: levelCounters[k].compulsory &+= 1
+        case .capacity: levelCounters[k].capacity &+= 1
+        case .conflict: levelCounters[k].conflict &+= 1
         }
     }
 }

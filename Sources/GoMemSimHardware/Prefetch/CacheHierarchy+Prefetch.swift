@@ -54,6 +54,6 @@ extension CacheHierarchy {
             level -= 1
         }
         install(line, at: target, flags: Cache<Policy>.prefetched | carried)
-        counters[target].prefetches &+= 1
+        levelCounters[target].prefetches &+= 1
     }
 }
