@@ -48,3 +48,15 @@ let crafted: [UInt64] = [1, 2, 3, 4, 1, 5, 2, 3]
     #expect(cache.insert(5).victim == 1)   // 5 & 3 == 1: same set
     #expect(cache.insert(2).victim == nil)
 }
+
+@Test func lruStaysExactWhenItsClockWraps() {
+    var cache = Cache<LRUPolicy>(sets: 1, ways: 4)
+    cache.policy.clock = UInt32.max - 3  // the wrap happens inside the crafted sequence
+    let result = String(crafted.map { line -> Character in
+        if cache.lookup(line) != nil { return "h" }
+        _ = cache.insert(line)
+        return "m"
+    })
+    #expect(result == "mmmmhmmm")
+    #expect(cache.policy.clock < 100)
+}

@@ -1,36 +1,23 @@
-/// Exact LRU with small age counters: the ways of a set hold a permutation of ages
-/// `0..<ways` (0 = most recent). A use of a way of age `a` ages every younger way by one
-/// and makes it 0; the victim is the way of age `ways - 1`. One byte per way keeps a
-/// 16-way set's state in 16 contiguous bytes (one host cache line), which is what makes
-/// a 32 MiB simulated L3 affordable.
+/// Exact LRU: each way carries a 32-bit stamp of its last use; the victim is the way with
+/// the oldest stamp. A hit is one store; only a miss scans the set. When the clock is about
+/// to wrap (every 2^32 uses) the stamps of every set are renumbered by rank, which keeps
+/// the order, so LRU stays exact over any run length. 32-bit stamps keep a 16-way set's
+/// state in 64 contiguous bytes (one host cache line).
 public struct LRUPolicy: ReplacementPolicy {
-    @usableFromInline var ages: [UInt8]
+    @usableFromInline var stamps: [UInt32]
+    @usableFromInline var clock: UInt32 = 0
     @usableFromInline let ways: Int
 
     public init(sets: Int, ways: Int, seed: UInt64) {
-        precondition(ways <= 256, "LRU ages are bytes")  // profiles allow at most 128 ways
         self.ways = ways
-        ages = [UInt8](repeating: 0, count: sets * ways)
-        for s in 0..<sets {
-            for w in 0..<ways { ages[s * ways + w] = UInt8(truncatingIfNeeded: w) }
-        }
+        stamps = [UInt32](repeating: 0, count: sets * ways)
     }
 
     @inlinable @inline(__always)
     public mutating func hit(set: Int, way: Int) {
-        let base = set &* ways
-        let n = ways
-        ages.withUnsafeMutableBufferPointer { a in
-            let age = a[base &+ way]
-            guard age != 0 else { return }
-            var w = 0
-            while w < n {
-                let v = a[base &+ w]
-                a[base &+ w] = v &+ (v < age ? 1 : 0)
-                w &+= 1
-            }
-            a[base &+ way] = 0
-        }
+        if clock == .max { renumber() }
+        clock &+= 1
+        stamps[set &* ways &+ way] = clock
     }
 
     @inlinable @inline(__always)
@@ -39,14 +26,29 @@ public struct LRUPolicy: ReplacementPolicy {
     @inlinable
     public mutating func victim(set: Int) -> Int {
         let base = set &* ways
-        let oldest = UInt8(truncatingIfNeeded: ways - 1)
-        return ages.withUnsafeBufferPointer { a in
-            var w = 0
-            while w < ways {
-                if a[base &+ w] == oldest { return w }
+        let n = ways
+        return stamps.withUnsafeBufferPointer { s in
+            var best = 0
+            var oldest = s[base]
+            var w = 1
+            while w < n {
+                let v = s[base &+ w]
+                if v < oldest { oldest = v; best = w }
                 w &+= 1
             }
-            return 0
+            return best
         }
+    }
+
+    /// Replaces every set's stamps by their ranks (0 = oldest) and restarts the clock
+    /// above them: same order, room for 2^32 more uses.
+    @usableFromInline
+    mutating func renumber() {
+        let n = ways
+        for base in stride(from: 0, to: stamps.count, by: n) {
+            let order = (0..<n).sorted { stamps[base + $0] < stamps[base + $1] }
+            for (rank, way) in order.enumerated() { stamps[base + way] = UInt32(rank) }
+        }
+        clock = UInt32(n)
     }
 }
