@@ -9,6 +9,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("trace-parse", runTraceBenchmarks),
     ("allocator", runAllocatorBenchmarks),
     ("synth", runSynthBenchmarks),
+    ("hardware", runHardwareBenchmarks),
 ]
 
 let selected = Set(CommandLine.arguments.dropFirst())

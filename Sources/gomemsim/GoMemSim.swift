@@ -15,6 +15,7 @@ struct GoMemSim: ParsableCommand {
         subcommands: [
             Convert.self,
             Query.self,
+            CacheSim.self,
         ]
     )
 }

@@ -1,0 +1,130 @@
+/// One set-associative cache (or TLB) array: `sets × ways` slots of line numbers.
+///
+/// It knows nothing of addresses: callers pass a *line number* (`address >> lineShift`
+/// for a cache, a tagged page number for a TLB, below 2^62); the set is its low bits
+/// (`sets` is a power of two). Each slot is one `UInt64` in a flat array: the line
+/// number shifted left by two with the slot's flags (dirty, prefetched) in the low bits,
+/// so a set's state is contiguous. The replacement policy is a generic parameter so the
+/// hot path is specialised code.
+///
+/// ```
+/// var l1 = Cache<LRUPolicy>(sets: 64, ways: 8)
+/// if l1.lookup(line) == nil { _ = l1.insert(line) }
+/// ```
+public struct Cache<Policy: ReplacementPolicy> {
+    /// Slot flag: the line was written since it was filled (write-back caches).
+    public static var dirty: UInt8 { 1 }
+    /// Slot flag: a prefetcher brought the line in and no demand access used it yet.
+    public static var prefetched: UInt8 { 2 }
+    /// The tag of an empty slot (no line number reaches it: lines are addresses >> 1 at least).
+    @usableFromInline static var empty: UInt64 { .max }
+
+    public let sets: Int
+    public let ways: Int
+    @usableFromInline let setMask: UInt64
+    /// `line << 2 | flags` per slot, or `empty`.
+    @usableFromInline var tags: [UInt64]
+    @usableFromInline var policy: Policy
+
+    /// `sets` must be a power of two and `ways` at least 1 (profiles are validated first).
+    public init(sets: Int, ways: Int, seed: UInt64 = 0) {
+        self.sets = sets
+        self.ways = ways
+        setMask = UInt64(sets - 1)
+        tags = [UInt64](repeating: Self.empty, count: sets * ways)
+        policy = Policy(sets: sets, ways: ways, seed: seed)
+    }
+
+    /// The set `line` maps to.
+    @inlinable @inline(__always)
+    public func set(of line: UInt64) -> Int { Int(truncatingIfNeeded: line & setMask) }
+
+    /// The slot holding `line`, or `nil`; does not touch the replacement state.
+    @inlinable @inline(__always)
+    public func slot(of line: UInt64) -> Int? {
+        tags.withUnsafeBufferPointer { t in
+            let key = line << 2
+            var i = set(of: line) &* ways
+            let end = i &+ ways
+            while i < end {
+                if t[i] & ~3 == key { return i }
+                i &+= 1
+            }
+            return nil
+        }
+    }
+
+    /// A demand lookup: on a hit, updates the replacement state and returns the slot.
+    @inlinable @inline(__always)
+    public mutating func lookup(_ line: UInt64) -> Int? {
+        let s = set(of: line)
+        let base = s &* ways
+        var found = -1
+        let key = line << 2
+        tags.withUnsafeBufferPointer { t in
+            var w = 0
+            while w < ways {
+                if t[base &+ w] & ~3 == key { found = w; return }
+                w &+= 1
+            }
+        }
+        guard found >= 0 else { return nil }
+        policy.hit(set: s, way: found)
+        return base &+ found
+    }
+
+    /// A demand hit on a line known to sit in `slot` (the simulators' same-line fast path).
+    @inlinable @inline(__always)
+    public mutating func touch(_ line: UInt64, slot: Int) {
+        let s = set(of: line)
+        policy.hit(set: s, way: slot &- s &* ways)
+    }
+
+    /// Places `line` (not present) with `flags`, evicting if the set is full.
+    /// Returns the evicted line and its flags, if any, and the slot used.
+    @inlinable
+    public mutating func insert(_ line: UInt64, flags newFlags: UInt8 = 0) -> (slot: Int, victim: UInt64?, victimFlags: UInt8) {
+        let s = set(of: line)
+        let base = s &* ways
+        var way = -1
+        tags.withUnsafeBufferPointer { t in
+            var w = 0
+            while w < ways {
+                if t[base &+ w] == Self.empty { way = w; return }
+                w &+= 1
+            }
+        }
+        var victim: UInt64?
+        var victimFlags: UInt8 = 0
+        if way < 0 {
+            way = policy.victim(set: s)
+            let old = tags[base &+ way]
+            victim = old >> 2
+            victimFlags = UInt8(truncatingIfNeeded: old & 3)
+        }
+        tags[base &+ way] = line << 2 | UInt64(newFlags & 3)
+        policy.filled(set: s, way: way)
+        return (base &+ way, victim, victimFlags)
+    }
+
+    /// Removes `line` if present and returns its flags.
+    @inlinable
+    public mutating func invalidate(_ line: UInt64) -> UInt8? {
+        guard let slot = slot(of: line) else { return nil }
+        let f = UInt8(truncatingIfNeeded: tags[slot] & 3)
+        tags[slot] = Self.empty
+        return f
+    }
+
+    @inlinable @inline(__always)
+    public func flags(at slot: Int) -> UInt8 { UInt8(truncatingIfNeeded: tags[slot] & 3) }
+
+    @inlinable @inline(__always)
+    public mutating func setFlags(_ value: UInt8, at slot: Int) { tags[slot] = tags[slot] & ~3 | UInt64(value & 3) }
+
+    /// Whether `line` is present.
+    @inlinable public func contains(_ line: UInt64) -> Bool { slot(of: line) != nil }
+
+    /// The lines present, in slot order (tests, invariants).
+    public var lines: [UInt64] { tags.filter { $0 != Self.empty }.map { $0 >> 2 } }
+}

@@ -1,0 +1,78 @@
+import GoMemSimCore
+
+extension CacheHierarchy {
+    /// Level names (`L1D`, `L2`, …) in order.
+    public var levelNames: [String] { profile.hardware.caches.map(\.name) }
+
+    /// TLB counters of `level` (`dTLB` or `STLB`) for pages of `1 << pageShift` bytes.
+    public func tlbCounters(level: TLBLevel, pageShift: UInt8) -> TLBCounters {
+        translationCounters(level: level, pageClass: TranslationState.pageClass(pageShift))
+    }
+
+    /// TLB counters with the same-page fast path's hits folded in.
+    func translationCounters(level: TLBLevel, pageClass c: Int) -> TLBCounters {
+        guard level == .dTLB else { return translation.stlbCounters[c] }
+        var t = translation.l1Counters[c]
+        let fast = c == 0 ? fastTLBHits.0 : (c == 1 ? fastTLBHits.1 : fastTLBHits.2)
+        t.accesses &+= fast
+        t.hits &+= fast
+        return t
+    }
+
+    /// Reads and writes (lines) recorded, and their total modelled time in ns.
+    public var latencyTotals: (reads: UInt64, readNs: Double, writes: UInt64, writeNs: Double) {
+        (reads.count, reads.totalNs, writes.count, writes.totalNs)
+    }
+
+    /// Nothing per checkpoint: the counters are cumulative and summarised per run.
+    public func checkpointRows(seq: Int, into rows: inout ModelRows) {}
+
+    /// `cache_stats` (one row per level), `tlb_stats` (one row per TLB array and page
+    /// size in use) and `latency` (one row per op with accesses).
+    public func runRows(into rows: inout ModelRows) {
+        let cacheColumns = ["level", "accesses", "hits", "misses", "evictions", "writebacks",
+                            "compulsory", "capacity", "conflict", "prefetches", "prefetch_hits"]
+        func int(_ v: UInt64) -> FigureValue { .int(Int64(clamping: v)) }
+        let classified = classifiers != nil
+        for (i, c) in counters.enumerated() {
+            rows.append(to: "cache_stats", columns: cacheColumns, [
+                .text(levelNames[i]), int(c.accesses), int(c.hits), int(c.misses), int(c.evictions),
+                int(c.writebacks),
+                classified ? int(c.compulsory) : .null, classified ? int(c.capacity) : .null,
+                classified ? int(c.conflict) : .null,
+                int(c.prefetches), int(c.prefetchHits),
+            ])
+        }
+
+        let tlbColumns = ["level", "page_size", "accesses", "hits", "misses", "walks", "walk_cycles"]
+        let sizeNames = ["4KiB", "2MiB", "1GiB"]
+        for (level, present) in [(TLBLevel.dTLB, translation.hasL1), (.STLB, translation.stlbHolds)] {
+            let name = level.rawValue
+            for c in 0..<3 {
+                let t = translationCounters(level: level, pageClass: c)
+                guard present[c] || t.walks > 0 else { continue }
+                guard t.accesses > 0 || t.walks > 0 else { continue }
+                rows.append(to: "tlb_stats", columns: tlbColumns, [
+                    .text(name), .text(sizeNames[c]), int(t.accesses), int(t.hits), int(t.misses),
+                    int(t.walks), int(t.walkCycles),
+                ])
+            }
+        }
+
+        let latencyColumns = ["op", "count", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns", "mean_ns"]
+        for (op, recorder) in [("read", reads), ("write", writes)] where recorder.count > 0 {
+            let h = recorder.histogram()
+            func ns(_ percentile: Double) -> FigureValue { .real(Double(h.valueAtPercentile(percentile)) / LatencyRecorder.bucketsPerNs) }
+            rows.append(to: "latency", columns: latencyColumns, [
+                .text(op), int(recorder.count), ns(50), ns(90), ns(99), ns(99.9),
+                .real(Double(h.max) / LatencyRecorder.bucketsPerNs),
+                .real(recorder.totalNs / Double(recorder.count)),
+            ])
+        }
+    }
+}
+
+/// The two TLB levels rows name.
+public enum TLBLevel: String, Hashable, Sendable {
+    case dTLB, STLB
+}

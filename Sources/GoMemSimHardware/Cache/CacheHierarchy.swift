@@ -1,0 +1,325 @@
+import GoMemSimCore
+
+/// The memory system of one core, generic over the caches' replacement policy: TLBs,
+/// any number of cache levels, four prefetchers, DRAM, and the time each access takes.
+///
+/// ```
+/// var hw = try CacheHierarchy<LRUPolicy>(profile: .skylakeSP)
+/// let ns = hw.access(address: 0x7f00_0000_0000, length: 8, isWrite: false, dependent: true, pageShift: 12)
+/// ```
+///
+/// **Caches.** A demand access looks up L1, L2, … until a hit (or DRAM) and fills the
+/// levels above the hit. Per level: *inclusive* levels evict their lines from the levels
+/// above (back-invalidation); *non-inclusive* ones evict independently; an *exclusive*
+/// level is a victim cache — only evictions from the level above fill it and a hit
+/// moves the line up. Write-back levels keep dirty lines and write them to the next level
+/// when evicted (allocating there if absent); write-through levels pass writes on and do
+/// not allocate on a write miss. Accesses are split into the lines they touch.
+///
+/// **Prefetch** (facts §4): L1 next-line on an L1 miss or first use of a prefetched
+/// line; the L2 adjacent-pair fetch on an L2 miss; the L2 streamer per 4 KiB page; an
+/// IP-less stride detector on L1 misses. None crosses a 4 KiB page. A prefetched line
+/// used later costs as a hit where it sits and counts as a prefetch hit.
+///
+/// **TLBs** (facts §5): a dTLB per page size, the STLB, then a walk reading one
+/// page-table entry per level through the data caches, upper levels skipped by the
+/// paging-structure caches.
+///
+/// **Time** (facts §3): an access costs the TLB's time plus the load-to-use latency of
+/// the level that served it. A `dependent` access (a pointer chase) pays it whole;
+/// independent accesses overlap up to `max_outstanding_misses` ways, and walks up to
+/// `page_walkers` ways. Lines moved from DRAM (demand, prefetch, writeback) cost at least
+/// `line_bytes / bandwidth` each, the floor a streaming core hits. So sequential passes are
+/// cheap because of line reuse, prefetch, MLP and TLB reach, and random ones are not —
+/// the model has no "sequential" constant.
+public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
+    public let profile: MachineProfile
+    public var modelName: String? { profile.name }
+
+    // Geometry and costs (immutable after init).
+    let lineShift: UInt64
+    let levelCount: Int
+    let inclusion: [Inclusion]
+    let writeBack: [Bool]
+    let latencyNs: [Double]
+    let latencyCycles: [Double]
+    let dramNs: Double
+    let l1Ns: Double
+    let l1WriteBack: Bool
+    let nsPerDramLine: Double
+    let overlap: Double
+    let walkOverlap: Double
+    let ghz: Double
+    let stlbHitCycles: Double
+    let nextLine: Bool, adjacentPair: Bool, streaming: Bool, striding: Bool
+
+    // State.
+    var levels: [Cache<Policy>]
+    /// Per-level counters except the same-line fast path's L1 hits (see ``counters``).
+    var levelCounters: [CacheCounters]
+    /// L1 hits and dTLB hits taken by the fast paths, kept in scalars so the fast path
+    /// touches no array.
+    var fastL1Hits: UInt64 = 0
+    var fastTLBHits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    var classifiers: [MissClassifier]?
+    var streamer: StreamPrefetcher
+    var strider: StridePrefetcher
+    var translation: TranslationState
+    var reads = LatencyRecorder()
+    var writes = LatencyRecorder()
+    /// Fractions of a nanosecond not yet returned, so the sum of returns is exact.
+    var carryNs: Double = 0
+    /// Lines moved to or from DRAM during the current line access.
+    var dramLines = 0
+    /// Same-line fast path: the last demand line, known to be in L1 at `lastSlot` and the
+    /// most recent line of its set (any later L1 fill clears it), so a repeat use changes
+    /// no replacement state under any policy.
+    var lastLine: UInt64 = .max
+    var lastSlot = 0
+    /// Same-page fast path: the last translation, known to be in its L1 dTLB.
+    var lastPageKey: UInt64 = .max
+
+    /// Builds the hierarchy of `profile` (validated here). `classifyMisses` turns on the
+    /// 3C classification (a fully associative shadow per level: slower).
+    public init(profile: MachineProfile, classifyMisses: Bool = false) throws(HardwareConfigError) {
+        try profile.validate()
+        let hw = profile.hardware
+        self.profile = profile
+        lineShift = UInt64(hw.lineBytes.trailingZeroBitCount)
+        levelCount = hw.caches.count
+        inclusion = hw.caches.map(\.inclusion)
+        writeBack = hw.caches.map { $0.write == .writeBack }
+        ghz = hw.coreGHz
+        latencyCycles = hw.caches.map { Double($0.latencyCycles) }
+        latencyNs = hw.caches.map { Double($0.latencyCycles) / hw.coreGHz }
+        dramNs = hw.dram.latencyNs
+        l1Ns = Double(hw.caches[0].latencyCycles) / hw.coreGHz
+        l1WriteBack = hw.caches[0].write == .writeBack
+        nsPerDramLine = Double(hw.lineBytes) / hw.dram.bandwidthGBps  // GB/s = bytes per ns
+        overlap = Double(hw.maxOutstandingMisses)
+        walkOverlap = Double(min(hw.tlb.pageWalkers, hw.maxOutstandingMisses))
+        stlbHitCycles = Double(hw.tlb.stlbHitCycles)
+        let p = hw.prefetchers ?? PrefetcherProfile()
+        nextLine = p.l1NextLine
+        adjacentPair = p.l2AdjacentPair && hw.caches.count > 1
+        streaming = p.l2Streamer && hw.caches.count > 1
+        striding = p.stride
+        let seed = hw.seed ?? 0x6D65_6D73_696D  // "memsim"
+        levels = hw.caches.enumerated().map { i, level in
+            let sets = level.sizeBytes / (hw.lineBytes * level.ways)
+            return Cache<Policy>(sets: sets, ways: level.ways, seed: seed &+ UInt64(i))
+        }
+        levelCounters = [CacheCounters](repeating: CacheCounters(), count: hw.caches.count)
+        classifiers = classifyMisses ? hw.caches.map { MissClassifier(lines: $0.sizeBytes / hw.lineBytes) } : nil
+        streamer = StreamPrefetcher(streams: p.streamerStreams, distance: p.streamerDistanceLines, lineShift: lineShift)
+        strider = StridePrefetcher(lineShift: lineShift)
+        translation = TranslationState(hw.tlb)
+    }
+
+    // MARK: Access
+
+    public mutating func access(address: UInt64, length: UInt64, isWrite: Bool, dependent: Bool,
+                                pageShift: UInt8) -> UInt64 {
+        let first = address >> lineShift
+        let lastByte = length <= 1 ? address : address &+ min(length - 1, UInt64.max - address)
+        let last = lastByte >> lineShift
+        var ns = accessLine(first, isWrite: isWrite, dependent: dependent, pageShift: pageShift)
+        var line = first
+        while line != last {  // a range: a sequential pass, independent after its first line
+            line &+= 1
+            ns += accessLine(line, isWrite: isWrite, dependent: false, pageShift: pageShift)
+        }
+        carryNs += ns
+        let whole = UInt64(carryNs)  // carryNs >= 0: truncation is the floor
+        carryNs -= Double(whole)
+        return whole
+    }
+
+    /// One line: translation, caches, prefetchers, cost. Returns nanoseconds.
+    @inline(__always)
+    mutating func accessLine(_ line: UInt64, isWrite: Bool, dependent: Bool, pageShift: UInt8) -> Double {
+        let address = line << lineShift
+        let pageClass = TranslationState.pageClass(pageShift)
+        let pageKey = TranslationState.key(address: address, pageClass: pageClass)
+        var ns = 0.0
+        if pageKey == lastPageKey {
+            switch pageClass {
+            case 0: fastTLBHits.0 &+= 1
+            case 1: fastTLBHits.1 &+= 1
+            default: fastTLBHits.2 &+= 1
+            }
+        } else {
+            ns = translate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
+        }
+
+        if line == lastLine && (!isWrite || l1WriteBack) {
+            fastL1Hits &+= 1
+            if isWrite { levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
+            ns += dependent ? l1Ns : l1Ns / overlap
+            record(ns, isWrite: isWrite)
+            return ns
+        }
+
+        dramLines = 0
+        let (level, usedPrefetch) = demand(line, isWrite: isWrite)
+        // The line is now the most recent of its L1 set (if L1 took it); prefetch fills
+        // into L1 below clear this again.
+        if classifiers == nil, let slot = levels[0].slot(of: line) {
+            lastLine = line
+            lastSlot = slot
+        } else {
+            lastLine = .max
+        }
+        let served = level < levelCount ? latencyNs[level] : dramNs
+        ns += dependent ? served : served / overlap
+        if level > 0 || usedPrefetch { trainPrefetchers(line, level: level) }
+        ns = max(ns, Double(dramLines) * nsPerDramLine)
+        record(ns, isWrite: isWrite)
+        return ns
+    }
+
+    /// Per-level counters, L1 first.
+    public var counters: [CacheCounters] {
+        var c = levelCounters
+        c[0].accesses &+= fastL1Hits
+        c[0].hits &+= fastL1Hits
+        return c
+    }
+
+    @inline(__always)
+    mutating func record(_ ns: Double, isWrite: Bool) {
+        if isWrite { writes.record(ns) } else { reads.record(ns) }
+    }
+
+    // MARK: Demand path
+
+    /// Looks `line` up level by level and fills the levels above the one that had it.
+    /// Returns that level (`levelCount` = DRAM) and whether it was a prefetched line's first use.
+    mutating func demand(_ line: UInt64, isWrite: Bool) -> (level: Int, usedPrefetch: Bool) {
+        let dirty = Cache<Policy>.dirty, prefetched = Cache<Policy>.prefetched
+        var hitLevel = levelCount
+        var usedPrefetch = false
+        var k = 0
+        while k < levelCount {
+            levelCounters[k].accesses &+= 1
+            if let slot = levels[k].lookup(line) {
+                levelCounters[k].hits &+= 1
+                var f = levels[k].flags(at: slot)
+                if f & prefetched != 0 {
+                    levelCounters[k].prefetchHits &+= 1
+                    f &= ~prefetched
+                    usedPrefetch = true
+                }
+                if isWrite && writeBack[k] { f |= dirty }
+                levels[k].setFlags(f, at: slot)
+                classify(k, line, missed: false)
+                hitLevel = k
+                break
+            }
+            levelCounters[k].misses &+= 1
+            classify(k, line, missed: true)
+            k += 1
+        }
+
+        // A write that hit a write-through level goes on down to a write-back level or DRAM.
+        if isWrite && hitLevel < levelCount && !writeBack[hitLevel] { writeThrough(line, from: hitLevel + 1) }
+        if hitLevel == levelCount { dramLines += 1 }
+        guard hitLevel > 0 else { return (0, usedPrefetch) }
+
+        // An exclusive level gives the line up to the levels above.
+        var carried: UInt8 = 0
+        if hitLevel < levelCount && inclusion[hitLevel] == .exclusive {
+            carried = (levels[hitLevel].invalidate(line) ?? 0) & dirty
+        }
+        // Fill from the outermost level that missed up to L1. Victim caches are skipped
+        // (evictions fill them); write-through levels do not allocate on a write.
+        var top = -1
+        var level = hitLevel - 1
+        while level >= 0 {
+            let allocates = !(level > 0 && inclusion[level] == .exclusive) && !(isWrite && !writeBack[level])
+            if allocates {
+                install(line, at: level, flags: 0)
+                top = level
+            }
+            level -= 1
+        }
+        if top >= 0 {
+            if let slot = levels[top].slot(of: line) {
+                var f = levels[top].flags(at: slot) | carried
+                if isWrite && writeBack[top] { f |= dirty }
+                levels[top].setFlags(f, at: slot)
+            }
+        } else if isWrite {
+            writeThrough(line, from: hitLevel)  // no level allocated: the write goes below
+        }
+        return (hitLevel, usedPrefetch)
+    }
+
+    /// Propagates a write from level `from` down until a write-back level takes it.
+    mutating func writeThrough(_ line: UInt64, from: Int) {
+        var k = from
+        while k < levelCount {
+            if let slot = levels[k].slot(of: line) {
+                if writeBack[k] {
+                    levels[k].setFlags(levels[k].flags(at: slot) | Cache<Policy>.dirty, at: slot)
+                    return
+                }
+            } else if writeBack[k] && inclusion[k] != .exclusive {
+                install(line, at: k, flags: Cache<Policy>.dirty)
+                return
+            }
+            k += 1
+        }
+        dramLines += 1
+    }
+
+    /// Places `line` (absent) at level `k` and deals with the line it evicts.
+    mutating func install(_ line: UInt64, at k: Int, flags: UInt8) {
+        let result = levels[k].insert(line, flags: flags)
+        if k == 0 { lastLine = .max }  // the fast path's line may no longer be its set's most recent
+        guard let victim = result.victim else { return }
+        levelCounters[k].evictions &+= 1
+        var victimFlags = result.victimFlags
+        if k > 0 && inclusion[k] == .inclusive {
+            for j in 0..<k {
+                if let f = levels[j].invalidate(victim) {
+                    victimFlags |= f & Cache<Policy>.dirty
+                    if j == 0 && victim == lastLine { lastLine = .max }
+                }
+            }
+        }
+        let isDirty = victimFlags & Cache<Policy>.dirty != 0
+        if isDirty { levelCounters[k].writebacks &+= 1 }
+        let below = k + 1
+        if below < levelCount && inclusion[below] == .exclusive {
+            // The victim cache takes every line evicted from the level above it.
+            if let slot = levels[below].slot(of: victim) {
+                if isDirty { levels[below].setFlags(levels[below].flags(at: slot) | Cache<Policy>.dirty, at: slot) }
+            } else {
+                install(victim, at: below, flags: isDirty ? Cache<Policy>.dirty : 0)
+            }
+            return
+        }
+        guard isDirty else { return }
+        if below < levelCount {
+            if let slot = levels[below].slot(of: victim) {
+                levels[below].setFlags(levels[below].flags(at: slot) | Cache<Policy>.dirty, at: slot)
+            } else {
+                install(victim, at: below, flags: Cache<Policy>.dirty)
+            }
+        } else {
+            dramLines += 1
+        }
+    }
+
+    @inline(__always)
+    mutating func classify(_ k: Int, _ line: UInt64, missed: Bool) {
+        guard classifiers != nil else { return }
+        switch classifiers![k].reference(line, missed: missed) {
+        case .hit: break
+        case .compulsory: levelCounters[k].compulsory &+= 1
+        case .capacity: levelCounters[k].capacity &+= 1
+        case .conflict: levelCounters[k].conflict &+= 1
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder: the GoMemSimHardware layer lands here.

@@ -1,0 +1,54 @@
+/// Exact LRU: each way carries a 32-bit stamp of its last use; the victim is the way with
+/// the oldest stamp. A hit is one store; only a miss scans the set. When the clock is about
+/// to wrap (every 2^32 uses) the stamps of every set are renumbered by rank, which keeps
+/// the order, so LRU stays exact over any run length. 32-bit stamps keep a 16-way set's
+/// state in 64 contiguous bytes (one host cache line).
+public struct LRUPolicy: ReplacementPolicy {
+    @usableFromInline var stamps: [UInt32]
+    @usableFromInline var clock: UInt32 = 0
+    @usableFromInline let ways: Int
+
+    public init(sets: Int, ways: Int, seed: UInt64) {
+        self.ways = ways
+        stamps = [UInt32](repeating: 0, count: sets * ways)
+    }
+
+    @inlinable @inline(__always)
+    public mutating func hit(set: Int, way: Int) {
+        if clock == .max { renumber() }
+        clock &+= 1
+        stamps[set &* ways &+ way] = clock
+    }
+
+    @inlinable @inline(__always)
+    public mutating func filled(set: Int, way: Int) { hit(set: set, way: way) }
+
+    @inlinable
+    public mutating func victim(set: Int) -> Int {
+        let base = set &* ways
+        let n = ways
+        return stamps.withUnsafeBufferPointer { s in
+            var best = 0
+            var oldest = s[base]
+            var w = 1
+            while w < n {
+                let v = s[base &+ w]
+                if v < oldest { oldest = v; best = w }
+                w &+= 1
+            }
+            return best
+        }
+    }
+
+    /// Replaces every set's stamps by their ranks (0 = oldest) and restarts the clock
+    /// above them: same order, room for 2^32 more uses.
+    @usableFromInline
+    mutating func renumber() {
+        let n = ways
+        for base in stride(from: 0, to: stamps.count, by: n) {
+            let order = (0..<n).sorted { stamps[base + $0] < stamps[base + $1] }
+            for (rank, way) in order.enumerated() { stamps[base + way] = UInt32(rank) }
+        }
+        clock = UInt32(n)
+    }
+}

@@ -1,0 +1,90 @@
+extension CacheHierarchy {
+    /// Where the page tables of each level live, so their entries occupy cache lines of
+    /// their own: level 0 = PTE, 1 = PDE, 2 = PDPTE, 3 = PML4E. An entry of level `L` for
+    /// `address` is at `base(L) + (address >> (12 + 9L)) * 8`: neighbouring pages share
+    /// page-table lines as in a real radix tree (8 entries per 64-byte line). The tables sit
+    /// above the 47-bit user address space, below 2^50 (lines must stay below 2^62).
+    @inline(__always)
+    static func pageTableEntryAddress(level: Int, address: UInt64) -> UInt64 {
+        let base: UInt64 = 1 << 48 &+ UInt64(level) << 45
+        return base &+ (address >> (12 + 9 * UInt64(level))) << 3
+    }
+
+    /// Translates the page `pageKey` (not the last one): dTLB, STLB, walk. Returns ns.
+    mutating func translate(_ pageKey: UInt64, address: UInt64, pageClass c: Int, dependent: Bool) -> Double {
+        if translation.hasL1[c] {
+            translation.l1Counters[c].accesses &+= 1
+            if translation.l1[c].lookup(pageKey) != nil {
+                translation.l1Counters[c].hits &+= 1
+                lastPageKey = pageKey
+                return 0
+            }
+            translation.l1Counters[c].misses &+= 1
+        }
+        var cycles = 0.0
+        var walked = false
+        if translation.stlbHolds[c] {
+            translation.stlbCounters[c].accesses &+= 1
+            cycles = stlbHitCycles  // STLB lookup time, paid on its misses too
+            if translation.stlb.lookup(pageKey) != nil {
+                translation.stlbCounters[c].hits &+= 1
+            } else {
+                translation.stlbCounters[c].misses &+= 1
+                walked = true
+            }
+        } else {
+            walked = true
+        }
+        var walkNs = 0.0
+        if walked {
+            let walkCycles = walk(address, pageClass: c)
+            if translation.stlbHolds[c] {
+                translation.stlbCounters[c].walks &+= 1
+                translation.stlbCounters[c].walkCycles &+= UInt64(walkCycles.rounded())
+                _ = translation.stlb.insert(pageKey)
+            } else {
+                translation.l1Counters[c].walks &+= 1
+                translation.l1Counters[c].walkCycles &+= UInt64(walkCycles.rounded())
+            }
+            walkNs = walkCycles / ghz
+            if !dependent { walkNs /= walkOverlap }  // independent misses walk in parallel
+        }
+        if translation.hasL1[c] {
+            _ = translation.l1[c].insert(pageKey)
+            lastPageKey = pageKey
+        } else {
+            lastPageKey = .max
+        }
+        let stlbNs = cycles / ghz
+        return (dependent ? stlbNs : stlbNs / overlap) + walkNs
+    }
+
+    /// A 4-level x86-64 walk for a page of class `c` (leaf PTE, PDE or PDPTE): reads one
+    /// entry per level below the longest paging-structure-cache match, each through the
+    /// data caches, one after the other. Returns the cycles it took.
+    mutating func walk(_ address: UInt64, pageClass c: Int) -> Double {
+        // The PSC of level L caches entries of level L (PML4E = 3 … PDE = 1): a hit means
+        // the walk starts at level L - 1.
+        var start = 3
+        if translation.hasPSC[2] && c < 1 && translation.psc[2].lookup(address >> 21) != nil {
+            start = 0
+        } else if translation.hasPSC[1] && c < 2 && translation.psc[1].lookup(address >> 30) != nil {
+            start = 1
+        } else if translation.hasPSC[0] && translation.psc[0].lookup(address >> 39) != nil {
+            start = 2
+        }
+        var cycles = 0.0
+        var level = start
+        while level >= c {
+            let entry = Self.pageTableEntryAddress(level: level, address: address)
+            let (served, _) = demand(entry >> lineShift, isWrite: false)
+            cycles += served < levelCount ? latencyCycles[served] : dramNs * ghz
+            level -= 1
+        }
+        // Remember the upper entries just read.
+        if start >= 3 && c < 3 && translation.hasPSC[0] { _ = translation.psc[0].insert(address >> 39) }
+        if start >= 2 && c < 2 && translation.hasPSC[1] { _ = translation.psc[1].insert(address >> 30) }
+        if start >= 1 && c < 1 && translation.hasPSC[2] { _ = translation.psc[2].insert(address >> 21) }
+        return cycles
+    }
+}

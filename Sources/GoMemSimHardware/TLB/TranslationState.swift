@@ -1,0 +1,65 @@
+/// The TLBs of one core (facts §5): one first-level data TLB per page size, a shared
+/// second-level TLB (STLB) for some page sizes, and the paging-structure caches a walk
+/// consults to skip upper levels (Intel SDM vol. 3 §4.10.3; ChampSim's PSCs).
+///
+/// Entries are keyed by the virtual page number (< 2^52) with the page-size class in bits
+/// 56–57, so one STLB holds 4 KiB and 2 MiB translations apart and sets index by page number. All arrays are LRU. The walk itself lives with
+/// the cache hierarchy (``CacheHierarchy``), since it reads page-table entries through
+/// the data caches.
+struct TranslationState {
+    /// Page-size classes: 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB.
+    static let classShifts: [UInt64] = [12, 21, 30]
+
+    var l1: [Cache<LRUPolicy>]
+    let hasL1: [Bool]
+    var stlb: Cache<LRUPolicy>
+    let stlbHolds: [Bool]
+    let hasSTLB: Bool
+    /// PML4E, PDPTE and PDE caches (index 0, 1, 2), fully associative.
+    var psc: [Cache<LRUPolicy>]
+    let hasPSC: [Bool]
+
+    var l1Counters = [TLBCounters](repeating: TLBCounters(), count: 3)
+    var stlbCounters = [TLBCounters](repeating: TLBCounters(), count: 3)
+
+    init(_ profile: TLBProfile) {
+        var l1: [Cache<LRUPolicy>] = []
+        var hasL1: [Bool] = []
+        for c in 0..<3 {
+            if let a = profile.l1.first(where: { UInt64($0.pageShift) == Self.classShifts[c] }) {
+                l1.append(Cache(sets: a.entries / a.ways, ways: a.ways))
+                hasL1.append(true)
+            } else {
+                l1.append(Cache(sets: 1, ways: 1))
+                hasL1.append(false)
+            }
+        }
+        self.l1 = l1
+        self.hasL1 = hasL1
+        if let s = profile.stlb {
+            stlb = Cache(sets: s.entries / s.ways, ways: s.ways)
+            stlbHolds = Self.classShifts.map { s.pageShifts.contains(Int($0)) }
+            hasSTLB = true
+        } else {
+            stlb = Cache(sets: 1, ways: 1)
+            stlbHolds = [false, false, false]
+            hasSTLB = false
+        }
+        let p = profile.pagingStructureCaches
+        let sizes = [p?.pml4e ?? 0, p?.pdpte ?? 0, p?.pde ?? 0]
+        psc = sizes.map { Cache(sets: 1, ways: max($0, 1)) }
+        hasPSC = sizes.map { $0 > 0 }
+    }
+
+    /// The TLB key of the page of class `pageClass` holding `address`.
+    @inline(__always)
+    static func key(address: UInt64, pageClass: Int) -> UInt64 {
+        address >> (12 &+ 9 &* UInt64(pageClass)) | UInt64(pageClass) << 56  // 12, 21, 30
+    }
+
+    /// The class of a page of `1 << pageShift` bytes (a size between classes rounds up).
+    @inline(__always)
+    static func pageClass(_ pageShift: UInt8) -> Int {
+        pageShift <= 12 ? 0 : (pageShift <= 21 ? 1 : 2)
+    }
+}
