@@ -25,8 +25,13 @@ bench: deps
 	$(SWIFT) build -c release --product gomemsim-bench
 	.build/release/gomemsim-bench
 
+# The main job: replay the chapter's examples (5-2, 5-3 cold/warm, 5-5, 5-6 and its
+# variants) through every model, print their checkpoints, leave results.sqlite.
 run: release
-	@echo "gomemsim: no main job yet"
+	rm -f $(DB) $(DB)-wal $(DB)-shm
+	.build/release/gomemsim replay traces/seed/*.gmr --db $(DB)
+	@echo
+	@echo "Results are in $(DB); try: .build/release/gomemsim query --db $(DB) \"SELECT * FROM v_runs\""
 
 clean:
 	rm -rf .build

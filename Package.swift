@@ -12,7 +12,7 @@ let package = Package(
         .executable(name: "gomemsim", targets: ["gomemsim"]),
         .library(name: "GoMemSimKit", targets: [
             "GoMemSimTrace", "GoMemSimRecorder", "GoMemSimCore", "GoMemSimKernel",
-            "GoMemSimRuntime", "GoMemSimHardware", "GoMemSimEngine", "GoMemSimStore",
+            "GoMemSimRuntime", "GoMemSimHardware", "GoMemSimEngine", "GoMemSimStore", "GoMemSimBatch",
         ]),
     ],
     dependencies: [
@@ -44,14 +44,19 @@ let package = Package(
         ]),
         // 5. Store: SQLite results.
         .target(name: "GoMemSimStore", dependencies: ["CSQLite", "GoMemSimEngine"]),
-        // 6. The executable: parses, calls the library, prints.
+        // 6. Batch: replay jobs from inputs to stored runs; sweeps over configurations.
+        .target(name: "GoMemSimBatch", dependencies: [
+            "GoMemSimStore", "GoMemSimEngine", "GoMemSimRecorder", "GoMemSimTrace",
+        ]),
+        // 7. The executable: parses, calls the library, prints.
         .executableTarget(name: "gomemsim", dependencies: [
-            "GoMemSimStore", "GoMemSimEngine", "GoMemSimRecorder", "GoMemSimTrace", "GoMemSimHardware",
+            "GoMemSimBatch", "GoMemSimStore", "GoMemSimEngine", "GoMemSimRecorder", "GoMemSimTrace", "GoMemSimHardware",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // `make bench`: release-build figures (parse speed, replay speed, cache-model speed).
         .executableTarget(name: "gomemsim-bench", dependencies: [
-            "GoMemSimStore", "GoMemSimEngine", "GoMemSimRecorder", "GoMemSimTrace", "GoMemSimHardware",
+            "GoMemSimBatch", "GoMemSimStore", "GoMemSimEngine", "GoMemSimRecorder", "GoMemSimTrace",
+            "GoMemSimKernel", "GoMemSimRuntime", "GoMemSimHardware",
         ]),
 
         .testTarget(name: "GoMemSimTraceTests", dependencies: ["GoMemSimTrace"]),
@@ -61,6 +66,7 @@ let package = Package(
         .testTarget(name: "GoMemSimHardwareTests", dependencies: ["GoMemSimHardware"]),
         .testTarget(name: "GoMemSimEngineTests", dependencies: ["GoMemSimEngine"]),
         .testTarget(name: "GoMemSimStoreTests", dependencies: ["GoMemSimStore"]),
+        .testTarget(name: "GoMemSimBatchTests", dependencies: ["GoMemSimBatch"]),
         .testTarget(name: "GoMemSimCLITests", dependencies: ["gomemsim"]),
     ]
 )

@@ -17,6 +17,19 @@ public struct RunConfig: Codable, Hashable, Sendable {
     public var sampleIntervalNs: UInt64 = 10_000_000
     /// Seed of every random choice a model makes.
     public var seed: UInt64 = 1
+    /// Which Go runtime model replays the trace.
+    public var runtimeModel: RuntimeModelKind = .go
+    /// Whether accesses go through the cache/TLB model of the profile (off: faster
+    /// replays when only memory figures matter; accesses then cost no modelled time).
+    public var hardware: Bool = true
 
     public init() {}
+}
+
+/// The Go runtime model of a run.
+public enum RuntimeModelKind: String, Codable, Hashable, Sendable, CaseIterable {
+    /// The Go allocator, scavenger and collector of `goVersion` (go1.19 validated).
+    case go
+    /// The gc-guide's idealised cost model: the application pauses for each cycle.
+    case idealized
 }

@@ -54,7 +54,7 @@ func runKernelBenchmarks() throws {
         let tib: UInt64 = 1 << 40
         let b = try kernel.map(length: tib, protection: [.read, .write], flags: .anonymous, file: nil,
                                fileOffset: 0, fixedAddress: nil).value
-        let hwmBefore = peakRSSOfThisProcess()
+        let hwmBefore = (peakResidentKiB() ?? 0)
         var rng: UInt64 = 0x5EED
         let touches = Int((1 << 30) / 4096)
         let start = Date()
@@ -67,20 +67,12 @@ func runKernelBenchmarks() throws {
         print("1 TiB mapping, \(touches) random 4 KiB touches: \(format(Double(touches) / seconds / 1e6)) M touches/s, "
               + "model RSS \(rss >> 20) MiB, model state \(kernel.stateFootprintBytes >> 20) MiB "
               + "(\(kernel.stateFootprintBytes / max(1, Int(rss >> 12))) B per touched page), "
-              + "simulator VmHWM \(hwmBefore >> 10) → \(peakRSSOfThisProcess() >> 10) MiB")
+              + "simulator VmHWM \(hwmBefore >> 10) → \((peakResidentKiB() ?? 0) >> 10) MiB")
         let start2 = Date()
         _ = try kernel.unmap(address: b, length: tib)
         print("munmap of the 1 TiB mapping: \(format(Date().timeIntervalSince(start2) * 1000)) ms")
     }
 }
 
-/// VmHWM of the benchmark process itself, in KiB (0 if /proc is unavailable).
-private func peakRSSOfThisProcess() -> UInt64 {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        return UInt64(line.split(separator: " ").dropFirst().first ?? "") ?? 0
-    }
-    return 0
-}
 
 private func format(_ value: Double) -> String { String(format: "%.2f", value) }

@@ -53,21 +53,6 @@ struct ChurnSource: TraceSource {
     }
 }
 
-/// `VmHWM` (peak resident set) of this process, in KiB, from /proc/self/status.
-func peakResidentKiB() -> UInt64? {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        return UInt64(line.split(separator: " ").dropFirst().first ?? "")
-    }
-    return nil
-}
-
-/// CPU time this process has used, in seconds.
-func processCPUSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
 
 func runReplayBenchmarks() throws {
     // GOMEMSIM_REPLAY_EVENTS shortens the run (for profiling); the figure is for 100 M.

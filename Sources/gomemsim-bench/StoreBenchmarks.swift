@@ -8,19 +8,13 @@ private func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
 }
 
-/// Process CPU time in seconds: on a shared machine wall time also counts waiting for a core.
-private func cpuSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-}
 
 /// Runs `body`, printing rows/s by wall time and by CPU time.
 private func measure(_ what: String, rows: Int, _ body: () throws -> Void) rethrows {
     let clock = ContinuousClock()
-    let cpu0 = cpuSeconds()
+    let cpu0 = processCPUSeconds()
     let wall = try seconds(clock.measure(body))
-    let cpu = cpuSeconds() - cpu0
+    let cpu = processCPUSeconds() - cpu0
     print("\(what): \(rows) rows; wall \(String(format: "%.3f", wall)) s = \(String(format: "%.0f", Double(rows) / wall)) rows/s; "
         + "CPU \(String(format: "%.3f", cpu)) s = \(String(format: "%.0f", Double(rows) / cpu)) rows/s")
 }
@@ -103,9 +97,9 @@ func storeBenchmark() throws {
     // 4. SHA-256 of 64 MiB in 1 MiB updates (compare: `sha256sum` on the same machine).
     let chunk = [UInt8]((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) })
     var hash = SHA256()
-    let cpu0 = cpuSeconds()
+    let cpu0 = processCPUSeconds()
     for _ in 0..<64 { hash.update(chunk) }
     _ = hash.finalize()
-    let cpu = cpuSeconds() - cpu0
+    let cpu = processCPUSeconds() - cpu0
     print("SHA-256: 64 MiB in \(String(format: "%.3f", cpu)) s CPU = \(String(format: "%.0f", 64 * 1.048576 / cpu)) MB/s")
 }

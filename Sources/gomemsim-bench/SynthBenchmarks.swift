@@ -4,12 +4,6 @@
 import Foundation
 import GoMemSimRecorder
 
-/// CPU time of the calling thread, in seconds.
-func threadCPUSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-}
 
 func runSynthBenchmarks() throws {
     let cases: [(kind: String, parameters: [String: String])] = [

@@ -1,12 +1,6 @@
 import ArgumentParser
 import GoMemSimTrace
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `gomemsim convert IN OUT`: re-encodes a trace between text and binary, losslessly.
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,47 +32,13 @@ struct Convert: ParsableCommand {
     @Option(help: "The output format (text or binary), overriding OUT's extension.")
     var to: OutputFormat?
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, binary
-    }
-
     func run() throws {
-        let format: TraceFormat? = switch to {
-        case .text: .text
-        case .binary: .binary
-        case nil: nil
-        }
-        // A bad output name is bad input too: exit status 2, like a malformed trace.
-        if format == nil && TraceFormat(path: output) == nil {
-            printToStandardError("gomemsim convert: cannot tell the output format from '\(output)': use a .gmt or .gmtb extension, or --to")
+        let reader: TraceFileReader
+        do { reader = try TraceFileReader(path: input) } catch {
+            TraceOutput.fail("\(error)")
             throw ExitCode(2)
         }
-        if output.hasSuffix(".gz") {
-            printToStandardError("gomemsim convert: writing gzip-compressed traces is not supported; compress '\(output)' afterwards")
-            throw ExitCode(2)
-        }
-        let temporary = "\(output).tmp-\(getpid())"
-        do {
-            var reader = try TraceFileReader(path: input)
-            var writer = try TraceFileWriter(path: temporary, format: format ?? TraceFormat(path: output))
-            _ = try copyTrace(&reader, to: &writer)
-            try writer.close()
-            guard rename(temporary, output) == 0 else {
-                throw TraceWriteError("\(output): cannot rename \(temporary) into place: \(String(cString: strerror(errno)))")
-            }
-        } catch let error as TraceError {
-            unlink(temporary)
-            printToStandardError("\(error)")
-            throw ExitCode(2)
-        } catch {
-            unlink(temporary)
-            printToStandardError("gomemsim convert: \(error)")
-            throw ExitCode(1)
-        }
-    }
-
-    private func printToStandardError(_ line: String) {
-        var text = line + "\n"
-        text.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        var source = reader
+        _ = try TraceOutput.write(&source, to: output, format: to?.traceFormat, command: "convert")
     }
 }

@@ -3,6 +3,9 @@ import ArgumentParser
 /// The `gomemsim` command: thin — it parses, calls the library, prints.
 @main
 struct GoMemSim: ParsableCommand {
+    /// The tool version stored with every run.
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "gomemsim",
         abstract: "Replay Go allocation and memory-access traces through models of Linux paging, the Go allocator and GC, and caches; store the results in SQLite.",
@@ -11,10 +14,14 @@ struct GoMemSim: ParsableCommand {
         OOM-killed, or the database could not be written); 2 bad input (a malformed trace, \
         script, option or configuration), reported as file:line:col.
         """,
-        version: "0.1.0",
+        version: GoMemSim.version,
         subcommands: [
-            Convert.self,
+            Replay.self,
             Query.self,
+            Record.self,
+            Synthesize.self,
+            Convert.self,
+            Import.self,
             CacheSim.self,
         ]
     )

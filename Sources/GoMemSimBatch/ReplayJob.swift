@@ -1,0 +1,82 @@
+import Foundation
+import GoMemSimEngine
+import GoMemSimStore
+import GoMemSimTrace
+
+/// One replay from input to stored run: open the input, replay it through the models
+/// the configuration names, write the run in one transaction. `replay` runs one per
+/// input; `sweep` runs one per point of its grid.
+public struct ReplayJob: Sendable {
+    public var input: TraceInput
+    public var config: RunConfig
+
+    public init(input: TraceInput, config: RunConfig) {
+        self.input = input
+        self.config = config
+    }
+
+    /// The key a sweep uses to recognise this job's run in a database.
+    public func configKey() throws -> String {
+        try ResultsDatabase.configKey(traceSHA256: try input.contentSHA256(), tracePath: input.name, config: config)
+    }
+
+    /// Replays the input. Never throws: bad input yields a `failed` result whose
+    /// `failure` says where (`file:line:col: expected …`).
+    public func run(progress: ((UInt64) -> Void)? = nil) -> ReplayOutcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var outcome = ReplayOutcome(result: RunResult(origin: input.name, config: config))
+        do {
+            outcome.traceSHA256 = try input.contentSHA256()
+            let profile = try SimulationProfile.load(config.profile)
+            let source = try input.open()
+            outcome.result = try Simulation.run(source: source, config: config, profile: profile, progress: progress)
+        } catch let error as TraceError {
+            outcome.result.status = .failed
+            outcome.result.failure = error.description
+        } catch {
+            outcome.result.status = .failed
+            outcome.result.failure = "\(error)"
+        }
+        let elapsed = clock.now - start
+        outcome.wallTimeNs = UInt64(elapsed.components.seconds) * 1_000_000_000
+            + UInt64(elapsed.components.attoseconds / 1_000_000_000)
+        return outcome
+    }
+
+    /// Runs the job and records it in `database`. A failed run (bad input) is stored as
+    /// a `failed` row with its message and no figures: nothing half-written.
+    @discardableResult
+    public func runAndRecord(in database: ResultsDatabase, toolVersion: String,
+                             progress: ((UInt64) -> Void)? = nil) throws -> (runID: Int64, outcome: ReplayOutcome) {
+        let outcome = run(progress: progress)
+        let runID: Int64
+        if outcome.result.status == .failed {
+            runID = try database.recordFailure(origin: input.name, config: config,
+                                               message: outcome.result.failure ?? "failed",
+                                               traceSHA256: outcome.traceSHA256, wallTimeNs: outcome.wallTimeNs,
+                                               toolVersion: toolVersion)
+        } else {
+            runID = try database.record(outcome.result, tracePath: input.name, traceSHA256: outcome.traceSHA256,
+                                        wallTimeNs: outcome.wallTimeNs, toolVersion: toolVersion)
+        }
+        return (runID, outcome)
+    }
+}
+
+/// A replay's result with what the store needs besides it.
+public struct ReplayOutcome: Sendable {
+    public var result: RunResult
+    public var traceSHA256: String? = nil
+    public var wallTimeNs: UInt64 = 0
+
+    /// The process exit status the CLI gives this outcome: 0 complete, 2 bad input,
+    /// 1 the simulated process died (OOM kill, SIGSEGV).
+    public var exitStatus: Int32 {
+        switch result.status {
+        case .complete: 0
+        case .failed: 2
+        case .oom, .segfault: 1
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import GoMemSimCore
+import GoMemSimHardware
+import GoMemSimKernel
+import GoMemSimRuntime
+import GoMemSimTrace
+
+/// Replays a trace through the models a run configuration names: the Linux kernel
+/// model, a Go runtime model (the Go 1.19 allocator and collector, or the gc-guide's
+/// idealised collector), and the cache/TLB hierarchy of the machine profile.
+public enum Simulation {
+    public static func run<Source: TraceSource>(source: Source, config: RunConfig, profile: SimulationProfile,
+                                                progress: ((UInt64) -> Void)? = nil) throws -> RunResult {
+        let kernel = LinuxKernel(config: profile.kernel)
+        switch config.runtimeModel {
+        case .go:
+            var runtimeConfig = RuntimeConfig()
+            runtimeConfig.goVersion = GoVersion(rawValue: config.goVersion) ?? .go1_19
+            runtimeConfig.gomaxprocs = config.gomaxprocs
+            runtimeConfig.gcPercent = config.gogc
+            runtimeConfig.memoryLimit = config.memoryLimit
+            runtimeConfig.madvdontneed = config.godebug["madvdontneed"].map { $0 != "0" } ?? true
+            runtimeConfig.costs = profile.runtimeCosts
+            return try run(source: source, kernel: kernel, runtime: GoRuntime(config: runtimeConfig),
+                       config: config, profile: profile, progress: progress)
+        case .idealized:
+            let runtime = IdealizedGC(gogc: config.gogc, memoryLimit: config.memoryLimit)
+            return try run(source: source, kernel: kernel, runtime: runtime, config: config, profile: profile,
+                       progress: progress)
+        }
+    }
+
+    private static func run<Source: TraceSource, Runtime: RuntimeModel>(
+        source: Source, kernel: LinuxKernel, runtime: Runtime, config: RunConfig, profile: SimulationProfile,
+        progress: ((UInt64) -> Void)?
+    ) throws -> RunResult {
+        if config.hardware {
+            let hardware = try MemoryHierarchy(profile: profile.hardware)
+            var engine = Engine(source: source, kernel: kernel, runtime: runtime, hardware: hardware, config: config)
+            engine.progress = progress
+            return engine.run()
+        }
+        var engine = Engine(source: source, kernel: kernel, runtime: runtime, hardware: UnmodelledHardware(),
+                            config: config)
+        engine.progress = progress
+        return engine.run()
+    }
+}
