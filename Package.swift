@@ -67,6 +67,6 @@ let package = Package(
         .testTarget(name: "GoMemSimEngineTests", dependencies: ["GoMemSimEngine"]),
         .testTarget(name: "GoMemSimStoreTests", dependencies: ["GoMemSimStore"]),
         .testTarget(name: "GoMemSimBatchTests", dependencies: ["GoMemSimBatch"]),
-        .testTarget(name: "GoMemSimCLITests", dependencies: ["gomemsim"]),
+        .testTarget(name: "GoMemSimCLITests", dependencies: ["gomemsim", "GoMemSimTrace", "GoMemSimStore"]),
     ]
 )

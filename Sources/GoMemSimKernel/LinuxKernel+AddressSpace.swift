@@ -21,7 +21,11 @@ extension LinuxKernel {
            isFree(hint, hint + length) {
             address = hint
         } else {
-            guard let free = topDownGap(length) else {
+            // thp_get_unmapped_area (mm/huge_memory.c): with THP available, a mapping of
+            // at least 2 MiB starts on a 2 MiB boundary so it can hold huge pages (file
+            // systems such as ext4, xfs and tmpfs use it; anonymous mappings since 6.7).
+            let alignment: UInt64 = length >= 2 << 20 && config.thpMode != .never ? 2 << 20 : 4096
+            guard let free = topDownGap(length, alignment: alignment) else {
                 throw ModelError(.invalid, "mmap of \(length) bytes: no free address range (ENOMEM)")
             }
             address = free
@@ -147,15 +151,21 @@ extension LinuxKernel {
         }
     }
 
-    /// The highest free range of `length` bytes below `mmapBase`.
-    func topDownGap(_ length: UInt64) -> UInt64? {
+    /// The highest free range of `length` bytes below `mmapBase` starting on an
+    /// `alignment` boundary (a power of two).
+    func topDownGap(_ length: UInt64, alignment: UInt64 = 4096) -> UInt64? {
         var high = min(config.mmapBase, Self.taskSize)
         for vma in vmas.reversed() where vma.start < high {
-            if vma.end <= high, high - vma.end >= length { return high - length }
+            if vma.end <= high, high - vma.end >= length {
+                let start = (high - length) & ~(alignment - 1)
+                if start >= vma.end { return start }
+            }
             high = vma.start
         }
         let low: UInt64 = 0x10000  // vm.mmap_min_addr
-        return high >= low + length ? high - length : nil
+        guard high >= low + length else { return nil }
+        let start = (high - length) & ~(alignment - 1)
+        return start >= low ? start : nil
     }
 
     /// Splits the VMA containing `address` so that a VMA starts there (`__split_vma`).

@@ -261,12 +261,13 @@ extension LinuxKernel {
         let file = vma.file
         let major = try ensureCached(file: file, page: filePage, cost: &result.costNs)
         var ns = major ? config.majorFaultNs : config.faultNs
-        // do_fault_around: the fault_around_bytes-aligned block, clamped to the VMA and
-        // to the page table (2 MiB); only pages already cached and not yet mapped.
+        // do_fault_around (mm/memory.c): the window starts at the fault_around_bytes-aligned
+        // address, or at the VMA's start if that is later, and spans fault_around_bytes
+        // from there — so a VMA that is not 64 KiB-aligned still maps 16 pages — never
+        // past the VMA or the page table (2 MiB); only pages already cached and not mapped.
         let span = max(1, config.faultAroundBytes >> 12)
-        let blockStart = page - page % span
-        let from = max(blockStart, vma.start >> 12, page & ~511)
-        let to = min(blockStart + span, vma.end >> 12, (page | 511) + 1)
+        let from = max(page - page % span, vma.start >> 12, page & ~511)
+        let to = min(from + span, vma.end >> 12, (page | 511) + 1)
         let filePages = files[Int(file)].pageCount
         for p in from..<to {
             let fp = vma.filePage(p)

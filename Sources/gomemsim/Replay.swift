@@ -62,6 +62,7 @@ struct Replay: ParsableCommand {
             }
             progress?.finish()
             print(RunSummary(runID: runID, outcome: outcome).text(withCheckpoints: !quiet))
+            fflush(nil)  // keep the summary ahead of the error line when both are piped
             if let failure = outcome.result.failure, outcome.result.status != .complete {
                 FileHandle.standardError.write(Data("\(failure)\n".utf8))
             }

@@ -15,7 +15,7 @@ struct RunSummary {
         let models = [r.kernelModel, r.runtimeModel, r.hardwareModel].map { $0 ?? "none" }.joined(separator: " / ")
         var lines = ["run \(runID): \(r.origin) — \(r.status.rawValue), \(r.events) events, "
             + "\(Self.seconds(r.virtualTimeNs)) s virtual, \(Self.seconds(outcome.wallTimeNs)) s wall; models: \(models)"]
-        if r.kernelModel == nil && r.runtimeModel == nil && r.hardwareModel == nil {
+        if r.status != .failed, r.kernelModel == nil, r.runtimeModel == nil, r.hardwareModel == nil {
             lines.append("  no model attached: figures are the trace's own counts")
         }
         if withCheckpoints, !r.checkpoints.isEmpty {

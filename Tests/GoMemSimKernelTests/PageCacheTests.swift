@@ -22,6 +22,23 @@ import Testing
         kernel.expectConsistent()
     }
 
+    @Test func faultAroundWindowStartsAtAnUnalignedVMAAndStillSpans64KiB() throws {
+        // do_fault_around clamps the window's start to the VMA, then spans 16 pages from
+        // there: a mapping 40 KiB past a 64 KiB boundary still gets 64 KiB on its first
+        // read fault (example 5-3's first read shows 64 KiB whatever the address).
+        var kernel = makeKernel()
+        try kernel.declareFile(name: "f", size: 1 * MiB, cachedBytes: 1 * MiB)
+        let a = try kernel.map(length: 1 * MiB, protection: .read, flags: .shared, file: "f", fileOffset: 0,
+                               fixedAddress: 0x1000_0000 + 40 * KiB).value
+        #expect(a == 0x1000_0000 + 40 * KiB)
+        _ = try kernel.touch(address: a + 5000, length: 1, isWrite: false)
+        #expect(kernel.mapping(at: a)?.rss == 64 * KiB)
+        // A later fault's window starts at its aligned block: pages 24 to 39 of the VMA.
+        _ = try kernel.touch(address: a + 100_000, length: 1, isWrite: false)
+        #expect(kernel.mapping(at: a)?.rss == 128 * KiB)
+        kernel.expectConsistent()
+    }
+
     @Test func faultAroundStopsAtTheEndOfTheVMA() throws {
         var kernel = makeKernel()
         try kernel.declareFile(name: "f", size: 1 * MiB, cachedBytes: 1 * MiB)
