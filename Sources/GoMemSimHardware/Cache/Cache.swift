@@ -83,7 +83,7 @@ public struct Cache<Policy: ReplacementPolicy> {
 
     /// Places `line` (not present) with `flags`, evicting if the set is full.
     /// Returns the evicted line and its flags, if any, and the slot used.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func insert(_ line: UInt64, flags newFlags: UInt8 = 0) -> (slot: Int, victim: UInt64?, victimFlags: UInt8) {
         let s = set(of: line)
         let base = s &* ways
