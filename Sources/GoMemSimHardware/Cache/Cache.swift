@@ -59,14 +59,15 @@ public struct Cache<Policy: ReplacementPolicy> {
     public mutating func lookup(_ line: UInt64) -> Int? {
         let s = set(of: line)
         let base = s &* ways
-        var found = -1
         let key = line << 2
-        tags.withUnsafeBufferPointer { t in
+        let n = ways
+        let found: Int = tags.withUnsafeBufferPointer { t in
             var w = 0
-            while w < ways {
-                if t[base &+ w] & ~3 == key { found = w; return }
+            while w < n {
+                if t[base &+ w] & ~3 == key { return w }
                 w &+= 1
             }
+            return -1
         }
         guard found >= 0 else { return nil }
         policy.hit(set: s, way: found)
@@ -82,17 +83,18 @@ public struct Cache<Policy: ReplacementPolicy> {
 
     /// Places `line` (not present) with `flags`, evicting if the set is full.
     /// Returns the evicted line and its flags, if any, and the slot used.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func insert(_ line: UInt64, flags newFlags: UInt8 = 0) -> (slot: Int, victim: UInt64?, victimFlags: UInt8) {
         let s = set(of: line)
         let base = s &* ways
-        var way = -1
-        tags.withUnsafeBufferPointer { t in
+        let n = ways
+        var way: Int = tags.withUnsafeBufferPointer { t in
             var w = 0
-            while w < ways {
-                if t[base &+ w] == Self.empty { way = w; return }
+            while w < n {
+                if t[base &+ w] == Self.empty { return w }
                 w &+= 1
             }
+            return -1
         }
         var victim: UInt64?
         var victimFlags: UInt8 = 0

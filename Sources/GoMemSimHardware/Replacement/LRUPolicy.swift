@@ -23,7 +23,7 @@ public struct LRUPolicy: ReplacementPolicy {
     @inlinable @inline(__always)
     public mutating func filled(set: Int, way: Int) { hit(set: set, way: way) }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func victim(set: Int) -> Int {
         let base = set &* ways
         let n = ways
