@@ -179,6 +179,16 @@ CREATE TABLE gc_cycles (
 );
 CREATE INDEX gc_cycles_run ON gc_cycles (run_id, cycle);
 
+-- The collector over the whole run: what the gc-guide's graphs print under each graph.
+CREATE TABLE gc_summary (
+    run_id          INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    cycles          INTEGER NOT NULL,
+    gc_cpu_fraction REAL,               -- GC CPU time over all CPU time
+    peak_memory     INTEGER,            -- peak of heap (+ other memory the model counts)
+    gc_time_ns      INTEGER             -- GC CPU time
+);
+CREATE INDEX gc_summary_run ON gc_summary (run_id);
+
 -- Per cache level (L1d, L2, LLC), with the 3C classification of misses.
 CREATE TABLE cache_stats (
     run_id        INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,

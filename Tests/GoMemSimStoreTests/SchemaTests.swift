@@ -42,7 +42,7 @@ import Testing
         #expect(try store.database.scalar("PRAGMA journal_mode") == .text("wal"))
         let tables = try query("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY name", path: path)
         #expect(tables.rows.map { $0[0] } == [
-            "cache_stats", "checkpoint_mappings", "checkpoints", "event_counts", "faults", "gc_cycles",
+            "cache_stats", "checkpoint_mappings", "checkpoints", "event_counts", "faults", "gc_cycles", "gc_summary",
             "latency", "latency_buckets", "runs", "samples", "size_classes", "tlb_stats",
             "v_checkpoints", "v_gogc_compare", "v_runs",
         ].map(FigureValue.text))
