@@ -91,7 +91,7 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
     /// The latest any goroutine or P is busy or asleep until.
     @usableFromInline var horizon: UInt64 = 0
     /// Per P, when it is free.
-    @usableFromInline var processors: [UInt64]
+    @usableFromInline var processors: UnsafeTable<UInt64>
     @usableFromInline var timers = TimerQueue()
     /// The runtime deadline a timer is armed for (armed ≤ runtime.nextDeadline).
     @usableFromInline var armedRuntimeDeadline: UInt64?
@@ -111,7 +111,7 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
     @usableFromInline var executedRecords: UInt64 = 0
     /// When ``progress`` is next due.
     @usableFromInline var nextProgress: UInt64 = .max
-    @usableFromInline var counts = [UInt64](repeating: 0, count: EventKind.allCases.count)
+    @usableFromInline var counts = UnsafeTable<UInt64>(repeating: 0, count: EventKind.allCases.count)
 
     // Engine figures.
     @usableFromInline var liveObjects: UInt64 = 0
@@ -136,7 +136,7 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
         self.runtime = runtime
         self.hardware = hardware
         self.config = config
-        self.processors = Array(repeating: 0, count: max(1, config.gomaxprocs))
+        self.processors = UnsafeTable(repeating: 0, count: max(1, config.gomaxprocs))
         self.result = RunResult(origin: source.origin, config: config)
     }
 

@@ -8,7 +8,7 @@
 /// about one probe, in a bucket next to recently used ones. Memory follows the number
 /// of live ids, not the trace.
 @usableFromInline struct IDMap {
-    @usableFromInline struct Bucket {
+    @usableFromInline struct Bucket: BitwiseCopyable {
         @usableFromInline var key: UInt64
         /// `-1` marks an empty bucket.
         @usableFromInline var value: Int32
@@ -18,14 +18,14 @@
             self.value = value
         }
     }
-    @usableFromInline var buckets: [Bucket]
+    @usableFromInline var buckets: UnsafeTable<Bucket>
     @usableFromInline var mask: Int
     @usableFromInline var count = 0
 
     @inlinable init(capacity: Int = 1024) {
         var buckets = 16
         while buckets < capacity * 2 { buckets *= 2 }
-        self.buckets = Array(repeating: Bucket(key: 0, value: -1), count: buckets)
+        self.buckets = UnsafeTable(repeating: Bucket(key: 0, value: -1), count: buckets)
         mask = buckets - 1
     }
 
@@ -92,9 +92,9 @@
 
     @inlinable mutating func grow() {
         let old = buckets
-        buckets = Array(repeating: Bucket(key: 0, value: -1), count: (mask + 1) * 2)
+        buckets = UnsafeTable(repeating: Bucket(key: 0, value: -1), count: (mask + 1) * 2)
         mask = buckets.count - 1
         count = 0
-        for bucket in old where bucket.value >= 0 { insert(bucket.key, bucket.value) }
+        for i in old.indices where old[i].value >= 0 { insert(old[i].key, old[i].value) }
     }
 }
