@@ -95,21 +95,23 @@ extension Engine {
 
     /// Validates `record` and queues it on its goroutine.
     @inlinable mutating func admit(_ record: TraceRecord) throws(Stop) {
-        let (pending, g) = try prepare(record, ordered: true)
+        var pending = Lookahead.Pending(record: record, index: admittedRecords)
+        let g = try prepare(&pending, ordered: true)
         lookahead.append(pending, to: g)
     }
 
-    /// Validates `record` against the trace's state, resolves its ids to slots and
-    /// updates that state (as of file order); returns it with its goroutine's slot.
+    /// Validates `pending.record` against the trace's state, resolves its ids to slots
+    /// (into `pending`) and updates that state (as of file order); returns its
+    /// goroutine's slot. (`inout` rather than a returned copy: the record is copied
+    /// once less per event, a copy whose reload stalled on store forwarding.)
     /// `ordered`: hand the record a ticket in its region's order (see ``RegionTable``).
     /// A record that executes at once, with nothing queued, needs none: it is the only
     /// pending record of its region, and skipping both the ticket and its `executed`
     /// mark keeps the two counters equal.
     @inline(__always)
-    @inlinable mutating func prepare(_ record: TraceRecord, ordered: Bool) throws(Stop) -> (Lookahead.Pending, Int32) {
-        let g = try goroutineSlot(record.goroutine)
-        var pending = Lookahead.Pending(record: record, index: admittedRecords)
-        switch record.event {
+    @inlinable mutating func prepare(_ pending: inout Lookahead.Pending, ordered: Bool) throws(Stop) -> Int32 {
+        let g = try goroutineSlot(pending.record.goroutine)
+        switch pending.record.event {
         case let .alloc(id, size, scan):
             // Go's largest allocation: maxAlloc = 1<<heapAddrBits (48 bits on
             // linux/amd64, runtime/malloc.go); anything larger panics in mallocgc.
@@ -181,11 +183,11 @@ extension Engine {
             goroutineSlots[child] = slot
             pending.aux = UInt32(bitPattern: slot)
         case .exit:
-            goroutineSlots[record.goroutine] = nil
+            goroutineSlots[pending.record.goroutine] = nil
             lastGoroutine = (UInt32.max, -1)
             lookahead.admitExit(g)
         }
         if ordered, pending.region >= 0 { pending.ticket = regions.ticket(pending.region) }
-        return (pending, g)
+        return g
     }
 }

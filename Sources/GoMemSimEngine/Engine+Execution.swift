@@ -16,7 +16,8 @@ extension Engine {
                 return false
             }
             admittedRecords += 1
-            let (pending, g) = try prepare(record, ordered: false)
+            var pending = Lookahead.Pending(record: record, index: admittedRecords)
+            let g = try prepare(&pending, ordered: false)
             try run(pending, goroutine: g, ordered: false)
             return true
         }
