@@ -319,38 +319,6 @@ struct TextLineParser {
         var p = cursor
         while p < lineEnd && (base[p] == 0x20 || base[p] == 0x09) { p += 1 }
         let start = p
-        let value = decimalRun(&p)
-        guard p > start && p - start <= 19 && (p == lineEnd || Self.isSeparator(base[p])) else { return nil }
-        cursor = p
-        return value
-    }
-
-    /// The decimal digits from `p` (before `lineEnd`), wrapping on overflow (callers
-    /// accept at most 19 digits); moves `p` past them.
-    ///
-    /// Up to 7 digits — nearly every number in a trace — are found and converted
-    /// without a loop: a loop's exit mispredicts whenever the length differs from the
-    /// last number's, once or twice per line. One 8-byte load (the buffer's padding
-    /// keeps it in bounds); a byte is a digit when it XOR '0' is below 10, and adding
-    /// 0x76 to such a byte sets its top bit exactly when it is not (digit bytes carry
-    /// nothing into their neighbours, so the first non-digit is found exactly). The
-    /// digits are shifted to the top of the word, so bytes past them drop out, and
-    /// combined pairwise (×10, ×100, ×10 000) in three multiplies. Longer runs take
-    /// the byte loop.
-    @inline(__always)
-    private func decimalRun(_ p: inout Int) -> UInt64 {
-        let word = UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
-        let x = word ^ 0x3030_3030_3030_3030
-        let nonDigit = ((x &+ 0x7676_7676_7676_7676) | x) & 0x8080_8080_8080_8080
-        if nonDigit != 0 {
-            let count = min(nonDigit.trailingZeroBitCount >> 3, lineEnd - p)
-            guard count > 0 else { return 0 }
-            p += count
-            var v = x << (64 - 8 * UInt64(count))
-            v = ((v & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
-            v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
-            return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
-        }
         var value: UInt64 = 0
         while p < lineEnd {
             let digit = base[p] &- 0x30
@@ -358,6 +326,8 @@ struct TextLineParser {
             value = value &* 10 &+ UInt64(digit)
             p += 1
         }
+        guard p > start && p - start <= 19 && (p == lineEnd || Self.isSeparator(base[p])) else { return nil }
+        cursor = p
         return value
     }
 
@@ -425,7 +395,13 @@ struct TextLineParser {
         var p = cursor
         while p < lineEnd && (base[p] == 0x20 || base[p] == 0x09) { p += 1 }
         let start = p
-        let value = decimalRun(&p)
+        var value: UInt64 = 0
+        while p < lineEnd {
+            let digit = base[p] &- 0x30
+            if digit >= 10 { break }
+            value = value &* 10 &+ UInt64(digit)
+            p += 1
+        }
         guard p > start && p - start <= 19 else { return nil }
         cursor = p
         return value
