@@ -5,6 +5,12 @@ import GoMemSimTrace
 
 extension Engine {
     @inlinable mutating func start() throws(Stop) {
+        // Fresh tables for this run: an UnsafeTable is shared by copies, so an engine
+        // copied before `run()` must not replay into its original's tables.
+        processors = UnsafeTable(repeating: 0, count: processors.count)
+        counts = UnsafeTable(repeating: 0, count: counts.count)
+        regions = RegionTable()
+        lookahead = Lookahead(capacity: Self.lookaheadCapacity)
         let main = lookahead.spawn(id: 0, started: true, clock: 0)
         goroutineSlots[0] = main
         do throws(ModelError) {

@@ -41,6 +41,8 @@ import GoMemSimTrace
     @usableFromInline var slots = UnsafeTable<Region>()
     @usableFromInline var freeSlots = UnsafeTable<Int32>()
 
+    @inlinable init() {}
+
     /// Slots in use (live ids plus dead ones still referenced by pending records).
     @inlinable var slotsInUse: Int { slots.count - freeSlots.count }
 
