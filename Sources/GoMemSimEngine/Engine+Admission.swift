@@ -45,21 +45,34 @@ extension Engine {
         return slot
     }
 
+    @inline(__always)
     @inlinable mutating func liveRegion(_ id: RegionID) throws(Stop) -> Int32 {
-        guard let slot = regions.slot(of: id) else { throw invalid("a live object id", found: "\(id)") }
+        guard let slot = regions.slot(of: id) else { throw unknownRegion(id) }
         return slot
+    }
+
+    // Error builders stay out of line: string interpolation inlined into the per-event
+    // path would bloat it.
+    @inline(never)
+    @usableFromInline func unknownRegion(_ id: RegionID) -> Stop {
+        invalid("a live object id", found: "\(id)")
     }
 
     /// `[offset, offset+length)` lies within the region (mappings: its page-rounded
     /// length, as munmap/madvise/mprotect work on whole pages).
+    @inline(__always)
     @inlinable mutating func checkRange(_ slot: Int32, id: RegionID, offset: UInt64, length: UInt64) throws(Stop) {
         let region = regions.slots[Int(slot)]
         let limit = region.isMapping ? (region.size &+ 0xFFF) & ~0xFFF : region.size
         let (end, overflow) = offset.addingReportingOverflow(length)
         guard overflow || end > limit else { return }
+        throw rangeError(region, id: id, offset: offset, length: length)
+    }
+
+    @inline(never)
+    @usableFromInline func rangeError(_ region: RegionTable.Region, id: RegionID, offset: UInt64, length: UInt64) -> Stop {
         let what = region.isMapping ? "mapping" : "object"
-        throw invalid("a range within the \(region.size)-byte \(what) \(id)",
-                      found: "offset \(offset) length \(length)")
+        return invalid("a range within the \(region.size)-byte \(what) \(id)", found: "offset \(offset) length \(length)")
     }
 
     @inlinable mutating func mapping(_ id: RegionID) throws(Stop) -> Int32 {
@@ -82,17 +95,23 @@ extension Engine {
 
     /// Validates `record` and queues it on its goroutine.
     @inlinable mutating func admit(_ record: TraceRecord) throws(Stop) {
-        let (pending, g) = try prepare(record)
+        var pending = Lookahead.Pending(record: record, index: admittedRecords)
+        let g = try prepare(&pending, ordered: true)
         lookahead.append(pending, to: g)
     }
 
-    /// Validates `record` against the trace's state, resolves its ids to slots and
-    /// updates that state (as of file order); returns it with its goroutine's slot.
+    /// Validates `pending.record` against the trace's state, resolves its ids to slots
+    /// (into `pending`) and updates that state (as of file order); returns its
+    /// goroutine's slot. (`inout` rather than a returned copy: the record is copied
+    /// once less per event, a copy whose reload stalled on store forwarding.)
+    /// `ordered`: hand the record a ticket in its region's order (see ``RegionTable``).
+    /// A record that executes at once, with nothing queued, needs none: it is the only
+    /// pending record of its region, and skipping both the ticket and its `executed`
+    /// mark keeps the two counters equal.
     @inline(__always)
-    @inlinable mutating func prepare(_ record: TraceRecord) throws(Stop) -> (Lookahead.Pending, Int32) {
-        let g = try goroutineSlot(record.goroutine)
-        var pending = Lookahead.Pending(record: record, index: admittedRecords)
-        switch record.event {
+    @inlinable mutating func prepare(_ pending: inout Lookahead.Pending, ordered: Bool) throws(Stop) -> Int32 {
+        let g = try goroutineSlot(pending.record.goroutine)
+        switch pending.record.event {
         case let .alloc(id, size, scan):
             // Go's largest allocation: maxAlloc = 1<<heapAddrBits (48 bits on
             // linux/amd64, runtime/malloc.go); anything larger panics in mallocgc.
@@ -164,11 +183,11 @@ extension Engine {
             goroutineSlots[child] = slot
             pending.aux = UInt32(bitPattern: slot)
         case .exit:
-            goroutineSlots[record.goroutine] = nil
+            goroutineSlots[pending.record.goroutine] = nil
             lastGoroutine = (UInt32.max, -1)
             lookahead.admitExit(g)
         }
-        if pending.region >= 0 { pending.ticket = regions.ticket(pending.region) }
-        return (pending, g)
+        if ordered, pending.region >= 0 { pending.ticket = regions.ticket(pending.region) }
+        return g
     }
 }

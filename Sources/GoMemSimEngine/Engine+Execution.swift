@@ -16,27 +16,29 @@ extension Engine {
                 return false
             }
             admittedRecords += 1
-            let (pending, g) = try prepare(record)
-            try run(pending, goroutine: g)
+            var pending = Lookahead.Pending(record: record, index: admittedRecords)
+            let g = try prepare(&pending, ordered: false)
+            try run(pending, goroutine: g, ordered: false)
             return true
         }
         try fillLookahead()
         guard lookahead.buffered > 0 else { return false }
         let g = try nextGoroutine()
-        try run(lookahead.popHead(of: g), goroutine: g)
+        try run(lookahead.popHead(of: g), goroutine: g, ordered: true)
         return true
     }
 
-    /// Times and executes a record of goroutine `g`.
+    /// Times and executes a record of goroutine `g`; `ordered` as it was admitted
+    /// (see ``prepare(_:ordered:)``).
     @inline(__always)
-    @inlinable mutating func run(_ pending: Lookahead.Pending, goroutine g: Int32) throws(Stop) {
+    @inlinable mutating func run(_ pending: Lookahead.Pending, goroutine g: Int32, ordered: Bool) throws(Stop) {
         // The earliest free P runs it.
         var p = 0
         for i in 1..<processors.count where processors[i] < processors[p] { p = i }
         let start = max(lookahead.goroutines[Int(g)].clock, processors[p], now)
         try advanceClock(to: start)
 
-        let (cpuNs, sleepNs) = try execute(pending, goroutine: g, at: start)
+        let (cpuNs, sleepNs) = try execute(pending, goroutine: g, at: start, ordered: ordered)
         // Saturating: a trace may ask for absurd times; the clock stops at the end of time.
         let end = start.saturatingAdd(cpuNs)
         processors[p] = end
@@ -81,8 +83,8 @@ extension Engine {
     /// Sends the record to the models. Returns the CPU time it cost its goroutine and
     /// the time it then sleeps.
     @inline(__always)
-    @inlinable mutating func execute(_ pending: Lookahead.Pending, goroutine g: Int32,
-                                  at now: UInt64) throws(Stop) -> (cpuNs: UInt64, sleepNs: UInt64) {
+    @inlinable mutating func execute(_ pending: Lookahead.Pending, goroutine g: Int32, at now: UInt64,
+                                     ordered: Bool) throws(Stop) -> (cpuNs: UInt64, sleepNs: UInt64) {
         do throws(ModelError) {
             let slot = Int(pending.region)
             var cpu: UInt64 = 0, sleep: UInt64 = 0
@@ -163,7 +165,9 @@ extension Engine {
             case let .checkpoint(label):
                 recordCheckpoint(label: source.symbols[label], at: now)
             }
-            if slot >= 0 { regions.executed(pending.region) }
+            if slot >= 0 {
+                if ordered { regions.executed(pending.region) } else { regions.executedUnordered(pending.region) }
+            }
             return (cpu, sleep)
         } catch {
             throw .model(error, record: pending.index)

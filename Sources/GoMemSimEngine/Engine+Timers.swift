@@ -5,6 +5,12 @@ import GoMemSimTrace
 
 extension Engine {
     @inlinable mutating func start() throws(Stop) {
+        // Fresh tables for this run: an UnsafeTable is shared by copies, so an engine
+        // copied before `run()` must not replay into its original's tables.
+        processors = UnsafeTable(repeating: 0, count: processors.count)
+        counts = UnsafeTable(repeating: 0, count: counts.count)
+        regions = RegionTable()
+        lookahead = Lookahead(capacity: Self.lookaheadCapacity)
         let main = lookahead.spawn(id: 0, started: true, clock: 0)
         goroutineSlots[0] = main
         do throws(ModelError) {
@@ -19,7 +25,18 @@ extension Engine {
 
     /// Fires every timer due at or before `time`, in (time, sequence) order, then moves
     /// the clock to `time`.
+    @inline(__always)
     @inlinable mutating func advanceClock(to time: UInt64) throws(Stop) {
+        // Inlined check: almost every event finds no timer due (one per 10 ms sample).
+        if let timer = timers.first, timer.time <= time { try fireTimers(through: time) }
+        if time > now {
+            now = time
+            kernel.advance(to: now)
+        }
+    }
+
+    /// Fires every timer due at or before `time`, in (time, sequence) order.
+    @inlinable mutating func fireTimers(through time: UInt64) throws(Stop) {
         while let timer = timers.first, timer.time <= time {
             timers.pop()
             if timer.time > now {
@@ -42,10 +59,6 @@ extension Engine {
                 }
                 armRuntimeTimer(after: timer.time)
             }
-        }
-        if time > now {
-            now = time
-            kernel.advance(to: now)
         }
     }
 

@@ -66,7 +66,9 @@ import GoMemSimTrace
 /// length. The engine is `@inlinable` throughout so the module that instantiates it
 /// (the CLI, a benchmark) specialises it for its source and models: every per-event
 /// call is direct, with no witness-table dispatch. While a single goroutine runs and
-/// nothing is read ahead, records skip the lookahead queue.
+/// nothing is read ahead, records skip the lookahead queue and the region tickets
+/// (there is nothing to order them against). The tables written per event are
+/// ``UnsafeTable``s: no copy-on-write check per write.
 public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeModel, Hardware: HardwareModel> {
     /// Most records read ahead of the one executing.
     @inlinable public static var lookaheadCapacity: Int { 4096 }
@@ -91,7 +93,7 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
     /// The latest any goroutine or P is busy or asleep until.
     @usableFromInline var horizon: UInt64 = 0
     /// Per P, when it is free.
-    @usableFromInline var processors: [UInt64]
+    @usableFromInline var processors: UnsafeTable<UInt64>
     @usableFromInline var timers = TimerQueue()
     /// The runtime deadline a timer is armed for (armed ≤ runtime.nextDeadline).
     @usableFromInline var armedRuntimeDeadline: UInt64?
@@ -111,7 +113,7 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
     @usableFromInline var executedRecords: UInt64 = 0
     /// When ``progress`` is next due.
     @usableFromInline var nextProgress: UInt64 = .max
-    @usableFromInline var counts = [UInt64](repeating: 0, count: EventKind.allCases.count)
+    @usableFromInline var counts = UnsafeTable<UInt64>(repeating: 0, count: EventKind.allCases.count)
 
     // Engine figures.
     @usableFromInline var liveObjects: UInt64 = 0
@@ -136,7 +138,7 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
         self.runtime = runtime
         self.hardware = hardware
         self.config = config
-        self.processors = Array(repeating: 0, count: max(1, config.gomaxprocs))
+        self.processors = UnsafeTable(repeating: 0, count: max(1, config.gomaxprocs))
         self.result = RunResult(origin: source.origin, config: config)
     }
 

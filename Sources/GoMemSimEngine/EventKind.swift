@@ -7,6 +7,7 @@ import GoMemSimTrace
     case file, open, close, readfile, mmap, munmap, madvise, mprotect
     case gc, setgogc, setmemlimit, freeosmemory, globals, compute, sleep, go, exit, checkpoint
 
+    @inline(__always)
     @inlinable init(_ event: TraceEvent) {
         switch event {
         case .alloc: self = .alloc

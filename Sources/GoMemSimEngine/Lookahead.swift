@@ -27,7 +27,7 @@ import GoMemSimTrace
     }
 
     /// A goroutine: its virtual clock and its queue of admitted records.
-    @usableFromInline struct Goroutine {
+    @usableFromInline struct Goroutine: BitwiseCopyable {
         @usableFromInline var id: UInt32 = 0
         /// When the goroutine can run its next event (ns): the end of its last CPU
         /// work, or the end of its sleep.
@@ -55,7 +55,7 @@ import GoMemSimTrace
     @usableFromInline var freeEntries: [Int32] = []
     @usableFromInline var buffered = 0
 
-    @usableFromInline var goroutines: [Goroutine] = []
+    @usableFromInline var goroutines = UnsafeTable<Goroutine>()
     @usableFromInline var freeGoroutines: [Int32] = []
     /// Goroutine slots with queued records (selection scans these).
     @usableFromInline var active: [Int32] = []

@@ -14,7 +14,7 @@ import GoMemSimTrace
 /// the scheduler reorders goroutines by time — the trace has no synchronisation
 /// events, and a goroutine can only have reached another's object through one.
 @usableFromInline struct RegionTable {
-    @usableFromInline struct Region {
+    @usableFromInline struct Region: BitwiseCopyable {
         /// Object size, or mapped length for a mapping.
         @usableFromInline var size: UInt64 = 0
         /// Assigned when the `alloc`/`mmap` executes.
@@ -38,8 +38,10 @@ import GoMemSimTrace
     }
 
     @usableFromInline var ids = IDMap()
-    @usableFromInline var slots: [Region] = []
-    @usableFromInline var freeSlots: [Int32] = []
+    @usableFromInline var slots = UnsafeTable<Region>()
+    @usableFromInline var freeSlots = UnsafeTable<Int32>()
+
+    @inlinable init() {}
 
     /// Slots in use (live ids plus dead ones still referenced by pending records).
     @inlinable var slotsInUse: Int { slots.count - freeSlots.count }
@@ -81,5 +83,12 @@ import GoMemSimTrace
         slots[Int(slot)].executed &+= 1
         let region = slots[Int(slot)]
         if region.dead, region.executed == region.admitted { freeSlots.append(slot) }
+    }
+
+    /// Marks the record of `slot` that ran without a ticket executed (nothing else of
+    /// the slot was pending): recycles the slot if that record killed it.
+    @inline(__always)
+    @inlinable mutating func executedUnordered(_ slot: Int32) {
+        if slots[Int(slot)].dead { freeSlots.append(slot) }
     }
 }
