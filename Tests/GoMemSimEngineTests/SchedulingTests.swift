@@ -100,6 +100,19 @@ import Testing
         #expect(result.virtualTimeNs == 5000)
     }
 
+    @Test func copiesOfOneEngineReplayIndependently() {
+        // The engine's tables are unsafe buffers; run() makes them fresh, so copies taken
+        // before a run do not share state.
+        let source = ArraySource([rec(.alloc(id: 1, size: 64, scan: false)),
+                                  rec(.read(id: 1, offset: 0, length: 8, dependent: false)),
+                                  rec(.alloc(id: 2, size: 64, scan: false))])
+        let original = Engine(source: source, config: RunConfig())
+        var first = original, second = original
+        let a = first.run(), b = second.run()
+        #expect(a.status == .complete && b.status == .complete)
+        #expect(a.events == 3 && b.events == 3)
+    }
+
     @Test func sameTraceAndConfigGiveIdenticalResults() {
         func run() -> RunResult {
             var runtime = RecordingRuntime()
