@@ -60,12 +60,6 @@ private func timeReading<S: TraceSource>(_ source: inout S) throws -> (seconds: 
     return (threadCPUSeconds() - start, count, checksum)
 }
 
-private func threadCPUSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-}
-
 /// A Go-like workload: goroutines allocate small objects (Go's size classes), fill
 /// them, chase pointers through them, drop them; now and then a large buffer, some
 /// CPU work, a GC. Deterministic (seeded).

@@ -9,6 +9,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("trace-parse", runTraceBenchmarks),
     ("allocator", runAllocatorBenchmarks),
     ("synth", runSynthBenchmarks),
+    ("gc-grid", runGCGridBenchmarks),
 ]
 
 let selected = Set(CommandLine.arguments.dropFirst())
