@@ -18,8 +18,9 @@ import GoMemSimCore
 extension GoRuntime {
     // MARK: Inputs
 
-    /// Goroutines that want a P; the model has no scheduler, so all started goroutines do.
-    var busyProcs: Int { min(gomaxprocs, max(1, goroutineStacks.count + pendingStacks.count)) }
+    /// Ps the program's goroutines use: the model has no scheduler, so every started
+    /// goroutine counts as runnable. The other Ps run idle mark workers and the sweeper.
+    var busyProcs: Int { min(gomaxprocs, max(1, programGoroutines)) }
 
     /// Copies the allocator's figures into the pacer (Go keeps them in gcController).
     mutating func syncPacer() {

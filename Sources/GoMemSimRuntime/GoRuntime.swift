@@ -122,6 +122,9 @@ public struct GoRuntime: RuntimeModel {
     var gcCheckPending = false
     /// The collector: pacer, limiter, the cycle in progress, unswept spans.
     var gc: CollectorState
+    /// The program's goroutines (main and the ones the trace started; not the runtime's
+    /// own start-up goroutines, which sleep): how many Ps the program keeps busy.
+    var programGoroutines = 1
     var gcPercent: Int32?
     var memoryLimit: UInt64?
     /// Releases of addresses the heap does not hold (or already released), ignored.
@@ -234,13 +237,16 @@ public struct GoRuntime: RuntimeModel {
     public mutating func goroutineStarted(_ goroutine: UInt32, now: UInt64) {
         guard goroutineStacks[goroutine] == nil, !pendingStacks.contains(goroutine) else { return }
         pendingStacks.append(goroutine)
+        programGoroutines += 1
     }
 
     public mutating func goroutineExited(_ goroutine: UInt32, now: UInt64) {
         if let i = pendingStacks.firstIndex(of: goroutine) {
             pendingStacks.remove(at: i)
+            programGoroutines -= 1
         } else if let stack = goroutineStacks.removeValue(forKey: goroutine) {
             freeStack(address: stack)
+            programGoroutines -= 1
         }
     }
 

@@ -100,3 +100,22 @@ func runGCGridBenchmarks() throws {
                  outcome.events, seconds, Double(outcome.events) / seconds / 1e6, outcome.cycles,
                  outcome.gcCPUFraction, outcome.virtualSeconds))
 }
+
+func runGCGridTrace() throws {
+    let gogc = ProcessInfo.processInfo.environment["GOGC"].flatMap { Int32($0) }
+    let limit = ProcessInfo.processInfo.environment["GOMEMLIMIT"].flatMap { UInt64($0) }
+    var runtimeConfig = RuntimeConfig()
+    runtimeConfig.gcPercent = gogc
+    runtimeConfig.memoryLimit = limit
+    var runConfig = RunConfig()
+    runConfig.gogc = gogc
+    runConfig.memoryLimit = limit
+    runConfig.sampleIntervalNs = 0
+    var engine = Engine(source: try Synth.make(kind: "gc-grid", parameters: ["L": "64MiB", "S": "1024"], seed: 1),
+                        kernel: LinuxKernel(config: KernelConfig()), runtime: GoRuntime(config: runtimeConfig),
+                        hardware: UnmodelledHardware(), config: runConfig)
+    _ = engine.run()
+    for cycle in engine.runtime.gcCycles.prefix(30) {
+        print(cycle.gctrace, "trigger", cycle.triggerBytes >> 20, "cons/mark", cycle.consMark)
+    }
+}

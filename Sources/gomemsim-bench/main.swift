@@ -10,6 +10,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("allocator", runAllocatorBenchmarks),
     ("synth", runSynthBenchmarks),
     ("gc-grid", runGCGridBenchmarks),
+    ("gctrace", runGCGridTrace),
 ]
 
 let selected = Set(CommandLine.arguments.dropFirst())

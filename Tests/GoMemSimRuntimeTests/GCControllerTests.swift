@@ -1,7 +1,6 @@
 @testable import GoMemSimRuntime
 import Testing
 
-private let MiB: UInt64 = 1 << 20
 
 @Test func firstGoalIsTheHeapMinimumAndTriggerIsAt61of64() {
     let pacer = GCController(gcPercent: 100)
