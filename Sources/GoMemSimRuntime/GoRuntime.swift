@@ -66,6 +66,10 @@ public struct GoRuntime: RuntimeModel {
     /// sysmon polls at most every 10 ms when idle (proc.go `sysmon`); the scavenger is
     /// readied after a GC and woken by sysmon.
     static let sysmonWakeDelayNs: UInt64 = 10_000_000
+    /// `unsafe.Sizeof(mspan{})`, `_FixAllocChunk`, `persistentChunkSize`.
+    static let mspanBytes: UInt64 = 160
+    static let fixAllocChunkBytes: UInt64 = 16 << 10
+    static let persistentChunkBytes: UInt64 = 256 << 10
     /// `defaultHeapMinimum`.
     static let defaultHeapMinimum: UInt64 = 4 << 20
 
@@ -81,6 +85,9 @@ public struct GoRuntime: RuntimeModel {
     var chunksL2Addresses: [UInt64: UInt64] = [:]
     var summaryBases: [UInt64] = []
     var mappedSummaryPages: Set<UInt64> = []
+    /// mspan structs the fixalloc can hold, and what is left of its persistent chunk.
+    var mspanCapacity = 1024
+    var spanStructChunk: (address: UInt64, bytes: UInt64) = (0, 0)
 
     // Per-P state (mcache) and mcentral.
     var mcacheSpans: [Int32]
