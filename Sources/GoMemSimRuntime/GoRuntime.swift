@@ -189,8 +189,11 @@ public struct GoRuntime: RuntimeModel {
         // A goroutine that would run during a stop-the-world pause waits for its end.
         if now < gc.worldStoppedUntil { cost += gc.worldStoppedUntil - now }
         let p = gomaxprocs == 1 ? 0 : Int(goroutine) % gomaxprocs
+        // mallocgc checks for an assist before allocating: the allocation that starts a
+        // cycle owes none.
+        let marking = gc.phase == .mark
         var allocation = try mallocgc(size: size, scan: scan, p: p, now: now + cost, kernel: &kernel)
-        if gc.phase == .mark {
+        if marking && gc.phase == .mark {
             let t = now + cost + allocation.costNs
             if gc.markEndNs <= t {
                 // The workers finished before this allocation: mark termination first.

@@ -108,6 +108,8 @@ func runGCGridBenchmarks() throws {
                  outcome.gcCPUFraction, outcome.virtualSeconds))
 }
 
+/// `gomemsim-bench gctrace`: the gctrace lines of one gc-grid replay (env GOGC,
+/// GOMEMLIMIT in bytes, S), for looking at the pacer cycle by cycle.
 func runGCGridTrace() throws {
     let gogc = ProcessInfo.processInfo.environment["GOGC"].flatMap { Int32($0) }
     let limit = ProcessInfo.processInfo.environment["GOMEMLIMIT"].flatMap { UInt64($0) }
@@ -118,7 +120,8 @@ func runGCGridTrace() throws {
     runConfig.gogc = gogc
     runConfig.memoryLimit = limit
     runConfig.sampleIntervalNs = 0
-    var engine = Engine(source: try Synth.make(kind: "gc-grid", parameters: ["L": "64MiB", "S": "1024"], seed: 1),
+    let size = ProcessInfo.processInfo.environment["S"] ?? "1024"
+    var engine = Engine(source: try Synth.make(kind: "gc-grid", parameters: ["L": "64MiB", "S": size], seed: 1),
                         kernel: LinuxKernel(config: KernelConfig()), runtime: GoRuntime(config: runtimeConfig),
                         hardware: UnmodelledHardware(), config: runConfig)
     _ = engine.run()
