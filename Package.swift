@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "GoMemSimTraceTests", dependencies: ["GoMemSimTrace"]),
         .testTarget(name: "GoMemSimRecorderTests", dependencies: ["GoMemSimRecorder"]),
         .testTarget(name: "GoMemSimKernelTests", dependencies: ["GoMemSimKernel"]),
-        .testTarget(name: "GoMemSimRuntimeTests", dependencies: ["GoMemSimRuntime", "GoMemSimKernel"]),
+        .testTarget(name: "GoMemSimRuntimeTests", dependencies: ["GoMemSimRuntime", "GoMemSimKernel", "GoMemSimEngine", "GoMemSimRecorder"]),
         .testTarget(name: "GoMemSimHardwareTests", dependencies: ["GoMemSimHardware"]),
         .testTarget(name: "GoMemSimEngineTests", dependencies: ["GoMemSimEngine"]),
         .testTarget(name: "GoMemSimStoreTests", dependencies: ["GoMemSimStore"]),

@@ -50,6 +50,7 @@ extension GoRuntime {
         let needzero = allocNeedsZero(base: base, npages: npages)
         let id = spans.make(Span(base: base, npages: UInt32(npages), state: state, spanClass: spanClass,
                                  elemSize: elemSize, nelems: nelems, needzero: needzero))
+        if spans.spans.count > mspanCapacity { cost += try growSpanStructs(kernel: &kernel) }
         cost += try setSpans(base: base, npages: npages, id: Int32(id), kernel: &kernel)
         if state == .heap {
             let large = spanClass.sizeClass == 0
@@ -58,6 +59,27 @@ extension GoRuntime {
             }
         }
         return (id, cost)
+    }
+
+    /// `mheap_.spanalloc` (a fixalloc of `mspan` structs, ~160 B each on linux/amd64):
+    /// 16 KiB chunks carved from 256 KiB `persistentalloc` chunks, never returned — so
+    /// `MSpanSys`, part of the memory GOMEMLIMIT counts, follows the peak span count
+    /// (~1.3 MB per 64 MiB arena of one-page spans). The first 1024 structs fit in the
+    /// process image's persistent chunks.
+    mutating func growSpanStructs<K: KernelModel>(kernel: inout K) throws(ModelError) -> UInt64 {
+        var cost: UInt64 = 0
+        if spanStructChunk.bytes < Self.fixAllocChunkBytes {
+            let chunk = try kernel.map(length: Self.persistentChunkBytes, protection: [.read, .write],
+                                       flags: [.anonymous], file: nil, fileOffset: 0, fixedAddress: nil)
+            cost += chunk.costNs
+            metadataSys += Self.persistentChunkBytes
+            spanStructChunk = (chunk.value, Self.persistentChunkBytes)
+        }
+        cost += try kernel.touch(address: spanStructChunk.address, length: Self.fixAllocChunkBytes, isWrite: true).costNs
+        spanStructChunk.address += Self.fixAllocChunkBytes
+        spanStructChunk.bytes -= Self.fixAllocChunkBytes
+        mspanCapacity += Int(Self.fixAllocChunkBytes / Self.mspanBytes)
+        return cost
     }
 
     /// Returns a span's pages to the page allocator (`mheap.freeSpan`): free, backed,

@@ -14,10 +14,17 @@ extension GoRuntime {
             if span.tinyRefs < 0 && freed != Int(span.freedCount) {
                 problems.append("span \(id): freedCount \(span.freedCount) but \(freed) bits set")
             }
+            let condemned = spans.popcount(spans.condemnedBits, id)
+            if condemned != Int(span.condemnedCount) {
+                problems.append("span \(id): condemnedCount \(span.condemnedCount) but \(condemned) bits set")
+            }
             for w in 0..<SpanTable.bitmapWords {
                 let i = id * SpanTable.bitmapWords + w
                 if spans.freedBits[i] & ~spans.allocBits[i] != 0 { problems.append("span \(id): freed slot not allocated") }
+                if spans.condemnedBits[i] & ~spans.allocBits[i] != 0 { problems.append("span \(id): condemned slot not allocated") }
+                if spans.condemnedBits[i] & spans.freedBits[i] != 0 { problems.append("span \(id): slot both freed and condemned") }
             }
+            if span.unswept && span.cachedBy >= 0 { problems.append("span \(id): unswept but cached") }
             if span.allocCount > span.nelems { problems.append("span \(id): more objects than slots") }
             if span.state == .stack {
                 stackSpanBytes += span.bytes
@@ -58,9 +65,17 @@ extension GoRuntime {
         for (c, list) in partialSpans.enumerated() {
             for id in list {
                 let span = spans.spans[Int(id)]
-                if span.state != .heap || Int(span.spanClass.rawValue) != c || span.allocCount >= span.nelems || span.cachedBy >= 0 {
+                if span.state != .heap || Int(span.spanClass.rawValue) != c || span.allocCount >= span.nelems || span.cachedBy >= 0
+                    || span.unswept {
                     problems.append("mcentral \(c) holds span \(id) that is not a free-slot uncached span of its class")
                 }
+            }
+        }
+        let unswept = gc.unswept.reduce(0) { $0 + $1.count }
+        if unswept != gc.unsweptSpans { problems.append("unswept lists hold \(unswept) spans, count \(gc.unsweptSpans)") }
+        for list in gc.unswept {
+            for id in list where !spans.spans[Int(id)].unswept || spans.spans[Int(id)].state != .heap {
+                problems.append("span \(id) on an unswept list is swept or not a heap span")
             }
         }
         return problems

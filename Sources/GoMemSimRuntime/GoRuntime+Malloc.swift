@@ -10,12 +10,12 @@ extension GoRuntime {
 
     mutating func mallocgc<K: KernelModel>(size: UInt64, scan: Bool, p: Int, now: UInt64,
                                            kernel: inout K) throws(ModelError) -> Allocation {
-        let allocation = try mallocPath(size: size, scan: scan, p: p, now: now, kernel: &kernel)
+        var allocation = try mallocPath(size: size, scan: scan, p: p, now: now, kernel: &kernel)
         // `shouldhelpgc`: only a refill or a large allocation tests the trigger, once the
         // object is allocated (malloc.go:1147), so the new object survives.
         if gcCheckPending {
             gcCheckPending = false
-            triggerCollectionIfDue(now: now)
+            allocation.costNs += triggerCollectionIfDue(now: now + allocation.costNs)
         }
         return allocation
     }
@@ -103,6 +103,8 @@ extension GoRuntime {
         totalAlloc &+= elemSize
         mallocs &+= 1
         heapObjects &+= 1
+        if !spanClass.noscan { gc.liveScanBytes &+= elemSize }
+        cost += (size * config.costs.mutatorNsPerKiB) >> 10
         if spans.spans[id].needzero {
             // memclrNoHeapPointers(x, size): reused memory is written before it is handed out.
             cost += try zero(address: address, length: elemSize, kernel: &kernel)
@@ -117,6 +119,14 @@ extension GoRuntime {
         let cacheIndex = p * SpanClass.count + Int(spanClass.rawValue)
         let old = Int(mcacheSpans[cacheIndex])
         if old >= 0 { spans.spans[old].cachedBy = -1 }  // full: neither partial nor cached
+        if gc.unsweptSpans > 0 {
+            // The background sweeper's progress so far, then this goroutine's share:
+            // proportional sweep, then the class's own unswept spans (mcentral.cacheSpan).
+            backgroundSweep(until: now)
+            let spanBytes = UInt64(SizeClasses.classToAllocNPages[spanClass.sizeClass]) << SizeClasses.pageShift
+            cost += deductSweepCredit(spanBytes: spanBytes)
+            cost += sweepClass(spanClass)
+        }
         let id: Int
         if let partial = partialSpans[Int(spanClass.rawValue)].popLast() {
             id = Int(partial)
@@ -146,6 +156,11 @@ extension GoRuntime {
         }
         let npages = (size + SizeClasses.pageSize - 1) >> SizeClasses.pageShift
         var cost = config.costs.largeAllocNs
+        if gc.unsweptSpans > 0 {
+            backgroundSweep(until: now)
+            cost += deductSweepCredit(spanBytes: npages << SizeClasses.pageShift)
+            cost += reclaim(npages: npages)
+        }
         let allocated = try allocSpan(npages: Int(npages), state: .heap, spanClass: SpanClass(sizeClass: 0, noscan: !scan),
                                       elemSize: npages << SizeClasses.pageShift, nelems: 1, kernel: &kernel)
         cost += allocated.costNs
@@ -158,6 +173,7 @@ extension GoRuntime {
         mallocs += 1
         heapObjects += 1
         heapLive += bytes
+        if scan { gc.liveScanBytes &+= bytes }
         if spans.spans[id].needzero {
             // Large objects are zeroed over their requested size (memclrNoHeapPointersChunked).
             cost += try zero(address: spans.spans[id].base, length: size, kernel: &kernel)
@@ -171,8 +187,8 @@ extension GoRuntime {
         return touch.costNs + (length * config.costs.zeroingNsPerKiB + 1023) / 1024
     }
 
-    /// The trace released the object at `address`: it is dead to the next collection.
-    /// A tiny sub-object only drops its block's reference count.
+    /// The trace released the object at `address`: it is dead to the next cycle that
+    /// starts. A tiny sub-object only drops its block's reference count.
     mutating func markReleased(address: UInt64, size: UInt64) {
         guard let id = spanID(containing: address) else { invalidReleases += 1; return }
         guard spans.spans[id].state == .heap else { invalidReleases += 1; return }
@@ -185,12 +201,20 @@ extension GoRuntime {
             guard spans.tinyRefCounts[ref] > 0 else { invalidReleases += 1; return }
             spans.tinyRefCounts[ref] -= 1
             spans.spans[id].freedRequestedBytes &+= size
+            if spans.tinyRefCounts[ref] == 0 {
+                gc.releasedBytes &+= spans.spans[id].elemSize
+                gc.releasedObjects &+= 1
+            }
             return
         }
-        guard !spans.isFreed(id, index) else { invalidReleases += 1; return }
+        guard !spans.isFreed(id, index), !spans.isCondemned(id, index) else { invalidReleases += 1; return }
         spans.setFreed(id, index)
         spans.spans[id].freedCount &+= 1
         spans.spans[id].freedRequestedBytes &+= large ? spans.spans[id].requestedBytes : size
+        let elemSize = spans.spans[id].elemSize
+        gc.releasedBytes &+= elemSize
+        gc.releasedObjects &+= 1
+        if !spans.spans[id].spanClass.noscan { gc.liveScanBytes &-= min(gc.liveScanBytes, elemSize) }
     }
 
     /// The span holding `address`, from the arena's span map.
@@ -200,11 +224,5 @@ extension GoRuntime {
         guard address >= Self.heapBase, page < UInt64(spanOfPage.count) else { return nil }
         let id = spanOfPage[Int(page)]
         return id >= 0 ? Int(id) : nil
-    }
-
-    /// Placeholder trigger until the GC issue: collect when heapLive reaches the goal.
-    mutating func triggerCollectionIfDue(now: UInt64) {
-        guard config.automaticGC, gcPercent != nil, heapLive >= heapGoal else { return }
-        _ = collectGarbage(forced: false, now: now)
     }
 }

@@ -18,7 +18,9 @@ extension GoRuntime {
         figures.frees = frees + tinyAllocs
         figures.numGC = numGC
         figures.numForcedGC = numForcedGC
-        figures.nextGC = heapGoal
+        figures.nextGC = currentHeapGoal
+        figures.pauseTotalNs = gc.pauseTotalNs
+        figures.gcCPUFraction = gc.gcCPUFraction
         figures.mappedReady = mappedReady
     }
 
@@ -75,6 +77,7 @@ extension GoRuntime {
 
     public func runRows(into rows: inout ModelRows) {
         latency.rows(into: &rows)
+        for cycle in gc.cycles { rows.append(to: "gc_cycles", columns: GCCycle.columns, cycle.row) }
     }
 
     /// Allocations by path so far (tiny, small, large), as recorded in the histograms.

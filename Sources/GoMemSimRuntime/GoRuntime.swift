@@ -26,12 +26,12 @@ import Histogram
 /// whole huge pages inside; releasing sets MADV_NOHUGEPAGE on the huge pages holding
 /// the ends (mem_linux.go), which is how the heap VMA splits 2 MiB / 598 MiB / 4 MiB.
 ///
-/// Objects die when the program releases them; a collection sweeps them (frees their
-/// slots, returns empty spans to the heap). Until the GC issue brings the pacer and
-/// marking, a collection is stop-the-world and instantaneous: `runtime.GC()` or, with
-/// ``RuntimeConfig/automaticGC``, heapLive reaching the heap goal. The background
-/// scavenger (``advance(to:kernel:)``) then returns free pages to the OS at the pace
-/// of Go 1.19's controller.
+/// Objects die when the program releases them; the collector (GoRuntime+Collection.swift)
+/// finds them dead in the next cycle — started by the pacer's trigger, every 2 minutes,
+/// or by `runtime.GC()` — marks concurrently on modelled workers with assists, and the
+/// sweeper frees their slots lazily, proportionally and in the background. The
+/// background scavenger (``advance(to:kernel:)``) then returns free pages to the OS at
+/// the pace of Go 1.19's controller.
 public struct GoRuntime: RuntimeModel {
     public let config: RuntimeConfig
 
@@ -66,6 +66,10 @@ public struct GoRuntime: RuntimeModel {
     /// sysmon polls at most every 10 ms when idle (proc.go `sysmon`); the scavenger is
     /// readied after a GC and woken by sysmon.
     static let sysmonWakeDelayNs: UInt64 = 10_000_000
+    /// `unsafe.Sizeof(mspan{})`, `_FixAllocChunk`, `persistentChunkSize`.
+    static let mspanBytes: UInt64 = 160
+    static let fixAllocChunkBytes: UInt64 = 16 << 10
+    static let persistentChunkBytes: UInt64 = 256 << 10
     /// `defaultHeapMinimum`.
     static let defaultHeapMinimum: UInt64 = 4 << 20
 
@@ -81,6 +85,9 @@ public struct GoRuntime: RuntimeModel {
     var chunksL2Addresses: [UInt64: UInt64] = [:]
     var summaryBases: [UInt64] = []
     var mappedSummaryPages: Set<UInt64> = []
+    /// mspan structs the fixalloc can hold, and what is left of its persistent chunk.
+    var mspanCapacity = 1024
+    var spanStructChunk: (address: UInt64, bytes: UInt64) = (0, 0)
 
     // Per-P state (mcache) and mcentral.
     var mcacheSpans: [Int32]
@@ -120,6 +127,11 @@ public struct GoRuntime: RuntimeModel {
     public internal(set) var numForcedGC: UInt64 = 0
     /// A refill or large allocation happened: test the trigger when mallocgc returns.
     var gcCheckPending = false
+    /// The collector: pacer, limiter, the cycle in progress, unswept spans.
+    var gc: CollectorState
+    /// The program's goroutines (main and the ones the trace started; not the runtime's
+    /// own start-up goroutines, which sleep): how many Ps the program keeps busy.
+    var programGoroutines = 1
     var gcPercent: Int32?
     var memoryLimit: UInt64?
     /// Releases of addresses the heap does not hold (or already released), ignored.
@@ -138,9 +150,11 @@ public struct GoRuntime: RuntimeModel {
         gomaxprocs = procs
         mcacheSpans = Array(repeating: -1, count: procs * SpanClass.count)
         tinyBlocks = Array(repeating: TinyBlock(), count: procs)
-        gcPercent = config.gcPercent
+        let percent = config.gcPercent.flatMap { $0 < 0 ? nil : $0 }  // GOGC<0 is off
+        gcPercent = percent
         memoryLimit = config.memoryLimit
-        heapGoal = Self.heapMinimum(gcPercent)
+        gc = CollectorState(gcPercent: percent, memoryLimit: config.memoryLimit, gomaxprocs: procs)
+        heapGoal = gc.pacer.heapGoal
     }
 
     public var modelName: String? { config.goVersion.rawValue }
@@ -172,8 +186,23 @@ public struct GoRuntime: RuntimeModel {
                                                   kernel: inout K) throws(ModelError) -> Allocation {
         var cost: UInt64 = 0
         if !pendingStacks.isEmpty { cost += try allocatePendingStacks(kernel: &kernel) }
+        // A goroutine that would run during a stop-the-world pause waits for its end.
+        if now < gc.worldStoppedUntil { cost += gc.worldStoppedUntil - now }
         let p = gomaxprocs == 1 ? 0 : Int(goroutine) % gomaxprocs
-        let allocation = try mallocgc(size: size, scan: scan, p: p, now: now, kernel: &kernel)
+        // mallocgc checks for an assist before allocating: the allocation that starts a
+        // cycle owes none.
+        let marking = gc.phase == .mark
+        var allocation = try mallocgc(size: size, scan: scan, p: p, now: now + cost, kernel: &kernel)
+        if marking && gc.phase == .mark {
+            let t = now + cost + allocation.costNs
+            if gc.markEndNs <= t {
+                // The workers finished before this allocation: mark termination first.
+                let end = finishCycle()
+                if end > t { allocation.costNs += end - t }
+            } else {
+                allocation.costNs += assist(goroutine: goroutine, bytes: size, now: t)
+            }
+        }
         return Allocation(address: allocation.address, costNs: allocation.costNs + cost)
     }
 
@@ -184,7 +213,7 @@ public struct GoRuntime: RuntimeModel {
     public mutating func collect<K: KernelModel>(now: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
         var cost: UInt64 = 0
         if !pendingStacks.isEmpty { cost += try allocatePendingStacks(kernel: &kernel) }
-        return cost + collectGarbage(forced: true, now: now)
+        return cost + collectGarbage(forced: true, now: now + cost)
     }
 
     public mutating func freeOSMemory<K: KernelModel>(now: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
@@ -196,13 +225,18 @@ public struct GoRuntime: RuntimeModel {
     }
 
     public mutating func setGCPercent(_ percent: Int32?, now: UInt64) {
-        gcPercent = percent
-        commitHeapGoal()
+        gcPercent = percent.flatMap { $0 < 0 ? nil : $0 }
+        syncPacer()
+        gc.pacer.setGCPercent(gcPercent)
+        heapGoal = gc.pacer.heapGoal
         paceScavenger(now: now)
     }
 
     public mutating func setMemoryLimit(_ bytes: UInt64?, now: UInt64) {
         memoryLimit = bytes
+        gc.pacer.memoryLimit = bytes ?? UInt64(Int64.max)
+        syncPacer()
+        heapGoal = gc.pacer.heapGoal
         paceScavenger(now: now)
     }
 
@@ -213,20 +247,28 @@ public struct GoRuntime: RuntimeModel {
     public mutating func goroutineStarted(_ goroutine: UInt32, now: UInt64) {
         guard goroutineStacks[goroutine] == nil, !pendingStacks.contains(goroutine) else { return }
         pendingStacks.append(goroutine)
+        programGoroutines += 1
     }
 
     public mutating func goroutineExited(_ goroutine: UInt32, now: UInt64) {
         if let i = pendingStacks.firstIndex(of: goroutine) {
             pendingStacks.remove(at: i)
+            programGoroutines -= 1
         } else if let stack = goroutineStacks.removeValue(forKey: goroutine) {
             freeStack(address: stack)
+            programGoroutines -= 1
         }
     }
 
-    public var nextDeadline: UInt64? { scavenger.wakeAt }
+    public var nextDeadline: UInt64? {
+        guard let gcDeadline = collectorDeadline else { return scavenger.wakeAt }
+        guard let scavenge = scavenger.wakeAt else { return gcDeadline }
+        return min(gcDeadline, scavenge)
+    }
 
     public mutating func advance<K: KernelModel>(to now: UInt64, kernel: inout K) throws(ModelError) {
         if !pendingStacks.isEmpty { _ = try allocatePendingStacks(kernel: &kernel) }
+        advanceCollector(to: now)
         try runBackgroundScavenger(until: now, kernel: &kernel)
     }
 }

@@ -14,9 +14,9 @@ public struct RuntimeConfig: Codable, Hashable, Sendable {
     /// `GODEBUG=madvdontneed=1` (the Linux default since Go 1.16): release with
     /// MADV_DONTNEED; `false` uses MADV_FREE (mem_linux.go:104-116).
     public var madvdontneed: Bool = true
-    /// Placeholder until the GC issue brings the pacer: start a (stop-the-world, full)
-    /// collection when heapLive reaches the heap goal on a refill or large allocation
-    /// (malloc.go:1147 tests the trigger exactly there).
+    /// Start collections on the pacer's trigger (heapLive reaching it on a refill or a
+    /// large allocation, malloc.go:1147) and every 2 minutes; `false` leaves only
+    /// `runtime.GC()`.
     public var automaticGC: Bool = true
     /// Initial stack of a goroutine. Go's `_StackMin` is 2 KiB but 1.19 starts stacks at
     /// the average stack size seen so far (`adaptivestackstart`); 8 KiB is what the
@@ -110,14 +110,67 @@ public struct CostTable: Codable, Hashable, Sendable {
     public var zeroingNsPerKiB: UInt64 = 25
     /// Sweeping one span.
     public var sweepSpanNs: UInt64 = 80
-    /// A blocking `runtime.GC()` until the GC issue models marking: stop-the-world
-    /// phases and a mark of a small heap.
+    /// Unused since the collector is modelled phase by phase (kept so older
+    /// configuration files still decode).
     public var gcCycleNs: UInt64 = 50_000
     /// One `scavengeOne` call: lock, find the candidate, account (the madvise itself is
     /// the kernel's cost).
     public var scavengeCallNs: UInt64 = 1_000
     /// `stackalloc` of a goroutine stack.
     public var stackAllocNs: UInt64 = 100
+    /// The mutator's own work per KiB of each small object it allocates, on top of the
+    /// allocator paths: initialising and storing the object in an allocation-bound loop.
+    /// Calibrated once on the gc-grid run (calibration/README.md): the real program
+    /// allocates 1 GiB of 1 KiB objects in ~3.3 s with ~7 % GC CPU, i.e. ~3 ns per byte
+    /// of mutator time on that machine (schemas/runtime.md, "GC costs").
+    public var mutatorNsPerKiB: UInt64 = 2_900
+    /// Scanning pointerful memory (`scanobject`), per KiB of scan work: 1 byte per ns,
+    /// the scan rate of Go's own pacer simulation (mgcpacer_test.go: 1024 KiB per CPU-ms).
+    public var scanNsPerKiB: UInt64 = 1_000
+    /// Marking one reachable object found through a pointer (`greyobject`: span lookup,
+    /// mark bit, a cache and TLB miss in a large heap). Calibrated once on the gc-grid
+    /// GOGC=100 row (schemas/runtime.md, "GC costs").
+    public var markObjectNs: UInt64 = 250
+    /// A stop-the-world pause (sweep termination or mark termination): the fixed part
+    /// and the part per P stopped (gc-guide: proportional to GOMAXPROCS, dominated by
+    /// the time to stop running goroutines). Calibrated on the gc-grid sample's
+    /// PauseTotalNs (median ~1 ms per cycle, two pauses, GOMAXPROCS=2).
+    public var stwNs: UInt64 = 100_000
+    public var stwPerProcNs: UInt64 = 200_000
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case tinyAllocNs, smallAllocNs, mcacheRefillNs, pageAllocNs, largeAllocNs, heapGrowNs, zeroingNsPerKiB,
+             sweepSpanNs, gcCycleNs, scavengeCallNs, stackAllocNs, mutatorNsPerKiB, scanNsPerKiB, markObjectNs,
+             stwNs, stwPerProcNs
+    }
+
+    /// Decodes a partial table: missing entries keep their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = CostTable()
+        func value(_ key: CodingKeys, _ fallback: UInt64) throws -> UInt64 {
+            try c.decodeIfPresent(UInt64.self, forKey: key) ?? fallback
+        }
+        tinyAllocNs = try value(.tinyAllocNs, d.tinyAllocNs)
+        smallAllocNs = try value(.smallAllocNs, d.smallAllocNs)
+        mcacheRefillNs = try value(.mcacheRefillNs, d.mcacheRefillNs)
+        pageAllocNs = try value(.pageAllocNs, d.pageAllocNs)
+        largeAllocNs = try value(.largeAllocNs, d.largeAllocNs)
+        heapGrowNs = try value(.heapGrowNs, d.heapGrowNs)
+        zeroingNsPerKiB = try value(.zeroingNsPerKiB, d.zeroingNsPerKiB)
+        sweepSpanNs = try value(.sweepSpanNs, d.sweepSpanNs)
+        gcCycleNs = try value(.gcCycleNs, d.gcCycleNs)
+        scavengeCallNs = try value(.scavengeCallNs, d.scavengeCallNs)
+        stackAllocNs = try value(.stackAllocNs, d.stackAllocNs)
+        mutatorNsPerKiB = try value(.mutatorNsPerKiB, d.mutatorNsPerKiB)
+        scanNsPerKiB = try value(.scanNsPerKiB, d.scanNsPerKiB)
+        markObjectNs = try value(.markObjectNs, d.markObjectNs)
+        stwNs = try value(.stwNs, d.stwNs)
+        stwPerProcNs = try value(.stwPerProcNs, d.stwPerProcNs)
+    }
+
+    /// One stop-the-world pause with `gomaxprocs` Ps.
+    func stopTheWorldNs(gomaxprocs: Int) -> UInt64 { stwNs + stwPerProcNs * UInt64(max(gomaxprocs, 1)) }
 }

@@ -21,8 +21,16 @@ struct Span {
     var allocCount: UInt32 = 0
     /// `freeindex`: slots below it are not searched until the next sweep.
     var freeIndex: UInt32 = 0
-    /// Objects the program released since the last sweep (what the GC will find dead).
+    /// Objects the program released since the current (or last) cycle started: they die
+    /// at the next cycle.
     var freedCount: UInt32 = 0
+    /// Objects released before the current cycle started: the cycle finds them dead and
+    /// the sweep frees them (`gcmarkBits` clear for them).
+    var condemnedCount: UInt32 = 0
+    /// Requested bytes of the condemned objects.
+    var condemnedRequestedBytes: UInt64 = 0
+    /// `sweepgen` behind the heap's: the span is on an unswept list.
+    var unswept = false
     /// `needzero`: the memory was used before, so objects must be zeroed on allocation.
     var needzero: Bool
     /// The P whose mcache holds the span, or -1.
@@ -68,6 +76,8 @@ struct SpanTable {
     var spans: [Span] = []
     var allocBits: [UInt64] = []
     var freedBits: [UInt64] = []
+    /// Released before the current cycle started: dead to it, freed when swept.
+    var condemnedBits: [UInt64] = []
     /// Per slot of tiny-class spans: sub-objects still referenced (not released).
     var tinyRefCounts: [UInt8] = []
     private var freeIDs: [Int32] = []
@@ -89,12 +99,14 @@ struct SpanTable {
             for w in 0..<Self.bitmapWords {
                 allocBits[i * Self.bitmapWords + w] = 0
                 freedBits[i * Self.bitmapWords + w] = 0
+                condemnedBits[i * Self.bitmapWords + w] = 0
             }
             return i
         }
         spans.append(span)
         allocBits += repeatElement(0, count: Self.bitmapWords)
         freedBits += repeatElement(0, count: Self.bitmapWords)
+        condemnedBits += repeatElement(0, count: Self.bitmapWords)
         return spans.count - 1
     }
 
@@ -139,6 +151,11 @@ struct SpanTable {
     @inline(__always)
     func isFreed(_ id: Int, _ index: UInt32) -> Bool {
         freedBits[id * Self.bitmapWords + Int(index >> 6)] & (UInt64(1) << UInt64(index & 63)) != 0
+    }
+
+    @inline(__always)
+    func isCondemned(_ id: Int, _ index: UInt32) -> Bool {
+        condemnedBits[id * Self.bitmapWords + Int(index >> 6)] & (UInt64(1) << UInt64(index & 63)) != 0
     }
 
     @inline(__always)

@@ -10,6 +10,8 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("allocator", runAllocatorBenchmarks),
     ("synth", runSynthBenchmarks),
     ("hardware", runHardwareBenchmarks),
+    ("gc-grid", runGCGridBenchmarks),
+    ("gctrace", runGCGridTrace),
 ]
 
 let selected = Set(CommandLine.arguments.dropFirst())

@@ -146,6 +146,8 @@ import Foundation
         var (rt, kernel) = try startedRuntime { $0.gcPercent = -1 }
         for _ in 0..<10 { _ = try rt.allocate(size: 1 * MiB, scan: false, goroutine: 0, now: 0, kernel: &kernel) }
         #expect(rt.numGC == 0)
-        #expect(rt.heapGoal == .max)
+        // Go reports the memory-limit goal: math.MaxInt64 less the non-heap memory
+        // (gc-grid-sample.tsv, GOGC=off: peak goal 9223372036844990447).
+        #expect(rt.heapGoal > 1 << 62 && rt.heapGoal < UInt64(Int64.max))
     }
 }

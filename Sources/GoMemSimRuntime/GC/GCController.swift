@@ -224,6 +224,8 @@ public struct GCController: Hashable, Sendable {
         let utilization = Self.backgroundUtilization + Double(assistTimeNs) / duration
         let idleUtilization = Double(idleMarkTimeNs) / duration
         let allocated = Double(heapLive - min(heapLive, triggered ?? heapLive))
+        // A mark shorter than its own assists (a clock that did not move) measures nothing.
+        guard utilization < 1 else { return }
         let current = allocated * (utilization + idleUtilization) / (Double(max(scanWork, 1)) * (1 - utilization))
         consMark = (current + lastConsMark) / 2
         lastConsMark = current

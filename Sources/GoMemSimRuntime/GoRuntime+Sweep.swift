@@ -1,0 +1,141 @@
+import GoMemSimCore
+
+/// Sweeping (mgcsweep.go): after mark termination every heap span is unswept; its dead
+/// objects keep their slots (and pages, and RSS) until a sweep frees them.
+extension GoRuntime {
+    /// Mark termination made every heap span unswept; paces the proportional sweeper
+    /// (`gcPaceSweeper`): sweep the in-use pages by the time heapLive reaches the trigger
+    /// less 1 MiB.
+    mutating func prepareSweep(at now: UInt64) {
+        for c in partialSpans.indices { partialSpans[c].removeAll(keepingCapacity: true) }
+        var count = 0
+        for id in spans.spans.indices.reversed() where spans.spans[id].state == .heap {
+            spans.spans[id].unswept = true
+            gc.unswept[Int(spans.spans[id].spanClass.rawValue)].append(Int32(id))
+            count += 1
+        }
+        gc.unsweptSpans = count
+        gc.sweepCursor = 0
+        let pagesInUse = Double(heapInuse >> SizeClasses.pageShift)
+        syncPacer()
+        let trigger = gc.pacer.trigger().trigger
+        var distance = Int64(clamping: trigger) - Int64(clamping: heapLive) - Int64(GCController.sweepMinHeapDistance)
+        distance = max(distance, Int64(SizeClasses.pageSize))
+        gc.sweepPagesPerByte = pagesInUse / Double(distance)
+        gc.sweepHeapLiveBasis = heapLive
+        gc.pagesSweptBasis = gc.pagesSwept
+        gc.backgroundSweepNs = now
+    }
+
+    /// `sweepone`: sweeps the next unswept span of any class. Returns the pages it freed,
+    /// or nil when nothing is left.
+    mutating func sweepOne() -> UInt64? {
+        guard gc.unsweptSpans > 0 else { return nil }
+        while gc.unswept[gc.sweepCursor].isEmpty { gc.sweepCursor = (gc.sweepCursor + 1) % SpanClass.count }
+        guard let id = gc.unswept[gc.sweepCursor].popLast() else { return nil }
+        return sweepUnswept(Int(id))
+    }
+
+    /// Sweeps an unswept span and puts it where it belongs: freed to the heap when empty,
+    /// on its mcentral's partial list when it has free slots. Returns the pages freed.
+    mutating func sweepUnswept(_ id: Int) -> UInt64 {
+        gc.unsweptSpans -= 1
+        spans.spans[id].unswept = false
+        let npages = UInt64(spans.spans[id].npages)
+        gc.pagesSwept += npages
+        _ = sweep(span: id)
+        let span = spans.spans[id]
+        if span.allocCount == 0 {
+            freeSpan(id)
+            return npages
+        }
+        if span.allocCount < span.nelems && span.cachedBy < 0 {
+            partialSpans[Int(span.spanClass.rawValue)].append(Int32(id))
+        }
+        return 0
+    }
+
+    /// Sweeps everything left (`finishsweep_m`, and `runtime.GC()`'s own sweep). Returns
+    /// the CPU time.
+    mutating func finishSweep() -> UInt64 {
+        var n: UInt64 = 0
+        while sweepOne() != nil { n += 1 }
+        // Pop order takes the lowest id first.
+        if n > 0 { for c in partialSpans.indices { partialSpans[c].sort(by: >) } }
+        return n * config.costs.sweepSpanNs
+    }
+
+    /// `deductSweepCredit`: before taking a span of `spanBytes`, sweep until the pages
+    /// swept keep pace with heapLive's growth. Returns the CPU time.
+    mutating func deductSweepCredit(spanBytes: UInt64) -> UInt64 {
+        guard gc.unsweptSpans > 0, gc.sweepPagesPerByte > 0 else { return 0 }
+        let grown = Double(heapLive &+ spanBytes) - Double(gc.sweepHeapLiveBasis)
+        let target = gc.sweepPagesPerByte * grown
+        var n: UInt64 = 0
+        while Double(gc.pagesSwept - gc.pagesSweptBasis) < target, sweepOne() != nil { n += 1 }
+        return n * config.costs.sweepSpanNs
+    }
+
+    /// `mcentral.cacheSpan`'s sweeping: unswept spans of the class, until one has a free
+    /// slot (at most `spanBudget`). Returns the CPU time.
+    mutating func sweepClass(_ spanClass: SpanClass) -> UInt64 {
+        let c = Int(spanClass.rawValue)
+        var n = 0
+        while partialSpans[c].isEmpty, n < CollectorState.spanBudget, let id = gc.unswept[c].popLast() {
+            _ = sweepUnswept(Int(id))
+            n += 1
+        }
+        return UInt64(n) * config.costs.sweepSpanNs
+    }
+
+    /// `mheap.reclaim`: before a large allocation, sweep until `npages` pages were freed.
+    mutating func reclaim(npages: UInt64) -> UInt64 {
+        var freed: UInt64 = 0, n: UInt64 = 0
+        while freed < npages, let pages = sweepOne() { freed += pages; n += 1 }
+        return n * config.costs.sweepSpanNs
+    }
+
+    /// `bgsweep`: on Ps no goroutine uses, sweep one span per `sweepSpanNs`. Runs only
+    /// outside marking (the sweep is finished before a cycle starts).
+    mutating func backgroundSweep(until now: UInt64) {
+        guard now > gc.backgroundSweepNs else { return }
+        guard gc.phase == .off, gc.unsweptSpans > 0 else { gc.backgroundSweepNs = now; return }
+        let free = UInt64(gomaxprocs - busyProcs)
+        let budget = (now - gc.backgroundSweepNs) * free / max(config.costs.sweepSpanNs, 1)
+        gc.backgroundSweepNs = now
+        var n: UInt64 = 0
+        while n < budget, sweepOne() != nil { n += 1 }
+    }
+
+    /// `mspan.sweep` for one span: frees the condemned objects. Returns how many.
+    mutating func sweep(span id: Int) -> UInt64 {
+        let span = spans.spans[id]
+        var freed: UInt32 = 0
+        if span.tinyRefs >= 0 {
+            // Tiny-class slots die when no sub-object is referenced any more.
+            let refs = Int(span.tinyRefs) * SpanTable.tinySlots
+            for slot in 0..<span.nelems where spans.isAllocated(id, slot) && spans.tinyRefCounts[refs + Int(slot)] == 0 {
+                spans.allocBits[id * SpanTable.bitmapWords + Int(slot >> 6)] &= ~(UInt64(1) << UInt64(slot & 63))
+                freed += 1
+            }
+        } else if span.condemnedCount > 0 {
+            for w in 0..<SpanTable.bitmapWords {
+                let i = id * SpanTable.bitmapWords + w
+                spans.allocBits[i] &= ~spans.condemnedBits[i]
+                spans.condemnedBits[i] = 0
+            }
+            freed = span.condemnedCount
+        }
+        spans.spans[id].requestedBytes -= min(span.requestedBytes, span.condemnedRequestedBytes)
+        spans.spans[id].condemnedRequestedBytes = 0
+        spans.spans[id].condemnedCount = 0
+        guard freed > 0 else { return 0 }
+        spans.spans[id].allocCount -= freed
+        spans.spans[id].freeIndex = 0
+        spans.spans[id].needzero = true
+        heapAlloc -= UInt64(freed) * span.elemSize
+        frees += UInt64(freed)
+        heapObjects -= UInt64(freed)
+        return UInt64(freed)
+    }
+}

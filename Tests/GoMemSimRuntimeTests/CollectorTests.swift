@@ -1,0 +1,107 @@
+import GoMemSimCore
+import Testing
+@testable import GoMemSimRuntime
+
+/// The collector's phases on the recording kernel (no engine): the 2-minute GC, sweeping
+/// after a cycle, runtime.GC() during a cycle.
+@Suite struct CollectorTests {
+    /// Allocates `count` 1 KiB objects at `now`, releasing each at once when `release`.
+    func churn(_ rt: inout GoRuntime, _ kernel: inout RecordingKernel, count: Int, now: UInt64,
+               release: Bool) throws -> UInt64 {
+        var cost: UInt64 = 0
+        for _ in 0..<count {
+            let a = try rt.allocate(size: 1024, scan: false, goroutine: 0, now: now, kernel: &kernel)
+            cost += a.costNs
+            if release { rt.release(address: a.address, size: 1024, scan: false) }
+        }
+        return cost
+    }
+
+    @Test func periodicCycleAfterTwoMinutesWithoutIdleWorkers() throws {
+        for percent: Int32? in [100, nil] {
+            var (rt, kernel) = try startedRuntime { $0.gcPercent = percent }
+            _ = try churn(&rt, &kernel, count: 100, now: 1_000, release: false)
+            #expect(rt.numGC == 0)
+            // forcegcperiod: the next refill after 2 minutes starts a cycle (not with GOGC=off).
+            let later: UInt64 = 121_000_000_000
+            _ = try churn(&rt, &kernel, count: 16, now: later, release: false)
+            if let deadline = rt.nextDeadline { try rt.advance(to: deadline + 1_000_000, kernel: &kernel) }
+            if percent == nil {
+                #expect(rt.numGC == 0 && rt.gcCycles.isEmpty)
+                continue
+            }
+            #expect(rt.numGC == 1 && rt.numForcedGC == 0)
+            let cycle = try #require(rt.gcCycles.first)
+            #expect(cycle.periodic && !cycle.forced)
+            #expect(cycle.cpuIdleNs == 0 && cycle.cpuBackgroundNs > 0)  // maxIdleWorkers = 0
+            let problems = rt._checkInvariants()
+        #expect(problems.isEmpty, "\(problems)")
+        }
+    }
+
+    @Test func deadObjectsKeepTheirSlotsUntilTheBackgroundSweeperRuns() throws {
+        var (rt, kernel) = try startedRuntime()
+        // 2 MiB of objects, then all released: garbage for the next cycle.
+        var addresses: [UInt64] = []
+        for _ in 0..<2048 {
+            addresses.append(try rt.allocate(size: 1024, scan: false, goroutine: 0, now: 1_000, kernel: &kernel).address)
+        }
+        for a in addresses { rt.release(address: a, size: 1024, scan: false) }
+        #expect(rt.numGC == 0)
+        // A 3 MiB object crosses the 4 MiB trigger: a cycle starts; its workers finish at a deadline.
+        _ = try rt.allocate(size: 3 * MiB, scan: false, goroutine: 0, now: 2_000, kernel: &kernel)
+        if rt.gc.phase == .mark { try rt.advance(to: try #require(rt.nextDeadline), kernel: &kernel) }
+        #expect(rt.numGC == 1)
+        let cycle = try #require(rt.gcCycles.first)
+        // One goroutine on 2 Ps: 25 % background (fractional) and the rest of the free P idle.
+        #expect(cycle.cpuBackgroundNs > 0 && cycle.cpuIdleNs > 0 && cycle.cpuAssistNs == 0, "\(cycle)")
+        // After mark termination every span is unswept: the garbage still holds its slots.
+        #expect(rt.gc.unsweptSpans > 0)
+        #expect(rt.heapAlloc > rt.heapMarked + 2 * MiB - 65_536)
+        let sweepDone = try #require(rt.nextDeadline)
+        #expect(sweepDone <= rt.gc.backgroundSweepNs + UInt64(rt.gc.unsweptSpans) * rt.config.costs.sweepSpanNs)
+        try rt.advance(to: sweepDone, kernel: &kernel)
+        #expect(rt.gc.unsweptSpans == 0)
+        #expect(rt.heapAlloc == rt.heapMarked)
+        #expect(rt.heapFree >= 2 * MiB - 65_536)  // empty spans went back to the heap
+        let problems = rt._checkInvariants()
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test func assistsPayForAllocationDuringMark() throws {
+        var (rt, kernel) = try startedRuntime()
+        // 6 MiB of garbage crosses the 4 MiB goal; the allocations that follow at the same
+        // instant pay assists (the workers have had no time), which finish the mark.
+        var cost: UInt64 = 0
+        for _ in 0..<6144 {
+            let a = try rt.allocate(size: 1024, scan: false, goroutine: 0, now: 1_000, kernel: &kernel)
+            cost += a.costNs
+            rt.release(address: a.address, size: 1024, scan: false)
+        }
+        #expect(rt.numGC == 1)
+        let cycle = try #require(rt.gcCycles.first)
+        #expect(cycle.cpuAssistNs > 0 && cycle.assistWork >= 65_536)
+        #expect(cost > cycle.cpuAssistNs)
+        #expect(rt.gcCPUTotals.assist == cycle.cpuAssistNs)
+        let problems = rt._checkInvariants()
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test func runtimeGCFinishesTheCycleInProgressThenRunsItsOwn() throws {
+        var (rt, kernel) = try startedRuntime()
+        // Cross the trigger with a large allocation: a cycle starts and is still marking.
+        _ = try rt.allocate(size: 5 * MiB, scan: true, goroutine: 0, now: 1_000, kernel: &kernel)
+        #expect(rt.gc.phase == .mark || rt.numGC == 1)
+        let blocked = try rt.collect(now: 2_000, kernel: &kernel)
+        #expect(rt.numGC == 2 && rt.numForcedGC == 1)
+        #expect(rt.gcCycles.last?.forced == true)
+        // Forced and blocking: its pauses and mark are inside the caller's time, and the
+        // sweep is complete when it returns.
+        let forced = try #require(rt.gcCycles.last)
+        #expect(blocked >= forced.stw1Ns + forced.markNs + forced.stw2Ns)
+        #expect(rt.gc.unsweptSpans == 0)
+        #expect(forced.gctrace.hasSuffix("2 P (forced)"))
+        let problems = rt._checkInvariants()
+        #expect(problems.isEmpty, "\(problems)")
+    }
+}
