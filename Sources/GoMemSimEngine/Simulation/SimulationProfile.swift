@@ -9,7 +9,7 @@ import GoMemSimRuntime
 /// ```json
 /// { "name": "skylake-sp",
 ///   "hardware": { "core_ghz": 2.6, "caches": [ … ], … },    // schemas/machine-profile.schema.json
-///   "kernel":   { "thp_mode": "madvise", "ram_bytes": … },  // schemas/kernel.md
+///   "kernel":   { "thp_mode": "madvise", "memory_max": … }, // schemas/kernel.md
 ///   "runtime":  { "costs": { "small_alloc_ns": 12, … } } }  // schemas/runtime.md
 /// ```
 ///
@@ -37,7 +37,11 @@ public struct SimulationProfile: Sendable {
         if let preset = MachineProfile.preset(named: name) { return SimulationProfile(hardware: preset) }
         let hardware = try MachineProfile.load(name)
         let data = try Data(contentsOf: URL(fileURLWithPath: name))
-        let sections = try JSONDecoder().decode(Sections.self, from: data)
+        // Profiles spell keys in snake_case throughout (`memory_max`, `small_alloc_ns`),
+        // as the hardware section does.
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let sections = try decoder.decode(Sections.self, from: data)
         return SimulationProfile(hardware: hardware, kernel: sections.kernel ?? KernelConfig(),
                                  runtimeCosts: sections.runtime?.costs ?? CostTable())
     }
