@@ -17,6 +17,9 @@ struct GoMemSim: ParsableCommand {
         version: GoMemSim.version,
         subcommands: [
             Replay.self,
+            SweepCommand.self,
+            Compare.self,
+            Merge.self,
             Query.self,
             Record.self,
             Synthesize.self,
