@@ -317,26 +317,32 @@ JOIN runs r ON r.run_id = g.run_id;
 -- what `gomemsim compare` prints (in bytes and nanoseconds; compare shows MiB and µs).
 --   num_gc           GC cycles: NumGC at the last point, else the gc_cycles rows
 --   gc_cpu_fraction  GCCPUFraction at the run's last sample or checkpoint
---   peak/mean_heap_alloc  HeapAlloc over samples and checkpoints
+--   peak_heap_alloc  HeapAlloc, the largest over samples and checkpoints
+--   mean_heap_alloc  HeapAlloc, the mean over the samples (evenly spaced in time), or over
+--                    the checkpoints when the samples have none (a run shorter than one
+--                    sample interval)
 --   peak_vm_rss      VmHWM (peak VmRSS) over samples and checkpoints, else the largest VmRSS
---   mean_next_gc     NextGC (the heap goal) over samples and checkpoints
+--   mean_next_gc     NextGC (the heap goal), averaged as mean_heap_alloc; a goal of 2^62
+--                    bytes or more (GOGC=off and no limit: no goal) counts as none
 --   stw_p50/p99/max_ns  per-cycle pauses (v_gc_pauses), nearest-rank percentiles
 --   alloc_p99_ns     99th percentile allocation latency (latency, op 'alloc')
 --   slowdown         virtual time over the fastest complete run of the same trace
 --                    (same trace_sha256, or path when unhashed); 1.0 is the fastest
 CREATE VIEW v_gogc_compare AS
 WITH points AS (
-    SELECT run_id, t_ns, heap_alloc, vm_rss, vm_hwm, next_gc, num_gc, gc_cpu_fraction FROM samples
+    SELECT run_id, 1 AS sampled, t_ns, heap_alloc, vm_rss, vm_hwm, next_gc, num_gc, gc_cpu_fraction FROM samples
     UNION ALL
-    SELECT run_id, t_ns, heap_alloc, vm_rss, vm_hwm, next_gc, num_gc, gc_cpu_fraction FROM checkpoints
+    SELECT run_id, 0 AS sampled, t_ns, heap_alloc, vm_rss, vm_hwm, next_gc, num_gc, gc_cpu_fraction FROM checkpoints
 ),
 figures AS (
     SELECT run_id,
-           max(num_gc)                         AS num_gc,
-           max(heap_alloc)                     AS peak_heap_alloc,
-           avg(heap_alloc)                     AS mean_heap_alloc,
-           coalesce(max(vm_hwm), max(vm_rss))  AS peak_vm_rss,
-           avg(next_gc)                        AS mean_next_gc
+           max(num_gc)                                  AS num_gc,
+           max(heap_alloc)                              AS peak_heap_alloc,
+           coalesce(avg(CASE WHEN sampled THEN heap_alloc END),
+                    avg(CASE WHEN NOT sampled THEN heap_alloc END)) AS mean_heap_alloc,
+           coalesce(max(vm_hwm), max(vm_rss))           AS peak_vm_rss,
+           coalesce(avg(CASE WHEN sampled AND next_gc < 4611686018427387904 THEN next_gc END),
+                    avg(CASE WHEN NOT sampled AND next_gc < 4611686018427387904 THEN next_gc END)) AS mean_next_gc
     FROM points
     GROUP BY run_id
 ),
