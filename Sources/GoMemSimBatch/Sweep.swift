@@ -54,6 +54,8 @@ public struct Sweep: Sendable {
         /// Jobs that ran but did not reach a reproducible outcome: bad input (a `failed`
         /// run) or a run the database refused.
         public var failed = 0
+        /// Of `failed`, the runs the database refused (the others are bad input).
+        public var unstored = 0
         /// Jobs never started because the sweep was cancelled.
         public var notStarted = 0
 
@@ -161,6 +163,7 @@ public struct Sweep: Sendable {
             lock.withLock {
                 summary.ran += 1
                 if report.storeError != nil || report.outcome.result.status == .failed { summary.failed += 1 }
+                if report.storeError != nil { summary.unstored += 1 }
                 finished(report)
             }
         }

@@ -95,6 +95,7 @@ struct SweepCommand: ParsableCommand {
         if summary.notStarted > 0 { text += ", not started \(summary.notStarted) (run the same command again to resume)" }
         say(text)
         if let signal = interruption.signal { throw ExitCode(128 + signal) }
+        if summary.unstored > 0 { throw ExitCode(1) }
         if summary.failed > 0 { throw ExitCode(2) }
     }
 

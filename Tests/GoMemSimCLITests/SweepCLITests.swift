@@ -135,6 +135,12 @@ import Testing
         #expect(bad.status == 2 && bad.stderr.contains("found key \"gogcs\""))
         let badShard = try CLI.run(["sweep", Self.input, "--shard", "3/2", "--db", db])
         #expect(badShard.status == 2 && badShard.stderr.contains("--shard"))
+        let missing = try CLI.run(["sweep", "no-such.gmtb", "--db", db])
+        #expect(missing.status == 2 && missing.stderr.contains("no-such.gmtb:1:1: cannot read the file"))
+        let badValue = try CLI.run(["sweep", Self.input, "--gogc", "50,fifty", "--db", db])
+        #expect(badValue.status == 2 && badValue.stderr.contains("found \"fifty\""))
+        // Nothing ran for any of the refused sweeps.
+        #expect(try Self.count("SELECT count(*) FROM runs", db) == 2)
     }
 
     @Test func gctraceLinesFollowTheStoredCycles() throws {
