@@ -83,10 +83,15 @@ public struct Sweep: Sendable {
 
     /// Runs the jobs the database does not hold yet; calls `finished` (serially, from the
     /// worker threads) as each configuration is stored. Throws only when the database
-    /// cannot be opened or an input cannot be read, before any job starts.
+    /// cannot be opened, an input cannot be read or a machine profile cannot be loaded,
+    /// before any job starts.
     public func run(cancellation: SweepCancellation = SweepCancellation(),
                     finished: @escaping @Sendable (Finished) -> Void = { _ in }) throws -> Summary {
         let keyed = try Self.keyed(jobs)
+        var profiles = Set<String>()
+        for job in jobs where profiles.insert(job.config.profile).inserted {
+            _ = try SimulationProfile.load(job.config.profile)  // a bad name fails the sweep, not each of its runs
+        }
         let done = try ResultsDatabase(path: databasePath).completedConfigKeys()
         var seen = Set<String>()
         var pending: [ReplayJob] = []

@@ -139,6 +139,8 @@ import Testing
         #expect(missing.status == 2 && missing.stderr.contains("no-such.gmtb:1:1: cannot read the file"))
         let badValue = try CLI.run(["sweep", Self.input, "--gogc", "50,fifty", "--db", db])
         #expect(badValue.status == 2 && badValue.stderr.contains("found \"fifty\""))
+        let badProfile = try CLI.run(["sweep", Self.input, "--profile", "default,nope", "--db", db])
+        #expect(badProfile.status == 2 && badProfile.stderr.contains("nope: expected a preset"))
         // Nothing ran for any of the refused sweeps.
         #expect(try Self.count("SELECT count(*) FROM runs", db) == 2)
     }
