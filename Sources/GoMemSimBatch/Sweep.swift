@@ -116,7 +116,7 @@ public struct Sweep: Sendable {
                           state: state, cancellation: cancellation, finished: finished)
                 group.leave()
             }
-            thread.stackSize = 8 << 20  // as the main thread's (ulimit -s): the replay is not recursive, but be generous
+            thread.stackSize = 8 << 20  // the main thread's usual 8 MiB (ulimit -s): a replay behaves alike on either
             thread.start()
         }
         group.wait()

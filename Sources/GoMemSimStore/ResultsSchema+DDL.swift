@@ -315,8 +315,10 @@ JOIN runs r ON r.run_id = g.run_id;
 
 -- GOGC / GOMEMLIMIT side by side: one line per run, ordered by trace and settings, with
 -- what `gomemsim compare` prints (in bytes and nanoseconds; compare shows MiB and µs).
---   num_gc           GC cycles: NumGC at the last point, else the gc_cycles rows
---   gc_cpu_fraction  GCCPUFraction at the run's last sample or checkpoint
+--   num_gc           GC cycles: the largest NumGC, else the number of gc_cycles rows
+--   gc_cpu_fraction  GCCPUFraction at the run's last sample or checkpoint, else from
+--                    gc_cycles as Go computes it: STW CPU (else clock × GOMAXPROCS) +
+--                    assist + background mark CPU, over virtual time × GOMAXPROCS
 --   peak_heap_alloc  HeapAlloc, the largest over samples and checkpoints
 --   mean_heap_alloc  HeapAlloc, the mean over the samples (evenly spaced in time), or over
 --                    the checkpoints when the samples have none (a run shorter than one
@@ -350,6 +352,19 @@ last_points AS (
     -- SQLite takes the bare column from the row holding max(t_ns).
     SELECT run_id, max(t_ns) AS t_ns, gc_cpu_fraction FROM points GROUP BY run_id
 ),
+cycles AS (
+    SELECT g.run_id,
+           count(*) AS n,
+           sum(CASE WHEN coalesce(g.stw1_cpu_ns, g.stw1_ns, g.cpu_assist_ns, g.cpu_background_ns,
+                                  g.stw2_cpu_ns, g.stw2_ns) IS NOT NULL
+                    THEN coalesce(g.stw1_cpu_ns, g.stw1_ns * coalesce(g.gomaxprocs, r.gomaxprocs), 0)
+                       + coalesce(g.cpu_assist_ns, 0) + coalesce(g.cpu_background_ns, 0)
+                       + coalesce(g.stw2_cpu_ns, g.stw2_ns * coalesce(g.gomaxprocs, r.gomaxprocs), 0)
+               END) AS gc_cpu_ns
+    FROM gc_cycles g
+    JOIN runs r ON r.run_id = g.run_id
+    GROUP BY g.run_id
+),
 ranked_pauses AS (
     SELECT run_id, pause_ns,
            row_number() OVER (PARTITION BY run_id ORDER BY pause_ns) AS rank,
@@ -361,8 +376,7 @@ pauses AS (
     SELECT run_id,
            min(CASE WHEN rank * 100 >= n * 50 THEN pause_ns END) AS stw_p50_ns,
            min(CASE WHEN rank * 100 >= n * 99 THEN pause_ns END) AS stw_p99_ns,
-           max(pause_ns)                                        AS stw_max_ns,
-           count(*)                                             AS cycles
+           max(pause_ns)                                        AS stw_max_ns
     FROM ranked_pauses
     GROUP BY run_id
 )
@@ -374,8 +388,9 @@ SELECT r.trace_path AS trace,
        r.profile,
        r.run_id,
        r.status,
-       coalesce(f.num_gc, (SELECT count(*) FROM gc_cycles g WHERE g.run_id = r.run_id)) AS num_gc,
-       lp.gc_cpu_fraction,
+       coalesce(f.num_gc, cy.n) AS num_gc,
+       coalesce(lp.gc_cpu_fraction,
+                cy.gc_cpu_ns * 1.0 / nullif(r.virtual_time_ns * r.gomaxprocs, 0)) AS gc_cpu_fraction,
        f.peak_heap_alloc,
        f.mean_heap_alloc,
        f.peak_vm_rss,
@@ -393,6 +408,7 @@ SELECT r.trace_path AS trace,
 FROM runs r
 LEFT JOIN figures f      ON f.run_id = r.run_id
 LEFT JOIN last_points lp ON lp.run_id = r.run_id
+LEFT JOIN cycles cy      ON cy.run_id = r.run_id
 LEFT JOIN pauses pz      ON pz.run_id = r.run_id
 ORDER BY r.trace_path, r.gogc IS NULL, r.gogc, r.gomemlimit IS NULL, r.gomemlimit,
          r.gomaxprocs, r.profile, r.run_id;

@@ -59,6 +59,20 @@ import Testing
         var d = RunResult(origin: "c.gmt", config: RunConfig())
         d.virtualTimeNs = 5_000_000
         try store.record(d, tracePath: "c.gmt", traceSHA256: "cccc", wallTimeNs: 1, toolVersion: "test")
+
+        // E: no figures at all, two cycles with CPU times.
+        var e = RunResult(origin: "e.gmt", config: RunConfig())
+        e.virtualTimeNs = 1_000_000
+        let cpuColumns = ["cycle", "start_ns", "forced", "stw1_ns", "stw1_cpu_ns", "cpu_assist_ns", "cpu_background_ns",
+                          "cpu_idle_ns", "stw2_ns"]
+        for i in 1...2 {
+            // 10 µs STW 1 CPU + 20 assist + 50 background + 2 × 10 µs STW 2 clock = 100 µs; idle is free.
+            e.modelRows.append(to: "gc_cycles", columns: cpuColumns, [
+                .int(Int64(i)), .int(Int64(i) * 400_000), .int(0), .int(5_000), .int(10_000), .int(20_000), .int(50_000),
+                .int(300_000), .int(10_000),
+            ])
+        }
+        try store.record(e, tracePath: "e.gmt", traceSHA256: "eeee", wallTimeNs: 1, toolVersion: "test")
         return path
     }
 
@@ -84,14 +98,22 @@ import Testing
         let view = try query("SELECT run_id, slowdown, mean_next_gc, stw_p50_ns FROM v_gogc_compare ORDER BY run_id", path: path)
         // B was stored under another path but has the same content: it is the fastest of
         // trace "aaaa"; C is faster still but was OOM-killed, so it has no slowdown.
-        #expect(column("slowdown", of: view) == [.real(2.0), .real(1.0), .null, .real(1.0)])
+        #expect(column("slowdown", of: view) == [.real(2.0), .real(1.0), .null, .real(1.0), .real(1.0)])
         #expect(column("mean_next_gc", of: view)[1] == .null)  // GOGC=off: the goal is "none", not 2^63
         #expect(column("stw_p50_ns", of: view)[1] == .null)
     }
 
+    @Test func withoutFiguresCyclesAndGCCPUComeFromTheCycleRows() throws {
+        let path = try Self.database()
+        let view = try query("SELECT run_id, num_gc, gc_cpu_fraction FROM v_gogc_compare WHERE run_id IN (4, 5) ORDER BY run_id",
+                             path: path)
+        // D has neither figures nor cycles: NULL, not 0. E: 2 × 100 µs over 1 ms × GOMAXPROCS 2.
+        #expect(view.rows == [[.int(4), .null, .null], [.int(5), .int(2), .real(0.1)]])
+    }
+
     @Test func pausesViewAddsBothStopTheWorldPhasesPerCycle() throws {
         let path = try Self.database()
-        let pauses = try query("SELECT cycle, pause_ns, gogc, trace FROM v_gc_pauses WHERE cycle IN (1, 100) ORDER BY cycle", path: path)
+        let pauses = try query("SELECT cycle, pause_ns, gogc, trace FROM v_gc_pauses WHERE trace = 'a.gmt' AND cycle IN (1, 100) ORDER BY cycle", path: path)
         #expect(pauses.rows == [[.int(1), .int(2_000), .int(100), .text("a.gmt")],
                                 [.int(100), .int(200_000), .int(100), .text("a.gmt")]])
     }
