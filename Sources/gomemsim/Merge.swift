@@ -45,6 +45,7 @@ struct Merge: ParsableCommand {
                 FileHandle.standardError.write(Data("gomemsim merge: \(error)\n".utf8))
                 switch error {
                 case .databaseMissing, .schemaVersion, .newerSchema, .mergeIntoItself: throw ExitCode(2)
+                case let .sqlite(code, _, _) where code & 0xff == 26: throw ExitCode(2)  // SQLITE_NOTADB: not a database file
                 default: throw ExitCode(1)
                 }
             }

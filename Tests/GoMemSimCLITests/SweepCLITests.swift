@@ -93,6 +93,13 @@ import Testing
         #expect(merge.status == 0, "\(merge.stderr)")
         #expect(merge.stdout.hasSuffix("merge: 12 runs merged, 0 skipped, into \(merged)\n"))
         try Self.expectWholeDistinctRuns(merged)
+        let again = try CLI.run(["merge", merged, shards[0]])
+        #expect(again.status == 0 && again.stdout.contains("merged 0 runs, skipped 6 already in"))
+        let notADatabase = directory.appendingPathComponent("notes.txt")
+        try Data("not a database, but long enough to have a header page of its own ....................".utf8)
+            .write(to: notADatabase)
+        let refused = try CLI.run(["merge", merged, notADatabase.path])
+        #expect(refused.status == 2, "\(refused.stderr)")
 
         let table = try CLI.run(["compare", Self.input, "--db", merged])
         #expect(table.status == 0, "\(table.stderr)")
