@@ -295,13 +295,94 @@ SELECT r.run_id,
 FROM checkpoints c
 JOIN runs r ON r.run_id = c.run_id;
 
--- GOGC / GOMEMLIMIT side by side: one line per run, grouped by trace, over its samples
--- and checkpoints: GC count, peak heap and RSS, mean heap goal, GC CPU share at the end.
+-- GC pauses: one row per GC cycle with its run's settings. pause_ns is the cycle's
+-- stop-the-world time, sweep termination + mark termination, as runtime.MemStats.PauseNs
+-- records it per cycle (runtime/mgc.go: work.pauseNS); NULL when the model gave neither.
+CREATE VIEW v_gc_pauses AS
+SELECT r.run_id,
+       r.trace_path AS trace,
+       r.gogc,
+       r.gomemlimit,
+       r.gomaxprocs,
+       r.profile,
+       g.cycle,
+       g.start_ns,
+       g.forced,
+       g.stw1_ns,
+       g.stw2_ns,
+       CASE WHEN g.stw1_ns IS NULL AND g.stw2_ns IS NULL THEN NULL
+            ELSE coalesce(g.stw1_ns, 0) + coalesce(g.stw2_ns, 0) END AS pause_ns,
+       g.heap_goal,
+       g.heap_marked
+FROM gc_cycles g
+JOIN runs r ON r.run_id = g.run_id;
+
+-- GOGC / GOMEMLIMIT side by side: one line per run, ordered by trace and settings, with
+-- what `gomemsim compare` prints (in bytes and nanoseconds; compare shows MiB and µs).
+--   num_gc           GC cycles: the largest NumGC, else the number of gc_cycles rows
+--   gc_cpu_fraction  GCCPUFraction at the run's last sample or checkpoint, else from
+--                    gc_cycles as Go computes it: STW CPU (else clock × GOMAXPROCS) +
+--                    assist + background mark CPU, over virtual time × GOMAXPROCS
+--   peak_heap_alloc  HeapAlloc, the largest over samples and checkpoints
+--   mean_heap_alloc  HeapAlloc, the mean over the samples (evenly spaced in time), or over
+--                    the checkpoints when the samples have none (a run shorter than one
+--                    sample interval)
+--   peak_vm_rss      VmHWM (peak VmRSS) over samples and checkpoints, else the largest VmRSS
+--   mean_next_gc     NextGC (the heap goal), averaged as mean_heap_alloc; a goal of 2^62
+--                    bytes or more (GOGC=off and no limit: no goal) counts as none
+--   stw_p50/p99/max_ns  per-cycle pauses (v_gc_pauses), nearest-rank percentiles
+--   alloc_p99_ns     99th percentile allocation latency (latency, op 'alloc')
+--   slowdown         virtual time over the fastest complete run of the same trace
+--                    (same trace_sha256, or path when unhashed); 1.0 is the fastest
 CREATE VIEW v_gogc_compare AS
 WITH points AS (
-    SELECT run_id, t_ns, heap_alloc, vm_rss, next_gc, num_gc, gc_cpu_fraction FROM samples
+    SELECT run_id, 1 AS sampled, t_ns, heap_alloc, vm_rss, vm_hwm, next_gc, num_gc, gc_cpu_fraction FROM samples
     UNION ALL
-    SELECT run_id, t_ns, heap_alloc, vm_rss, next_gc, num_gc, gc_cpu_fraction FROM checkpoints
+    SELECT run_id, 0 AS sampled, t_ns, heap_alloc, vm_rss, vm_hwm, next_gc, num_gc, gc_cpu_fraction FROM checkpoints
+),
+figures AS (
+    SELECT run_id,
+           max(num_gc)                                  AS num_gc,
+           max(heap_alloc)                              AS peak_heap_alloc,
+           coalesce(avg(CASE WHEN sampled THEN heap_alloc END),
+                    avg(CASE WHEN NOT sampled THEN heap_alloc END)) AS mean_heap_alloc,
+           coalesce(max(vm_hwm), max(vm_rss))           AS peak_vm_rss,
+           coalesce(avg(CASE WHEN sampled AND next_gc < 4611686018427387904 THEN next_gc END),
+                    avg(CASE WHEN NOT sampled AND next_gc < 4611686018427387904 THEN next_gc END)) AS mean_next_gc
+    FROM points
+    GROUP BY run_id
+),
+last_points AS (
+    -- SQLite takes the bare column from the row holding max(t_ns).
+    SELECT run_id, max(t_ns) AS t_ns, gc_cpu_fraction FROM points GROUP BY run_id
+),
+cycles AS (
+    SELECT g.run_id,
+           count(*) AS n,
+           sum(CASE WHEN coalesce(g.stw1_cpu_ns, g.stw1_ns, g.cpu_assist_ns, g.cpu_background_ns,
+                                  g.stw2_cpu_ns, g.stw2_ns) IS NOT NULL
+                    THEN coalesce(g.stw1_cpu_ns, g.stw1_ns * coalesce(g.gomaxprocs, r.gomaxprocs), 0)
+                       + coalesce(g.cpu_assist_ns, 0) + coalesce(g.cpu_background_ns, 0)
+                       + coalesce(g.stw2_cpu_ns, g.stw2_ns * coalesce(g.gomaxprocs, r.gomaxprocs), 0)
+               END) AS gc_cpu_ns
+    FROM gc_cycles g
+    JOIN runs r ON r.run_id = g.run_id
+    GROUP BY g.run_id
+),
+ranked_pauses AS (
+    SELECT run_id, pause_ns,
+           row_number() OVER (PARTITION BY run_id ORDER BY pause_ns) AS rank,
+           count(*)     OVER (PARTITION BY run_id)                   AS n
+    FROM v_gc_pauses
+    WHERE pause_ns IS NOT NULL
+),
+pauses AS (
+    SELECT run_id,
+           min(CASE WHEN rank * 100 >= n * 50 THEN pause_ns END) AS stw_p50_ns,
+           min(CASE WHEN rank * 100 >= n * 99 THEN pause_ns END) AS stw_p99_ns,
+           max(pause_ns)                                        AS stw_max_ns
+    FROM ranked_pauses
+    GROUP BY run_id
 )
 SELECT r.trace_path AS trace,
        r.trace_sha256,
@@ -311,13 +392,27 @@ SELECT r.trace_path AS trace,
        r.profile,
        r.run_id,
        r.status,
-       max(p.num_gc)     AS num_gc,
-       max(p.heap_alloc) AS peak_heap_alloc,
-       max(p.vm_rss)     AS peak_vm_rss,
-       (SELECT avg(s.next_gc) FROM samples s WHERE s.run_id = r.run_id) AS mean_next_gc,
-       (SELECT q.gc_cpu_fraction FROM points q WHERE q.run_id = r.run_id
-         ORDER BY q.t_ns DESC LIMIT 1) AS gc_cpu_fraction
+       coalesce(f.num_gc, cy.n) AS num_gc,
+       coalesce(lp.gc_cpu_fraction,
+                cy.gc_cpu_ns * 1.0 / nullif(r.virtual_time_ns * r.gomaxprocs, 0)) AS gc_cpu_fraction,
+       f.peak_heap_alloc,
+       f.mean_heap_alloc,
+       f.peak_vm_rss,
+       f.mean_next_gc,
+       pz.stw_p50_ns,
+       pz.stw_p99_ns,
+       pz.stw_max_ns,
+       (SELECT l.p99_ns FROM latency l WHERE l.run_id = r.run_id AND l.op = 'alloc') AS alloc_p99_ns,
+       r.virtual_time_ns,
+       CASE WHEN r.status = 'complete' THEN
+           r.virtual_time_ns * 1.0
+           / min(CASE WHEN r.status = 'complete' THEN r.virtual_time_ns END)
+                 OVER (PARTITION BY coalesce(r.trace_sha256, r.trace_path))
+       END AS slowdown
 FROM runs r
-LEFT JOIN points p ON p.run_id = r.run_id
-GROUP BY r.run_id
-ORDER BY r.trace_path, r.gogc, r.gomemlimit, r.run_id;
+LEFT JOIN figures f      ON f.run_id = r.run_id
+LEFT JOIN last_points lp ON lp.run_id = r.run_id
+LEFT JOIN cycles cy      ON cy.run_id = r.run_id
+LEFT JOIN pauses pz      ON pz.run_id = r.run_id
+ORDER BY r.trace_path, r.gogc IS NULL, r.gogc, r.gomemlimit IS NULL, r.gomemlimit,
+         r.gomaxprocs, r.profile, r.run_id;

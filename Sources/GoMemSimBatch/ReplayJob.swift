@@ -9,15 +9,24 @@ import GoMemSimTrace
 public struct ReplayJob: Sendable {
     public var input: TraceInput
     public var config: RunConfig
+    /// The input's content hash when the caller has computed it already (a sweep hashes
+    /// each input once, not once per configuration); nil: hash it when needed.
+    public var traceSHA256: String?
 
-    public init(input: TraceInput, config: RunConfig) {
+    public init(input: TraceInput, config: RunConfig, traceSHA256: String? = nil) {
         self.input = input
         self.config = config
+        self.traceSHA256 = traceSHA256
     }
 
     /// The key a sweep uses to recognise this job's run in a database.
     public func configKey() throws -> String {
-        try ResultsDatabase.configKey(traceSHA256: try input.contentSHA256(), tracePath: input.name, config: config)
+        try ResultsDatabase.configKey(traceSHA256: try contentSHA256(), tracePath: input.name, config: config)
+    }
+
+    private func contentSHA256() throws(TraceError) -> String {
+        if let traceSHA256 { return traceSHA256 }
+        return try input.contentSHA256()
     }
 
     /// Replays the input. Never throws: bad input yields a `failed` result whose
@@ -27,7 +36,7 @@ public struct ReplayJob: Sendable {
         let start = clock.now
         var outcome = ReplayOutcome(result: RunResult(origin: input.name, config: config))
         do {
-            outcome.traceSHA256 = try input.contentSHA256()
+            outcome.traceSHA256 = try contentSHA256()
             let profile = try SimulationProfile.load(config.profile)
             let source = try input.open()
             outcome.result = try Simulation.run(source: source, config: config, profile: profile, progress: progress)

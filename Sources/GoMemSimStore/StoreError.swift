@@ -19,6 +19,10 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case notOneStatement(String)
     /// A file to hash could not be read.
     case unreadableFile(path: String, reason: String)
+    /// A database to merge is not at this gomemsim's schema version (0: not a results database).
+    case schemaVersion(path: String, found: Int, expected: Int)
+    /// A database cannot be merged into itself.
+    case mergeIntoItself(path: String)
 
     public var description: String {
         switch self {
@@ -42,6 +46,12 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             return "expected one SQL statement, found \(sql.isEmpty ? "none" : "more: '\(sql.prefix(60))'")"
         case let .unreadableFile(path, reason):
             return "\(path): \(reason)"
+        case let .schemaVersion(path, 0, _):
+            return "\(path): not a gomemsim results database (schema version 0)"
+        case let .schemaVersion(path, found, expected):
+            return "\(path): results schema version \(found), expected \(expected); open it once with this gomemsim's `replay` or `sweep` to migrate it"
+        case let .mergeIntoItself(path):
+            return "\(path): cannot merge a database into itself"
         }
     }
 }

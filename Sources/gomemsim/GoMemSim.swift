@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `gomemsim` command: thin — it parses, calls the library, prints.
 @main
@@ -17,6 +18,9 @@ struct GoMemSim: ParsableCommand {
         version: GoMemSim.version,
         subcommands: [
             Replay.self,
+            SweepCommand.self,
+            Compare.self,
+            Merge.self,
             Query.self,
             Record.self,
             Synthesize.self,
@@ -25,4 +29,19 @@ struct GoMemSim: ParsableCommand {
             CacheSim.self,
         ]
     )
+
+    /// As `ParsableCommand.main()`, but a bad option is bad input: exit status 2, as the
+    /// discussion above says, not ArgumentParser's EX_USAGE (64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -10,7 +10,8 @@ struct Query: ParsableCommand {
         The database is opened read-only: INSERT, UPDATE, DELETE and DDL fail. Tables: runs, \
         checkpoints, samples, event_counts, gc_cycles, checkpoint_mappings, faults, cache_stats, \
         tlb_stats, latency, latency_buckets, size_classes; views: v_runs, v_checkpoints, \
-        v_gogc_compare (see schemas/results.sql). Sizes are bytes, times nanoseconds; a figure \
+        v_gogc_compare (what `gomemsim compare` prints, in bytes and ns), v_gc_pauses (see \
+        schemas/results.sql). Sizes are bytes, times nanoseconds; a figure \
         no model computed is NULL.
 
         Examples:

@@ -19,6 +19,7 @@ struct Replay: ParsableCommand {
         Examples:
           gomemsim replay traces/seed/ex5-5.gmr
           gomemsim replay --gogc 50 --gomemlimit 96MiB trace.gmtb
+          gomemsim replay --gctrace synth:gc-grid,L=16MiB,steady=256MiB
           gomemsim replay synth:gc-grid,L=64MiB,S=1024
           gomemsim query "SELECT label, vm_rss_mib, heap_alloc_mib FROM v_checkpoints"
 
@@ -38,6 +39,9 @@ struct Replay: ParsableCommand {
 
     @Flag(help: "Print only one line per run, not its checkpoint table.")
     var quiet = false
+
+    @Flag(help: "Print a GODEBUG=gctrace=1 line per GC cycle to stderr, in Go's format.")
+    var gctrace = false
 
     func run() throws {
         let config = try runtime.runConfig()
@@ -61,6 +65,10 @@ struct Replay: ParsableCommand {
                 continue
             }
             progress?.finish()
+            if gctrace {
+                let lines = GCTrace.lines(for: GCCycleRow.rows(of: outcome.result.modelRows), gomaxprocs: config.gomaxprocs)
+                FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+            }
             print(RunSummary(runID: runID, outcome: outcome).text(withCheckpoints: !quiet))
             fflush(nil)  // keep the summary ahead of the error line when both are piped
             if let failure = outcome.result.failure, outcome.result.status != .complete {

@@ -44,7 +44,7 @@ import Testing
         #expect(tables.rows.map { $0[0] } == [
             "cache_stats", "checkpoint_mappings", "checkpoints", "event_counts", "faults", "gc_cycles", "gc_summary",
             "latency", "latency_buckets", "runs", "samples", "size_classes", "tlb_stats",
-            "v_checkpoints", "v_gogc_compare", "v_runs",
+            "v_checkpoints", "v_gc_pauses", "v_gogc_compare", "v_runs",
         ].map(FigureValue.text))
         // Opening again is a no-op, not a second CREATE.
         _ = try ResultsDatabase(path: path)
