@@ -24,6 +24,9 @@ public struct Cache<Policy: ReplacementPolicy> {
     @usableFromInline let setMask: UInt64
     /// `line << 2 | flags` per slot, or `empty`.
     @usableFromInline var tags: [UInt64]
+    /// Lines present per set, so a fill into a full set (the common case once warm)
+    /// goes straight to the policy's victim without scanning for an empty way.
+    @usableFromInline var filled: [UInt32]
     @usableFromInline var policy: Policy
 
     /// `sets` must be a power of two and `ways` at least 1 (profiles are validated first).
@@ -32,6 +35,7 @@ public struct Cache<Policy: ReplacementPolicy> {
         self.ways = ways
         setMask = UInt64(sets - 1)
         tags = [UInt64](repeating: Self.empty, count: sets * ways)
+        filled = [UInt32](repeating: 0, count: sets)
         policy = Policy(sets: sets, ways: ways, seed: seed)
     }
 
@@ -88,13 +92,17 @@ public struct Cache<Policy: ReplacementPolicy> {
         let s = set(of: line)
         let base = s &* ways
         let n = ways
-        var way: Int = tags.withUnsafeBufferPointer { t in
-            var w = 0
-            while w < n {
-                if t[base &+ w] == Self.empty { return w }
-                w &+= 1
+        // The first empty way, as a scan would find it; none in a full set.
+        var way = -1
+        if Int(filled[s]) < n {
+            way = tags.withUnsafeBufferPointer { t in
+                var w = 0
+                while w < n {
+                    if t[base &+ w] == Self.empty { return w }
+                    w &+= 1
+                }
+                return -1
             }
-            return -1
         }
         var victim: UInt64?
         var victimFlags: UInt8 = 0
@@ -103,6 +111,8 @@ public struct Cache<Policy: ReplacementPolicy> {
             let old = tags[base &+ way]
             victim = old >> 2
             victimFlags = UInt8(truncatingIfNeeded: old & 3)
+        } else {
+            filled[s] &+= 1
         }
         tags[base &+ way] = line << 2 | UInt64(newFlags & 3)
         policy.filled(set: s, way: way)
@@ -115,6 +125,7 @@ public struct Cache<Policy: ReplacementPolicy> {
         guard let slot = slot(of: line) else { return nil }
         let f = UInt8(truncatingIfNeeded: tags[slot] & 3)
         tags[slot] = Self.empty
+        filled[set(of: line)] &-= 1
         return f
     }
 
@@ -123,6 +134,13 @@ public struct Cache<Policy: ReplacementPolicy> {
 
     @inlinable @inline(__always)
     public mutating func setFlags(_ value: UInt8, at slot: Int) { tags[slot] = tags[slot] & ~3 | UInt64(value & 3) }
+
+    /// Whether `slot` (any value; out of range is `false`) holds `line`: an O(1) check of
+    /// a remembered slot, the same answer `slot(of:) == slot` gives.
+    @inlinable @inline(__always)
+    public func holds(_ line: UInt64, at slot: Int) -> Bool {
+        slot >= 0 && slot < tags.count && tags[slot] != Self.empty && tags[slot] >> 2 == line
+    }
 
     /// Whether `line` is present.
     @inlinable public func contains(_ line: UInt64) -> Bool { slot(of: line) != nil }

@@ -78,6 +78,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     var lastSlot = 0
     /// Same-page fast path: the last translation, known to be in its L1 dTLB.
     var lastPageKey: UInt64 = .max
+    /// The L1 slot the current demand access hit or filled (-1: none), so the fast-path
+    /// bookkeeping after it checks one slot instead of rescanning the set.
+    var demandL1Slot = -1
 
     /// Builds the hierarchy of `profile` (validated here). `classifyMisses` turns on the
     /// 3C classification (a fully associative shadow per level: slower).
@@ -164,7 +167,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         let (level, usedPrefetch) = demand(line, isWrite: isWrite)
         // The line is now the most recent of its L1 set (if L1 took it); prefetch fills
         // into L1 below clear this again.
-        if classifiers == nil, let slot = levels[0].slot(of: line) {
+        if classifiers == nil, let slot = levels[0].holds(line, at: demandL1Slot) ? demandL1Slot : levels[0].slot(of: line) {
             lastLine = line
             lastSlot = slot
         } else {
@@ -199,6 +202,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         let dirty = Cache<Policy>.dirty, prefetched = Cache<Policy>.prefetched
         var hitLevel = levelCount
         var usedPrefetch = false
+        demandL1Slot = -1
         var k = 0
         while k < levelCount {
             levelCounters[k].accesses &+= 1
@@ -213,6 +217,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
                 if isWrite && writeBack[k] { f |= dirty }
                 levels[k].setFlags(f, at: slot)
                 classify(k, line, missed: false)
+                if k == 0 { demandL1Slot = slot }
                 hitLevel = k
                 break
             }
@@ -276,7 +281,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// Places `line` (absent) at level `k` and deals with the line it evicts.
     mutating func install(_ line: UInt64, at k: Int, flags: UInt8) {
         let result = levels[k].insert(line, flags: flags)
-        if k == 0 { lastLine = .max }  // the fast path's line may no longer be its set's most recent
+        if k == 0 {
+            lastLine = .max  // the fast path's line may no longer be its set's most recent
+            demandL1Slot = result.slot
+        }
         guard let victim = result.victim else { return }
         levelCounters[k].evictions &+= 1
         var victimFlags = result.victimFlags
