@@ -249,7 +249,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             level -= 1
         }
         if top >= 0 {
-            if let slot = levels[top].slot(of: line) {
+            if let slot = top == 0 && levels[0].holds(line, at: demandL1Slot) ? demandL1Slot : levels[top].slot(of: line) {
                 var f = levels[top].flags(at: slot) | carried
                 if isWrite && writeBack[top] { f |= dirty }
                 levels[top].setFlags(f, at: slot)
