@@ -68,8 +68,11 @@ func runHardwareBenchmarks() throws {
     }
     print("\(accesses) accesses of 8 bytes, skylake-sp, rates in CPU time; address generation alone: "
           + String(format: "%.1f M/s", Double(accesses) / generation / 1e6))
-    show("sequential, no prefetchers", try sequential(speedProfile), goal: 80)
-    show("uniform random over 1 GiB, no prefetchers", try random(speedProfile), goal: 12)
+    // GOMEMSIM_BENCH_ONLY=sequential|random runs one speed case alone (for profilers).
+    let only = ProcessInfo.processInfo.environment["GOMEMSIM_BENCH_ONLY"]
+    if only != "random" { show("sequential, no prefetchers", try sequential(speedProfile), goal: 80) }
+    if only != "sequential" { show("uniform random over 1 GiB, no prefetchers", try random(speedProfile), goal: 12) }
+    if only != nil { return }
     if ProcessInfo.processInfo.environment["GOMEMSIM_BENCH_SPEED_ONLY"] == "1" { return }
     let seq = try sequential(.skylakeSP)
     let rnd = try random(.skylakeSP)

@@ -45,6 +45,11 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     let latencyCycles: [Double]
     let dramNs: Double
     let l1Ns: Double
+    /// The same latencies divided by `overlap` (an independent access's share), computed
+    /// once: the values are the very quotients the per-access division gave.
+    let latencyNsIndependent: [Double]
+    let dramNsIndependent: Double
+    let l1NsIndependent: Double
     let l1WriteBack: Bool
     let nsPerDramLine: Double
     let overlap: Double
@@ -100,6 +105,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         l1WriteBack = hw.caches[0].write == .writeBack
         nsPerDramLine = Double(hw.lineBytes) / hw.dram.bandwidthGBps  // GB/s = bytes per ns
         overlap = Double(hw.maxOutstandingMisses)
+        latencyNsIndependent = latencyNs.map { [overlap] in $0 / overlap }
+        dramNsIndependent = dramNs / overlap
+        l1NsIndependent = l1Ns / overlap
         walkOverlap = Double(min(hw.tlb.pageWalkers, hw.maxOutstandingMisses))
         stlbHitCycles = Double(hw.tlb.stlbHitCycles)
         let p = hw.prefetchers ?? PrefetcherProfile()
@@ -121,8 +129,39 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
 
     // MARK: Access
 
+    @inline(__always)
     public mutating func access(address: UInt64, length: UInt64, isWrite: Bool, dependent: Bool,
                                 pageShift: UInt8) -> UInt64 {
+        // Same-line fast path (most accesses of a sequential pass): the access stays in the
+        // last line, of the last page. Exactly what accessLine's fast paths do, without its frame.
+        let line = address >> lineShift
+        if line == lastLine && (length <= 1 || (address &+ min(length - 1, UInt64.max - address)) >> lineShift == line)
+            && (!isWrite || l1WriteBack) {
+            let pageClass = TranslationState.pageClass(pageShift)
+            if TranslationState.key(address: address, pageClass: pageClass) == lastPageKey {
+                switch pageClass {
+                case 0: fastTLBHits.0 &+= 1
+                case 1: fastTLBHits.1 &+= 1
+                default: fastTLBHits.2 &+= 1
+                }
+                fastL1Hits &+= 1
+                if isWrite { levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
+                let ns = dependent ? l1Ns : l1NsIndependent
+                record(ns, isWrite: isWrite)
+                carryNs += ns
+                let whole = UInt64(carryNs)  // carryNs >= 0: truncation is the floor
+                carryNs -= Double(whole)
+                return whole
+            }
+        }
+        return accessLines(address: address, length: length, isWrite: isWrite, dependent: dependent,
+                           pageShift: pageShift)
+    }
+
+    /// Every access but the same-line fast path: its lines one by one.
+    @inline(never)
+    mutating func accessLines(address: UInt64, length: UInt64, isWrite: Bool, dependent: Bool,
+                              pageShift: UInt8) -> UInt64 {
         let first = address >> lineShift
         let lastByte = length <= 1 ? address : address &+ min(length - 1, UInt64.max - address)
         let last = lastByte >> lineShift
@@ -158,7 +197,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         if line == lastLine && (!isWrite || l1WriteBack) {
             fastL1Hits &+= 1
             if isWrite { levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
-            ns += dependent ? l1Ns : l1Ns / overlap
+            ns += dependent ? l1Ns : l1NsIndependent
             record(ns, isWrite: isWrite)
             return ns
         }
@@ -173,8 +212,11 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         } else {
             lastLine = .max
         }
-        let served = level < levelCount ? latencyNs[level] : dramNs
-        ns += dependent ? served : served / overlap
+        if level < levelCount {
+            ns += dependent ? latencyNs[level] : latencyNsIndependent[level]
+        } else {
+            ns += dependent ? dramNs : dramNsIndependent
+        }
         if level > 0 || usedPrefetch { trainPrefetchers(line, level: level) }
         ns = max(ns, Double(dramLines) * nsPerDramLine)
         record(ns, isWrite: isWrite)
