@@ -27,6 +27,11 @@ public struct Cache<Policy: ReplacementPolicy> {
     /// Lines present per set, so a fill into a full set (the common case once warm)
     /// goes straight to the policy's victim without scanning for an empty way.
     @usableFromInline var filled: [UInt32]
+    /// A 32-bit digest of each slot's line, scanned four ways at a time before the full
+    /// tag is compared (``findWay(_:base:)``); the full tag always decides.
+    @usableFromInline var digests: [UInt32]
+    /// `log2(sets)`: a line's digest is taken above its set-index bits.
+    @usableFromInline let setShift: UInt64
     @usableFromInline var policy: Policy
 
     /// `sets` must be a power of two and `ways` at least 1 (profiles are validated first).
@@ -36,6 +41,8 @@ public struct Cache<Policy: ReplacementPolicy> {
         setMask = UInt64(sets - 1)
         tags = [UInt64](repeating: Self.empty, count: sets * ways)
         filled = [UInt32](repeating: 0, count: sets)
+        digests = [UInt32](repeating: 0, count: sets * ways)
+        setShift = UInt64(sets.trailingZeroBitCount)
         policy = Policy(sets: sets, ways: ways, seed: seed)
     }
 
@@ -46,16 +53,9 @@ public struct Cache<Policy: ReplacementPolicy> {
     /// The slot holding `line`, or `nil`; does not touch the replacement state.
     @inlinable @inline(__always)
     public func slot(of line: UInt64) -> Int? {
-        tags.withUnsafeBufferPointer { t in
-            let key = line << 2
-            var i = set(of: line) &* ways
-            let end = i &+ ways
-            while i < end {
-                if t[i] & ~3 == key { return i }
-                i &+= 1
-            }
-            return nil
-        }
+        let base = set(of: line) &* ways
+        let way = findWay(line, base: base)
+        return way < 0 ? nil : base &+ way
     }
 
     /// A demand lookup: on a hit, updates the replacement state and returns the slot.
@@ -63,16 +63,7 @@ public struct Cache<Policy: ReplacementPolicy> {
     public mutating func lookup(_ line: UInt64) -> Int? {
         let s = set(of: line)
         let base = s &* ways
-        let key = line << 2
-        let n = ways
-        let found: Int = tags.withUnsafeBufferPointer { t in
-            var w = 0
-            while w < n {
-                if t[base &+ w] & ~3 == key { return w }
-                w &+= 1
-            }
-            return -1
-        }
+        let found = findWay(line, base: base)
         guard found >= 0 else { return nil }
         policy.hit(set: s, way: found)
         return base &+ found
@@ -115,6 +106,7 @@ public struct Cache<Policy: ReplacementPolicy> {
             filled[s] &+= 1
         }
         tags[base &+ way] = line << 2 | UInt64(newFlags & 3)
+        digests[base &+ way] = digest(of: line)
         policy.filled(set: s, way: way)
         return (base &+ way, victim, victimFlags)
     }
