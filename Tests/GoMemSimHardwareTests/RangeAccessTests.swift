@@ -122,3 +122,20 @@ private let expectedMixedWorkloadFigures: [String: [UInt64]] = [
         10996, 10996, 829191, 32, 0, 32, 32, 716, 0, 0, 0, 0, 0, 55794, 48221, 887959
     ],
 ]
+
+@Test func latencyRowsOfTheMixedWorkloadAreFixed() throws {
+    // The `latency` rows (count, percentiles, max, mean) as the untuned model gave them:
+    // the same-line fast path's costs are folded into the histogram when rows are made.
+    var hw = try MemoryHierarchy(profile: .skylakeSP)
+    _ = mixedWorkload(&hw)
+    var rows = ModelRows()
+    hw.runRows(into: &rows)
+    let latency = try #require(rows.tables.first { $0.name == "latency" }?.table)
+    let text = latency.rows.map { $0.map { "\($0)" }.joined(separator: " ") }
+    #expect(text == expectedLatencyRows)
+}
+
+private let expectedLatencyRows = [
+    #"text("read") int(55794) real(0.1) real(28.7) real(118.7) real(183.0) real(184.3) real(11.618533653544315)"#,
+    #"text("write") int(48221) real(0.1) real(12.8) real(97.7) real(183.0) real(453.1) real(7.833490249768434)"#,
+]
