@@ -70,8 +70,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     var streamer: StreamPrefetcher
     var strider: StridePrefetcher
     var translation: TranslationState
-    var reads = LatencyRecorder()
-    var writes = LatencyRecorder()
+    var reads: LatencyRecorder
+    var writes: LatencyRecorder
     /// Fractions of a nanosecond not yet returned, so the sum of returns is exact.
     var carryNs: Double = 0
     /// Lines moved to or from DRAM during the current line access.
@@ -108,6 +108,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         latencyNsIndependent = latencyNs.map { [overlap] in $0 / overlap }
         dramNsIndependent = dramNs / overlap
         l1NsIndependent = l1Ns / overlap
+        reads = LatencyRecorder(repeatNs: (l1Ns, l1NsIndependent))
+        writes = LatencyRecorder(repeatNs: (l1Ns, l1NsIndependent))
         walkOverlap = Double(min(hw.tlb.pageWalkers, hw.maxOutstandingMisses))
         stlbHitCycles = Double(hw.tlb.stlbHitCycles)
         let p = hw.prefetchers ?? PrefetcherProfile()
@@ -147,7 +149,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
                 fastL1Hits &+= 1
                 if isWrite { levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
                 let ns = dependent ? l1Ns : l1NsIndependent
-                record(ns, isWrite: isWrite)
+                if isWrite { writes.recordRepeat(dependent: dependent) } else { reads.recordRepeat(dependent: dependent) }
                 carryNs += ns
                 let whole = UInt64(carryNs)  // carryNs >= 0: truncation is the floor
                 carryNs -= Double(whole)
