@@ -4,8 +4,10 @@
 /// for a cache, a tagged page number for a TLB, below 2^62); the set is its low bits
 /// (`sets` is a power of two). Each slot is one `UInt64` in a flat array: the line
 /// number shifted left by two with the slot's flags (dirty, prefetched) in the low bits,
-/// so a set's state is contiguous. The replacement policy is a generic parameter so the
-/// hot path is specialised code.
+/// so a set's state is contiguous. Beside the tags: a 32-bit digest per slot, so a lookup
+/// compares four ways per instruction (`Cache+WayScan.swift`), and a fill count per set,
+/// so a fill into a full set skips the empty-way scan. The replacement policy is a
+/// generic parameter so the hot path is specialised code.
 ///
 /// ```
 /// var l1 = Cache<LRUPolicy>(sets: 64, ways: 8)
