@@ -68,8 +68,27 @@ func runHardwareBenchmarks() throws {
     }
     print("\(accesses) accesses of 8 bytes, skylake-sp, rates in CPU time; address generation alone: "
           + String(format: "%.1f M/s", Double(accesses) / generation / 1e6))
-    show("sequential, no prefetchers", try sequential(speedProfile), goal: 80)
-    show("uniform random over 1 GiB, no prefetchers", try random(speedProfile), goal: 12)
+    // A range access: the engine's `read 1 0 1GiB` fast path (lines per second), or
+    // GOMEMSIM_BENCH_RANGE_MIB MiB (e.g. 600, a Go `for i := range b` pass over 600 MiB).
+    func rangePass() throws {
+        let mib = UInt64(ProcessInfo.processInfo.environment["GOMEMSIM_BENCH_RANGE_MIB"] ?? "")
+        let rangeBytes = mib.map { $0 << 20 } ?? min(gib, UInt64(accesses) * 8)
+        var hw = try MemoryHierarchy(profile: .skylakeSP)
+        var modelled: UInt64 = 0
+        let t = seconds {
+            modelled = hw.access(address: base, length: rangeBytes, isWrite: false, dependent: false, pageShift: 12)
+        }
+        print(String(format: "%d MiB sequential range: %.1f M lines/s (%.2f s), modelled %.2f ns per 8-byte element",
+                     Int(rangeBytes >> 20), Double(rangeBytes / 64) / t / 1e6, t,
+                     Double(modelled) / Double(rangeBytes / 8)))
+    }
+
+    // GOMEMSIM_BENCH_ONLY=sequential|random|range runs one case alone (for profilers).
+    let only = ProcessInfo.processInfo.environment["GOMEMSIM_BENCH_ONLY"]
+    if only == "range" { return try rangePass() }
+    if only != "random" { show("sequential, no prefetchers", try sequential(speedProfile), goal: 80) }
+    if only != "sequential" { show("uniform random over 1 GiB, no prefetchers", try random(speedProfile), goal: 12) }
+    if only != nil { return }
     if ProcessInfo.processInfo.environment["GOMEMSIM_BENCH_SPEED_ONLY"] == "1" { return }
     let seq = try sequential(.skylakeSP)
     let rnd = try random(.skylakeSP)
@@ -78,15 +97,7 @@ func runHardwareBenchmarks() throws {
     show("uniform random over 1 GiB, 2 MiB pages", try random(.skylakeSP, pageShift: 21), goal: nil)
     print(String(format: "modelled random / sequential time per access: %.1fx", rnd.nsPerAccess / seq.nsPerAccess))
 
-    // A range access: the engine's `read 1 0 1GiB` fast path (lines per second).
-    let rangeBytes = min(gib, UInt64(accesses) * 8)
-    var hw = try MemoryHierarchy(profile: .skylakeSP)
-    var modelled: UInt64 = 0
-    let t = seconds {
-        modelled = hw.access(address: base, length: rangeBytes, isWrite: false, dependent: false, pageShift: 12)
-    }
-    print(String(format: "%d MiB sequential range: %.1f M lines/s, modelled %.2f ns per 8-byte element",
-                 Int(rangeBytes >> 20), Double(rangeBytes / 64) / t / 1e6, Double(modelled) / Double(rangeBytes / 8)))
+    try rangePass()
 }
 
 @inline(never)

@@ -4,8 +4,10 @@
 /// for a cache, a tagged page number for a TLB, below 2^62); the set is its low bits
 /// (`sets` is a power of two). Each slot is one `UInt64` in a flat array: the line
 /// number shifted left by two with the slot's flags (dirty, prefetched) in the low bits,
-/// so a set's state is contiguous. The replacement policy is a generic parameter so the
-/// hot path is specialised code.
+/// so a set's state is contiguous. Beside the tags: a 32-bit digest per slot, so a lookup
+/// compares four ways per instruction (`Cache+WayScan.swift`), and a fill count per set,
+/// so a fill into a full set skips the empty-way scan. The replacement policy is a
+/// generic parameter so the hot path is specialised code.
 ///
 /// ```
 /// var l1 = Cache<LRUPolicy>(sets: 64, ways: 8)
@@ -24,6 +26,14 @@ public struct Cache<Policy: ReplacementPolicy> {
     @usableFromInline let setMask: UInt64
     /// `line << 2 | flags` per slot, or `empty`.
     @usableFromInline var tags: [UInt64]
+    /// Lines present per set, so a fill into a full set (the common case once warm)
+    /// goes straight to the policy's victim without scanning for an empty way.
+    @usableFromInline var filled: [UInt32]
+    /// A 32-bit digest of each slot's line, scanned four ways at a time before the full
+    /// tag is compared (``findWay(_:base:)``); the full tag always decides.
+    @usableFromInline var digests: [UInt32]
+    /// `log2(sets)`: a line's digest is taken above its set-index bits.
+    @usableFromInline let setShift: UInt64
     @usableFromInline var policy: Policy
 
     /// `sets` must be a power of two and `ways` at least 1 (profiles are validated first).
@@ -32,6 +42,9 @@ public struct Cache<Policy: ReplacementPolicy> {
         self.ways = ways
         setMask = UInt64(sets - 1)
         tags = [UInt64](repeating: Self.empty, count: sets * ways)
+        filled = [UInt32](repeating: 0, count: sets)
+        digests = [UInt32](repeating: 0, count: sets * ways)
+        setShift = UInt64(sets.trailingZeroBitCount)
         policy = Policy(sets: sets, ways: ways, seed: seed)
     }
 
@@ -42,16 +55,9 @@ public struct Cache<Policy: ReplacementPolicy> {
     /// The slot holding `line`, or `nil`; does not touch the replacement state.
     @inlinable @inline(__always)
     public func slot(of line: UInt64) -> Int? {
-        tags.withUnsafeBufferPointer { t in
-            let key = line << 2
-            var i = set(of: line) &* ways
-            let end = i &+ ways
-            while i < end {
-                if t[i] & ~3 == key { return i }
-                i &+= 1
-            }
-            return nil
-        }
+        let base = set(of: line) &* ways
+        let way = findWay(line, base: base)
+        return way < 0 ? nil : base &+ way
     }
 
     /// A demand lookup: on a hit, updates the replacement state and returns the slot.
@@ -59,16 +65,7 @@ public struct Cache<Policy: ReplacementPolicy> {
     public mutating func lookup(_ line: UInt64) -> Int? {
         let s = set(of: line)
         let base = s &* ways
-        let key = line << 2
-        let n = ways
-        let found: Int = tags.withUnsafeBufferPointer { t in
-            var w = 0
-            while w < n {
-                if t[base &+ w] & ~3 == key { return w }
-                w &+= 1
-            }
-            return -1
-        }
+        let found = findWay(line, base: base)
         guard found >= 0 else { return nil }
         policy.hit(set: s, way: found)
         return base &+ found
@@ -88,13 +85,17 @@ public struct Cache<Policy: ReplacementPolicy> {
         let s = set(of: line)
         let base = s &* ways
         let n = ways
-        var way: Int = tags.withUnsafeBufferPointer { t in
-            var w = 0
-            while w < n {
-                if t[base &+ w] == Self.empty { return w }
-                w &+= 1
+        // The first empty way, as a scan would find it; none in a full set.
+        var way = -1
+        if Int(filled[s]) < n {
+            way = tags.withUnsafeBufferPointer { t in
+                var w = 0
+                while w < n {
+                    if t[base &+ w] == Self.empty { return w }
+                    w &+= 1
+                }
+                return -1
             }
-            return -1
         }
         var victim: UInt64?
         var victimFlags: UInt8 = 0
@@ -103,8 +104,11 @@ public struct Cache<Policy: ReplacementPolicy> {
             let old = tags[base &+ way]
             victim = old >> 2
             victimFlags = UInt8(truncatingIfNeeded: old & 3)
+        } else {
+            filled[s] &+= 1
         }
         tags[base &+ way] = line << 2 | UInt64(newFlags & 3)
+        digests[base &+ way] = digest(of: line)
         policy.filled(set: s, way: way)
         return (base &+ way, victim, victimFlags)
     }
@@ -115,6 +119,7 @@ public struct Cache<Policy: ReplacementPolicy> {
         guard let slot = slot(of: line) else { return nil }
         let f = UInt8(truncatingIfNeeded: tags[slot] & 3)
         tags[slot] = Self.empty
+        filled[set(of: line)] &-= 1
         return f
     }
 
@@ -123,6 +128,13 @@ public struct Cache<Policy: ReplacementPolicy> {
 
     @inlinable @inline(__always)
     public mutating func setFlags(_ value: UInt8, at slot: Int) { tags[slot] = tags[slot] & ~3 | UInt64(value & 3) }
+
+    /// Whether `slot` (any value; out of range is `false`) holds `line`: an O(1) check of
+    /// a remembered slot, the same answer `slot(of:) == slot` gives.
+    @inlinable @inline(__always)
+    public func holds(_ line: UInt64, at slot: Int) -> Bool {
+        slot >= 0 && slot < tags.count && tags[slot] != Self.empty && tags[slot] >> 2 == line
+    }
 
     /// Whether `line` is present.
     @inlinable public func contains(_ line: UInt64) -> Bool { slot(of: line) != nil }

@@ -45,6 +45,11 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     let latencyCycles: [Double]
     let dramNs: Double
     let l1Ns: Double
+    /// The same latencies divided by `overlap` (an independent access's share), computed
+    /// once: the values are the very quotients the per-access division gave.
+    let latencyNsIndependent: [Double]
+    let dramNsIndependent: Double
+    let l1NsIndependent: Double
     let l1WriteBack: Bool
     let nsPerDramLine: Double
     let overlap: Double
@@ -65,8 +70,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     var streamer: StreamPrefetcher
     var strider: StridePrefetcher
     var translation: TranslationState
-    var reads = LatencyRecorder()
-    var writes = LatencyRecorder()
+    var reads: LatencyRecorder
+    var writes: LatencyRecorder
     /// Fractions of a nanosecond not yet returned, so the sum of returns is exact.
     var carryNs: Double = 0
     /// Lines moved to or from DRAM during the current line access.
@@ -78,6 +83,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     var lastSlot = 0
     /// Same-page fast path: the last translation, known to be in its L1 dTLB.
     var lastPageKey: UInt64 = .max
+    /// The L1 slot the current demand access hit or filled (-1: none), so the fast-path
+    /// bookkeeping after it checks one slot instead of rescanning the set.
+    var demandL1Slot = -1
 
     /// Builds the hierarchy of `profile` (validated here). `classifyMisses` turns on the
     /// 3C classification (a fully associative shadow per level: slower).
@@ -97,6 +105,11 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         l1WriteBack = hw.caches[0].write == .writeBack
         nsPerDramLine = Double(hw.lineBytes) / hw.dram.bandwidthGBps  // GB/s = bytes per ns
         overlap = Double(hw.maxOutstandingMisses)
+        latencyNsIndependent = latencyNs.map { [overlap] in $0 / overlap }
+        dramNsIndependent = dramNs / overlap
+        l1NsIndependent = l1Ns / overlap
+        reads = LatencyRecorder(repeatNs: (l1Ns, l1NsIndependent))
+        writes = LatencyRecorder(repeatNs: (l1Ns, l1NsIndependent))
         walkOverlap = Double(min(hw.tlb.pageWalkers, hw.maxOutstandingMisses))
         stlbHitCycles = Double(hw.tlb.stlbHitCycles)
         let p = hw.prefetchers ?? PrefetcherProfile()
@@ -118,8 +131,39 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
 
     // MARK: Access
 
+    @inline(__always)
     public mutating func access(address: UInt64, length: UInt64, isWrite: Bool, dependent: Bool,
                                 pageShift: UInt8) -> UInt64 {
+        // Same-line fast path (most accesses of a sequential pass): the access stays in the
+        // last line, of the last page. Exactly what accessLine's fast paths do, without its frame.
+        let line = address >> lineShift
+        if line == lastLine && (length <= 1 || (address &+ min(length - 1, UInt64.max - address)) >> lineShift == line)
+            && (!isWrite || l1WriteBack) {
+            let pageClass = TranslationState.pageClass(pageShift)
+            if TranslationState.key(address: address, pageClass: pageClass) == lastPageKey {
+                switch pageClass {
+                case 0: fastTLBHits.0 &+= 1
+                case 1: fastTLBHits.1 &+= 1
+                default: fastTLBHits.2 &+= 1
+                }
+                fastL1Hits &+= 1
+                if isWrite { levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
+                let ns = dependent ? l1Ns : l1NsIndependent
+                if isWrite { writes.recordRepeat(dependent: dependent) } else { reads.recordRepeat(dependent: dependent) }
+                carryNs += ns
+                let whole = UInt64(carryNs)  // carryNs >= 0: truncation is the floor
+                carryNs -= Double(whole)
+                return whole
+            }
+        }
+        return accessLines(address: address, length: length, isWrite: isWrite, dependent: dependent,
+                           pageShift: pageShift)
+    }
+
+    /// Every access but the same-line fast path: its lines one by one.
+    @inline(never)
+    mutating func accessLines(address: UInt64, length: UInt64, isWrite: Bool, dependent: Bool,
+                              pageShift: UInt8) -> UInt64 {
         let first = address >> lineShift
         let lastByte = length <= 1 ? address : address &+ min(length - 1, UInt64.max - address)
         let last = lastByte >> lineShift
@@ -155,7 +199,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         if line == lastLine && (!isWrite || l1WriteBack) {
             fastL1Hits &+= 1
             if isWrite { levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
-            ns += dependent ? l1Ns : l1Ns / overlap
+            ns += dependent ? l1Ns : l1NsIndependent
             record(ns, isWrite: isWrite)
             return ns
         }
@@ -164,14 +208,17 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         let (level, usedPrefetch) = demand(line, isWrite: isWrite)
         // The line is now the most recent of its L1 set (if L1 took it); prefetch fills
         // into L1 below clear this again.
-        if classifiers == nil, let slot = levels[0].slot(of: line) {
+        if classifiers == nil, let slot = levels[0].holds(line, at: demandL1Slot) ? demandL1Slot : levels[0].slot(of: line) {
             lastLine = line
             lastSlot = slot
         } else {
             lastLine = .max
         }
-        let served = level < levelCount ? latencyNs[level] : dramNs
-        ns += dependent ? served : served / overlap
+        if level < levelCount {
+            ns += dependent ? latencyNs[level] : latencyNsIndependent[level]
+        } else {
+            ns += dependent ? dramNs : dramNsIndependent
+        }
         if level > 0 || usedPrefetch { trainPrefetchers(line, level: level) }
         ns = max(ns, Double(dramLines) * nsPerDramLine)
         record(ns, isWrite: isWrite)
@@ -199,6 +246,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         let dirty = Cache<Policy>.dirty, prefetched = Cache<Policy>.prefetched
         var hitLevel = levelCount
         var usedPrefetch = false
+        demandL1Slot = -1
         var k = 0
         while k < levelCount {
             levelCounters[k].accesses &+= 1
@@ -213,6 +261,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
                 if isWrite && writeBack[k] { f |= dirty }
                 levels[k].setFlags(f, at: slot)
                 classify(k, line, missed: false)
+                if k == 0 { demandL1Slot = slot }
                 hitLevel = k
                 break
             }
@@ -244,7 +293,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             level -= 1
         }
         if top >= 0 {
-            if let slot = levels[top].slot(of: line) {
+            if let slot = top == 0 && levels[0].holds(line, at: demandL1Slot) ? demandL1Slot : levels[top].slot(of: line) {
                 var f = levels[top].flags(at: slot) | carried
                 if isWrite && writeBack[top] { f |= dirty }
                 levels[top].setFlags(f, at: slot)
@@ -276,7 +325,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// Places `line` (absent) at level `k` and deals with the line it evicts.
     mutating func install(_ line: UInt64, at k: Int, flags: UInt8) {
         let result = levels[k].insert(line, flags: flags)
-        if k == 0 { lastLine = .max }  // the fast path's line may no longer be its set's most recent
+        if k == 0 {
+            lastLine = .max  // the fast path's line may no longer be its set's most recent
+            demandL1Slot = result.slot
+        }
         guard let victim = result.victim else { return }
         levelCounters[k].evictions &+= 1
         var victimFlags = result.victimFlags

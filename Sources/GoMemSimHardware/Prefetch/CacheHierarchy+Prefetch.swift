@@ -34,14 +34,16 @@ extension CacheHierarchy {
             k += 1
         }
         // An L1 prefetch that L2 cannot serve is a request the L2 streamer sees.
-        if target == 0 && streaming && levelCount > 1 && source > 1 { trainStreamer(line) }
-        // Training may have brought the line in already.
-        for k in 0...target where levels[k].slot(of: line) != nil { return }
-        source = levelCount
-        k = target + 1
-        while k < levelCount {
-            if levels[k].slot(of: line) != nil { source = k; break }
-            k += 1
+        if target == 0 && streaming && levelCount > 1 && source > 1 {
+            trainStreamer(line)
+            // Training may have brought the line in already (only then can the lookups differ).
+            for k in 0...target where levels[k].slot(of: line) != nil { return }
+            source = levelCount
+            k = target + 1
+            while k < levelCount {
+                if levels[k].slot(of: line) != nil { source = k; break }
+                k += 1
+            }
         }
         var carried: UInt8 = 0
         if source < levelCount && inclusion[source] == .exclusive {

@@ -14,8 +14,14 @@ struct LatencyRecorder {
     private var overflow: Histogram<UInt64>
     private(set) var count: UInt64 = 0
     private(set) var totalNs: Double = 0
+    /// The two fixed costs of a same-line repeat (dependent, independent) and how many
+    /// of each were recorded: counted in scalars on the fast path and folded into their
+    /// bucket when the histogram is made.
+    private let repeatNs: (dependent: Double, independent: Double)
+    private var repeats: (dependent: UInt64, independent: UInt64) = (0, 0)
 
-    init() {
+    init(repeatNs: (dependent: Double, independent: Double) = (0, 0)) {
+        self.repeatNs = repeatNs
         buckets = [UInt64](repeating: 0, count: Self.bucketCount)
         overflow = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
         overflow.autoResize = true
@@ -33,10 +39,28 @@ struct LatencyRecorder {
         }
     }
 
+    /// Records a same-line repeat: `record(dependent ? repeatNs.dependent : repeatNs.independent)`.
+    @inline(__always)
+    mutating func recordRepeat(dependent: Bool) {
+        count &+= 1
+        if dependent {
+            totalNs += repeatNs.dependent
+            repeats.dependent &+= 1
+        } else {
+            totalNs += repeatNs.independent
+            repeats.independent &+= 1
+        }
+    }
+
     /// The distribution in tenths of a nanosecond.
     func histogram() -> Histogram<UInt64> {
         var h = overflow
-        for (tenths, n) in buckets.enumerated() where n > 0 { _ = h.record(UInt64(tenths), count: n) }
+        var all = buckets
+        for (ns, n) in [(repeatNs.dependent, repeats.dependent), (repeatNs.independent, repeats.independent)] where n > 0 {
+            let tenths = Int(ns * Self.bucketsPerNs + 0.5)
+            if tenths < Self.bucketCount { all[tenths] &+= n } else { _ = h.record(UInt64(tenths), count: n) }
+        }
+        for (tenths, n) in all.enumerated() where n > 0 { _ = h.record(UInt64(tenths), count: n) }
         return h
     }
 }
