@@ -22,7 +22,7 @@ public struct UnmodelledKernel: KernelModel {
                              fileOffset: UInt64, fixedAddress: UInt64?) throws(ModelError) -> KernelCall<UInt64> {
         if let file, !files.contains(file) { throw ModelError(.invalid, "mmap of undeclared file \"\(file)\"") }
         let address = nextAddress
-        nextAddress += (length + 0xFFF) & ~0xFFF + 0x1000  // a guard page between mappings
+        nextAddress &+= (length + 0xFFF) & ~0xFFF + 0x1000  // a guard page between mappings; wraps, never traps
         return KernelCall(address, costNs: 0)
     }
 
@@ -67,7 +67,7 @@ public struct UnmodelledRuntime: RuntimeModel {
     public mutating func allocate<K: KernelModel>(size: UInt64, scan: Bool, goroutine: UInt32, now: UInt64,
                                                   kernel: inout K) throws(ModelError) -> Allocation {
         let address = nextAddress
-        nextAddress += max(16, (size + 15) & ~15)
+        nextAddress &+= max(16, (size &+ 15) & ~15)  // wraps rather than trap: identity only
         return Allocation(address: address, costNs: 0)
     }
 
