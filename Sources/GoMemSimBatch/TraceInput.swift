@@ -86,6 +86,6 @@ public struct InputTraceSource: TraceSource {
     public mutating func next() throws(TraceError) -> TraceRecord? {
         if file != nil { return try file!.next() }
         if script != nil { return try script!.next() }
-        return try synth!.next()
+        return synth!.next()  // generators validate up front and cannot fail mid-stream
     }
 }

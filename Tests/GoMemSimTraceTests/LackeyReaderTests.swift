@@ -52,7 +52,7 @@ private func accesses(_ text: String, instructionFetches: Bool = false) throws(T
     var text = ""
     for i in 0..<20_000 { text += " S \(String(i * 8, radix: 16)),8\n" }
     let path = "/tmp/gomemsim-lackey-\(text.utf8.count).trace"
-    try Array(text.utf8).withUnsafeBufferPointer { bytes in
+    Array(text.utf8).withUnsafeBufferPointer { bytes in
         let file = fopen(path, "w")
         defer { fclose(file) }
         #expect(fwrite(bytes.baseAddress, 1, bytes.count, file) == bytes.count)
