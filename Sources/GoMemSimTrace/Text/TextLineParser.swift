@@ -316,18 +316,11 @@ struct TextLineParser {
     /// without consuming input, and the general path re-reads the token.
     @inline(__always)
     private mutating func fastDecimal() -> UInt64? {
-        var p = cursor
-        while p < lineEnd && (base[p] == 0x20 || base[p] == 0x09) { p += 1 }
-        let start = p
-        var value: UInt64 = 0
-        while p < lineEnd {
-            let digit = base[p] &- 0x30
-            if digit >= 10 { break }
-            value = value &* 10 &+ UInt64(digit)
-            p += 1
+        let saved = cursor
+        guard let value = fastDecimalPrefix(), cursor == lineEnd || Self.isSeparator(base[cursor]) else {
+            cursor = saved
+            return nil
         }
-        guard p > start && p - start <= 19 && (p == lineEnd || Self.isSeparator(base[p])) else { return nil }
-        cursor = p
         return value
     }
 
