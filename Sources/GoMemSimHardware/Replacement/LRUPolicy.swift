@@ -28,6 +28,9 @@ public struct LRUPolicy: ReplacementPolicy {
         let base = set &* ways
         let n = ways
         return stamps.withUnsafeBufferPointer { s in
+            if n & 3 == 0, let start = s.baseAddress {
+                return Self.oldestWay(UnsafeRawPointer(start + base), ways: n)
+            }
             var best = 0
             var oldest = s[base]
             var w = 1
@@ -38,6 +41,35 @@ public struct LRUPolicy: ReplacementPolicy {
             }
             return best
         }
+    }
+
+    /// The first way holding the smallest of `ways` stamps at `stamps` (`ways` a multiple
+    /// of four): the answer the way-by-way scan gives, four lanes at a time. Each lane keeps
+    /// its earliest minimum (strict `<`), then the lanes' minima are compared with ties
+    /// going to the lower way — so equal stamps resolve as the scan resolves them. The
+    /// victim scan was a tenth of the hierarchy's time on random accesses (16-way L2/L3,
+    /// 12-way STLB, 32-entry PDE cache).
+    @inlinable @inline(__always)
+    static func oldestWay(_ stamps: UnsafeRawPointer, ways: Int) -> Int {
+        var best = stamps.loadUnaligned(as: SIMD4<UInt32>.self)
+        var bestWay = SIMD4<UInt32>(0, 1, 2, 3)
+        var way = bestWay
+        var w = 4
+        while w < ways {
+            way &+= 4
+            let v = stamps.loadUnaligned(fromByteOffset: w &* 4, as: SIMD4<UInt32>.self)
+            let older = v .< best
+            best.replace(with: v, where: older)
+            bestWay.replace(with: way, where: older)
+            w &+= 4
+        }
+        var oldest = best[0]
+        var result = bestWay[0]
+        for lane in 1..<4 where best[lane] < oldest || (best[lane] == oldest && bestWay[lane] < result) {
+            oldest = best[lane]
+            result = bestWay[lane]
+        }
+        return Int(result)
     }
 
     /// Replaces every set's stamps by their ranks (0 = oldest) and restarts the clock
