@@ -10,32 +10,25 @@ struct TranslationState {
     /// Page-size classes: 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB.
     static let classShifts: [UInt64] = [12, 21, 30]
 
-    var l1: [Cache<LRUPolicy>]
+    /// Fixed-size inline arrays, not `Array`s: mutating an element of an `Array` checks that
+    /// its buffer is uniquely referenced (a runtime call) on every counter bump and lookup,
+    /// and a translation made up to seven of them.
+    var l1: InlineArray<3, Cache<LRUPolicy>>
     let hasL1: [Bool]
     var stlb: Cache<LRUPolicy>
     let stlbHolds: [Bool]
     let hasSTLB: Bool
     /// PML4E, PDPTE and PDE caches (index 0, 1, 2), fully associative.
-    var psc: [Cache<LRUPolicy>]
+    var psc: InlineArray<3, Cache<LRUPolicy>>
     let hasPSC: [Bool]
 
-    var l1Counters = [TLBCounters](repeating: TLBCounters(), count: 3)
-    var stlbCounters = [TLBCounters](repeating: TLBCounters(), count: 3)
+    var l1Counters = InlineArray<3, TLBCounters>(repeating: TLBCounters())
+    var stlbCounters = InlineArray<3, TLBCounters>(repeating: TLBCounters())
 
     init(_ profile: TLBProfile) {
-        var l1: [Cache<LRUPolicy>] = []
-        var hasL1: [Bool] = []
-        for c in 0..<3 {
-            if let a = profile.l1.first(where: { UInt64($0.pageShift) == Self.classShifts[c] }) {
-                l1.append(Cache(sets: a.entries / a.ways, ways: a.ways))
-                hasL1.append(true)
-            } else {
-                l1.append(Cache(sets: 1, ways: 1))
-                hasL1.append(false)
-            }
-        }
-        self.l1 = l1
-        self.hasL1 = hasL1
+        let arrays = Self.classShifts.map { shift in profile.l1.first { UInt64($0.pageShift) == shift } }
+        l1 = InlineArray { c in arrays[c].map { Cache(sets: $0.entries / $0.ways, ways: $0.ways) } ?? Cache(sets: 1, ways: 1) }
+        hasL1 = arrays.map { $0 != nil }
         if let s = profile.stlb {
             stlb = Cache(sets: s.entries / s.ways, ways: s.ways)
             stlbHolds = Self.classShifts.map { s.pageShifts.contains(Int($0)) }
@@ -47,7 +40,7 @@ struct TranslationState {
         }
         let p = profile.pagingStructureCaches
         let sizes = [p?.pml4e ?? 0, p?.pdpte ?? 0, p?.pde ?? 0]
-        psc = sizes.map { Cache(sets: 1, ways: max($0, 1)) }
+        psc = InlineArray { i in Cache(sets: 1, ways: max(sizes[i], 1)) }
         hasPSC = sizes.map { $0 > 0 }
     }
 
