@@ -14,25 +14,24 @@ extension Cache {
     func findWay(_ line: UInt64, base: Int) -> Int {
         let key = line << 2
         let n = ways
-        return tags.withUnsafeBufferPointer { t in
+        let digestWord = digestWord
+        let wanted = SIMD4<UInt32>(repeating: digest(of: line))
+        return storage.withUnsafeBufferPointer { t in
             if n & 3 == 0 {
-                return digests.withUnsafeBufferPointer { d in
-                    guard let digestBase = d.baseAddress else { return -1 }
-                    let raw = UnsafeRawPointer(digestBase + base)
-                    let wanted = SIMD4<UInt32>(repeating: digest(of: line))
-                    var w = 0
-                    while w < n {
-                        if any(raw.loadUnaligned(fromByteOffset: w &* 4, as: SIMD4<UInt32>.self) .== wanted) {
-                            var j = w
-                            while j < w &+ 4 {
-                                if t[base &+ j] & ~3 == key { return j }
-                                j &+= 1
-                            }
+                guard let words = t.baseAddress else { return -1 }
+                let raw = UnsafeRawPointer(words + digestWord) + base &* 4
+                var w = 0
+                while w < n {
+                    if any(raw.loadUnaligned(fromByteOffset: w &* 4, as: SIMD4<UInt32>.self) .== wanted) {
+                        var j = w
+                        while j < w &+ 4 {
+                            if t[base &+ j] & ~3 == key { return j }
+                            j &+= 1
                         }
-                        w &+= 4
                     }
-                    return -1
+                    w &+= 4
                 }
+                return -1
             }
             var w = 0
             while w < n {

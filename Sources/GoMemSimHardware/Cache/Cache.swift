@@ -24,14 +24,18 @@ public struct Cache<Policy: ReplacementPolicy> {
     public let sets: Int
     public let ways: Int
     @usableFromInline let setMask: UInt64
-    /// `line << 2 | flags` per slot, or `empty`.
-    @usableFromInline var tags: [UInt64]
-    /// Lines present per set, so a fill into a full set (the common case once warm)
-    /// goes straight to the policy's victim without scanning for an empty way.
-    @usableFromInline var filled: [UInt32]
-    /// A 32-bit digest of each slot's line, scanned four ways at a time before the full
-    /// tag is compared (``findWay(_:base:)``); the full tag always decides.
-    @usableFromInline var digests: [UInt32]
+    /// The whole array state in one buffer, so a fill pays one copy-on-write uniqueness
+    /// check instead of one per field (that runtime call was ~6% of random-access time):
+    /// `sets × ways` tags (`line << 2 | flags`, or `empty`), then the 32-bit digests of the
+    /// same slots packed two per word, then the count of lines present per set.
+    ///
+    /// The digests are scanned four ways at a time before the full tag is compared
+    /// (``findWay(_:base:)``); the full tag always decides. The counts let a fill into a
+    /// full set (the common case once warm) go straight to the policy's victim.
+    @usableFromInline var storage: [UInt64]
+    /// Where the digests and the per-set counts start in `storage`, in words.
+    @usableFromInline let digestWord: Int
+    @usableFromInline let filledWord: Int
     /// `log2(sets)`: a line's digest is taken above its set-index bits.
     @usableFromInline let setShift: UInt64
     @usableFromInline var policy: Policy
@@ -41,9 +45,11 @@ public struct Cache<Policy: ReplacementPolicy> {
         self.sets = sets
         self.ways = ways
         setMask = UInt64(sets - 1)
-        tags = [UInt64](repeating: Self.empty, count: sets * ways)
-        filled = [UInt32](repeating: 0, count: sets)
-        digests = [UInt32](repeating: 0, count: sets * ways)
+        let slots = sets * ways
+        digestWord = slots
+        filledWord = slots + (slots + 1) / 2
+        storage = [UInt64](repeating: Self.empty, count: slots)
+            + [UInt64](repeating: 0, count: (slots + 1) / 2 + sets)
         setShift = UInt64(sets.trailingZeroBitCount)
         policy = Policy(sets: sets, ways: ways, seed: seed)
     }
@@ -85,60 +91,67 @@ public struct Cache<Policy: ReplacementPolicy> {
         let s = set(of: line)
         let base = s &* ways
         let n = ways
+        let filledAt = filledWord &+ s
         // The first empty way, as a scan would find it; none in a full set.
         var way = -1
-        if Int(filled[s]) < n {
-            way = tags.withUnsafeBufferPointer { t in
+        let full = storage.withUnsafeBufferPointer { t in
+            if Int(t[filledAt]) < n {
                 var w = 0
                 while w < n {
-                    if t[base &+ w] == Self.empty { return w }
+                    if t[base &+ w] == Self.empty { way = w; break }
                     w &+= 1
                 }
-                return -1
             }
+            return way < 0
         }
-        var victim: UInt64?
-        var victimFlags: UInt8 = 0
-        if way < 0 {
-            way = policy.victim(set: s)
-            let old = tags[base &+ way]
-            victim = old >> 2
-            victimFlags = UInt8(truncatingIfNeeded: old & 3)
-        } else {
-            filled[s] &+= 1
+        if full { way = policy.victim(set: s) }
+        let slot = base &+ way
+        let tag = line << 2 | UInt64(newFlags & 3)
+        let digest = digest(of: line)
+        let digestWord = digestWord
+        let old = storage.withUnsafeMutableBufferPointer { t in
+            let old = t[slot]
+            if !full { t[filledAt] &+= 1 }
+            t[slot] = tag
+            UnsafeMutableRawBufferPointer(t).storeBytes(of: digest, toByteOffset: digestWord &* 8 &+ slot &* 4, as: UInt32.self)
+            return old
         }
-        tags[base &+ way] = line << 2 | UInt64(newFlags & 3)
-        digests[base &+ way] = digest(of: line)
         policy.filled(set: s, way: way)
-        return (base &+ way, victim, victimFlags)
+        guard full else { return (slot, nil, 0) }
+        return (slot, old >> 2, UInt8(truncatingIfNeeded: old & 3))
     }
 
     /// Removes `line` if present and returns its flags.
     @inlinable
     public mutating func invalidate(_ line: UInt64) -> UInt8? {
         guard let slot = slot(of: line) else { return nil }
-        let f = UInt8(truncatingIfNeeded: tags[slot] & 3)
-        tags[slot] = Self.empty
-        filled[set(of: line)] &-= 1
-        return f
+        let filledAt = filledWord &+ set(of: line)
+        return storage.withUnsafeMutableBufferPointer { t in
+            let f = UInt8(truncatingIfNeeded: t[slot] & 3)
+            t[slot] = Self.empty
+            t[filledAt] &-= 1
+            return f
+        }
     }
 
     @inlinable @inline(__always)
-    public func flags(at slot: Int) -> UInt8 { UInt8(truncatingIfNeeded: tags[slot] & 3) }
+    public func flags(at slot: Int) -> UInt8 { UInt8(truncatingIfNeeded: storage[slot] & 3) }
 
     @inlinable @inline(__always)
-    public mutating func setFlags(_ value: UInt8, at slot: Int) { tags[slot] = tags[slot] & ~3 | UInt64(value & 3) }
+    public mutating func setFlags(_ value: UInt8, at slot: Int) {
+        storage.withUnsafeMutableBufferPointer { t in t[slot] = t[slot] & ~3 | UInt64(value & 3) }
+    }
 
     /// Whether `slot` (any value; out of range is `false`) holds `line`: an O(1) check of
     /// a remembered slot, the same answer `slot(of:) == slot` gives.
     @inlinable @inline(__always)
     public func holds(_ line: UInt64, at slot: Int) -> Bool {
-        slot >= 0 && slot < tags.count && tags[slot] != Self.empty && tags[slot] >> 2 == line
+        slot >= 0 && slot < digestWord && storage[slot] != Self.empty && storage[slot] >> 2 == line
     }
 
     /// Whether `line` is present.
     @inlinable public func contains(_ line: UInt64) -> Bool { slot(of: line) != nil }
 
     /// The lines present, in slot order (tests, invariants).
-    public var lines: [UInt64] { tags.filter { $0 != Self.empty }.map { $0 >> 2 } }
+    public var lines: [UInt64] { storage[..<digestWord].filter { $0 != Self.empty }.map { $0 >> 2 } }
 }
