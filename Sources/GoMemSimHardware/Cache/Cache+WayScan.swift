@@ -1,8 +1,9 @@
 extension Cache {
     /// The digest stored beside `line`'s tag: the low 32 bits above the set index, which
     /// tell apart lines of one set unless they lie 2^32 lines apart (then the full tag does).
+    /// `setShift` is below 64, so the masking shift gives the same value without a check.
     @inlinable @inline(__always)
-    func digest(of line: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: line >> setShift) }
+    func digest(of line: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: line &>> setShift) }
 
     /// The way of the set starting at slot `base` that holds `line`, or -1.
     ///

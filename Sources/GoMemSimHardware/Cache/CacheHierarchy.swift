@@ -37,6 +37,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     public var modelName: String? { profile.name }
 
     // Geometry and costs (immutable after init).
+    /// `log2(line bytes)`, below 64, so shifts by it use the masking `&>>` / `&<<`: the same
+    /// values without the over-shift checks `>>` compiles to for a variable amount.
     let lineShift: UInt64
     let levelCount: Int
     let inclusion: [Inclusion]
@@ -136,8 +138,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
                                 pageShift: UInt8) -> UInt64 {
         // Same-line fast path (most accesses of a sequential pass): the access stays in the
         // last line, of the last page. Exactly what accessLine's fast paths do, without its frame.
-        let line = address >> lineShift
-        if line == lastLine && (length <= 1 || (address &+ min(length - 1, UInt64.max - address)) >> lineShift == line)
+        let line = address &>> lineShift
+        if line == lastLine && (length <= 1 || (address &+ min(length - 1, UInt64.max - address)) &>> lineShift == line)
             && (!isWrite || l1WriteBack) {
             let pageClass = TranslationState.pageClass(pageShift)
             if TranslationState.key(address: address, pageClass: pageClass) == lastPageKey {
@@ -164,9 +166,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     @inline(never)
     mutating func accessLines(address: UInt64, length: UInt64, isWrite: Bool, dependent: Bool,
                               pageShift: UInt8) -> UInt64 {
-        let first = address >> lineShift
+        let first = address &>> lineShift
         let lastByte = length <= 1 ? address : address &+ min(length - 1, UInt64.max - address)
-        let last = lastByte >> lineShift
+        let last = lastByte &>> lineShift
         var ns = accessLine(first, isWrite: isWrite, dependent: dependent, pageShift: pageShift)
         var line = first
         while line != last {  // a range: a sequential pass, independent after its first line
@@ -182,7 +184,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// One line: translation, caches, prefetchers, cost. Returns nanoseconds.
     @inline(__always)
     mutating func accessLine(_ line: UInt64, isWrite: Bool, dependent: Bool, pageShift: UInt8) -> Double {
-        let address = line << lineShift
+        let address = line &<< lineShift
         let pageClass = TranslationState.pageClass(pageShift)
         let pageKey = TranslationState.key(address: address, pageClass: pageClass)
         var ns = 0.0

@@ -63,13 +63,8 @@ public struct LRUPolicy: ReplacementPolicy {
             bestWay.replace(with: way, where: older)
             w &+= 4
         }
-        var oldest = best[0]
-        var result = bestWay[0]
-        for lane in 1..<4 where best[lane] < oldest || (best[lane] == oldest && bestWay[lane] < result) {
-            oldest = best[lane]
-            result = bestWay[lane]
-        }
-        return Int(result)
+        let oldest = SIMD4<UInt32>(repeating: best.min())
+        return Int(bestWay.replacing(with: .max, where: best .!= oldest).min())
     }
 
     /// Replaces every set's stamps by their ranks (0 = oldest) and restarts the clock

@@ -7,7 +7,7 @@ extension CacheHierarchy {
     @inline(__always)
     static func pageTableEntryAddress(level: Int, address: UInt64) -> UInt64 {
         let base: UInt64 = 1 << 48 &+ UInt64(level) << 45
-        return base &+ (address >> (12 + 9 * UInt64(level))) << 3
+        return base &+ (address &>> (12 &+ 9 &* UInt64(level))) << 3
     }
 
     /// Translates the page `pageKey` (not the last one): dTLB, STLB, walk. Returns ns.
@@ -77,7 +77,7 @@ extension CacheHierarchy {
         var level = start
         while level >= c {
             let entry = Self.pageTableEntryAddress(level: level, address: address)
-            let (served, _) = demand(entry >> lineShift, isWrite: false)
+            let (served, _) = demand(entry &>> lineShift, isWrite: false)
             cycles += served < levelCount ? latencyCycles[served] : dramNs * ghz
             level -= 1
         }

@@ -47,7 +47,7 @@ struct TranslationState {
     /// The TLB key of the page of class `pageClass` holding `address`.
     @inline(__always)
     static func key(address: UInt64, pageClass: Int) -> UInt64 {
-        address >> (12 &+ 9 &* UInt64(pageClass)) | UInt64(pageClass) << 56  // 12, 21, 30
+        address &>> (12 &+ 9 &* UInt64(pageClass)) | UInt64(pageClass) << 56  // 12, 21, 30
     }
 
     /// The class of a page of `1 << pageShift` bytes (a size between classes rounds up).
