@@ -61,9 +61,13 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     let nextLine: Bool, adjacentPair: Bool, streaming: Bool, striding: Bool
 
     // State.
-    var levels: [Cache<Policy>]
+    /// The caches, L1 first, in inline arrays sized for the most levels a profile may have
+    /// (8, see validation; the rest are unused 1-line placeholders): mutating an element of
+    /// an `Array` checks its buffer's uniqueness (a runtime call) first, and a random access
+    /// mutates levels and their counters a dozen times.
+    var levels: InlineArray<8, Cache<Policy>>
     /// Per-level counters except the same-line fast path's L1 hits (see ``counters``).
-    var levelCounters: [CacheCounters]
+    var levelCounters = InlineArray<8, CacheCounters>(repeating: CacheCounters())
     /// L1 hits and dTLB hits taken by the fast paths, kept in scalars so the fast path
     /// touches no array.
     var fastL1Hits: UInt64 = 0
@@ -120,11 +124,12 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         streaming = p.l2Streamer && hw.caches.count > 1
         striding = p.stride
         let seed = hw.seed ?? 0x6D65_6D73_696D  // "memsim"
-        levels = hw.caches.enumerated().map { i, level in
+        levels = InlineArray { i in
+            guard i < hw.caches.count else { return Cache<Policy>(sets: 1, ways: 1) }
+            let level = hw.caches[i]
             let sets = level.sizeBytes / (hw.lineBytes * level.ways)
             return Cache<Policy>(sets: sets, ways: level.ways, seed: seed &+ UInt64(i))
         }
-        levelCounters = [CacheCounters](repeating: CacheCounters(), count: hw.caches.count)
         classifiers = classifyMisses ? hw.caches.map { MissClassifier(lines: $0.sizeBytes / hw.lineBytes) } : nil
         streamer = StreamPrefetcher(streams: p.streamerStreams, distance: p.streamerDistanceLines, lineShift: lineShift)
         strider = StridePrefetcher(lineShift: lineShift)
@@ -229,7 +234,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
 
     /// Per-level counters, L1 first.
     public var counters: [CacheCounters] {
-        var c = levelCounters
+        var c = (0..<levelCount).map { levelCounters[$0] }
         c[0].accesses &+= fastL1Hits
         c[0].hits &+= fastL1Hits
         return c
