@@ -18,20 +18,23 @@ extension Engine {
             admittedRecords += 1
             var pending = Lookahead.Pending(record: record, index: admittedRecords)
             let g = try prepare(&pending, ordered: false)
-            try run(pending, goroutine: g, ordered: false)
+            try run(&pending, goroutine: g, ordered: false)
             return true
         }
         try fillLookahead()
         guard lookahead.buffered > 0 else { return false }
         let g = try nextGoroutine()
-        try run(lookahead.popHead(of: g), goroutine: g, ordered: true)
+        var head = lookahead.popHead(of: g)
+        try run(&head, goroutine: g, ordered: true)
         return true
     }
 
     /// Times and executes a record of goroutine `g`; `ordered` as it was admitted
-    /// (see ``prepare(_:ordered:)``).
+    /// (see ``prepare(_:ordered:)``). (`inout` though it only reads `pending`: passed
+    /// by value, the record was copied once more per event, and that copy's wide loads
+    /// of fields `prepare` had just stored stalled on store forwarding — measured.)
     @inline(__always)
-    @inlinable mutating func run(_ pending: Lookahead.Pending, goroutine g: Int32, ordered: Bool) throws(Stop) {
+    @inlinable mutating func run(_ pending: inout Lookahead.Pending, goroutine g: Int32, ordered: Bool) throws(Stop) {
         // The earliest free P runs it.
         var p = 0
         for i in 1..<processors.count where processors[i] < processors[p] { p = i }
