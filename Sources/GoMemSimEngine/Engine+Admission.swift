@@ -45,10 +45,12 @@ extension Engine {
         return slot
     }
 
+    /// Resolves live `id` into `pending` (slot and summary).
     @inline(__always)
-    @inlinable mutating func liveRegion(_ id: RegionID) throws(Stop) -> Int32 {
-        guard let slot = regions.slot(of: id) else { throw unknownRegion(id) }
-        return slot
+    @inlinable mutating func liveRegion(_ id: RegionID, into pending: inout Lookahead.Pending) throws(Stop) {
+        guard let (slot, summary) = regions.find(id) else { throw unknownRegion(id) }
+        pending.region = slot
+        pending.summary = summary
     }
 
     // Error builders stay out of line: string interpolation inlined into the per-event
@@ -61,8 +63,7 @@ extension Engine {
     /// `[offset, offset+length)` lies within the region (mappings: its page-rounded
     /// length, as munmap/madvise/mprotect work on whole pages).
     @inline(__always)
-    @inlinable mutating func checkRange(_ slot: Int32, id: RegionID, offset: UInt64, length: UInt64) throws(Stop) {
-        let region = regions.slots[Int(slot)]
+    @inlinable mutating func checkRange(_ region: IDMap.Summary, id: RegionID, offset: UInt64, length: UInt64) throws(Stop) {
         let limit = region.isMapping ? (region.size &+ 0xFFF) & ~0xFFF : region.size
         let (end, overflow) = offset.addingReportingOverflow(length)
         guard overflow || end > limit else { return }
@@ -70,17 +71,19 @@ extension Engine {
     }
 
     @inline(never)
-    @usableFromInline func rangeError(_ region: RegionTable.Region, id: RegionID, offset: UInt64, length: UInt64) -> Stop {
+    @usableFromInline func rangeError(_ region: IDMap.Summary, id: RegionID, offset: UInt64, length: UInt64) -> Stop {
         let what = region.isMapping ? "mapping" : "object"
         return invalid("a range within the \(region.size)-byte \(what) \(id)", found: "offset \(offset) length \(length)")
     }
 
-    @inlinable mutating func mapping(_ id: RegionID) throws(Stop) -> Int32 {
-        guard let slot = regions.slot(of: id) else { throw invalid("a live mapping id", found: "\(id)") }
-        guard regions.slots[Int(slot)].isMapping else {
+    /// Resolves live mapping `id` into `pending` (slot and summary).
+    @inlinable mutating func mapping(_ id: RegionID, into pending: inout Lookahead.Pending) throws(Stop) {
+        guard let (slot, summary) = regions.find(id) else { throw invalid("a live mapping id", found: "\(id)") }
+        guard summary.isMapping else {
             throw invalid("a mapping id", found: "heap object \(id)")
         }
-        return slot
+        pending.region = slot
+        pending.summary = summary
     }
 
     @inlinable mutating func descriptor(_ fd: UInt32) throws(Stop) -> UInt32 {
@@ -120,15 +123,15 @@ extension Engine {
             }
             pending.region = try newRegion(id: id, size: size, isMapping: false, scan: scan)
         case let .free(id):
-            let slot = try liveRegion(id)
-            guard !regions.slots[Int(slot)].isMapping else {
+            try liveRegion(id, into: &pending)
+            guard !pending.summary.isMapping else {
                 throw invalid("a heap object id (a mapping ends with munmap)", found: "mapping \(id)")
             }
-            pending.region = slot
-            regions.kill(id: id, slot: slot)
+            regions.kill(id: id, slot: pending.region, ordered: ordered)
+            pending.killsRegion = true
         case let .read(id, offset, length, _), let .write(id, offset, length):
-            pending.region = try liveRegion(id)
-            try checkRange(pending.region, id: id, offset: offset, length: length)
+            try liveRegion(id, into: &pending)
+            try checkRange(pending.summary, id: id, offset: offset, length: length)
         case .load, .store, .gc, .setGCPercent, .setMemoryLimit, .freeOSMemory, .globals,
              .compute, .sleep, .checkpoint:
             break
@@ -153,8 +156,8 @@ extension Engine {
         case let .readFile(fd, _, id, offset, length):
             pending.aux = try descriptor(fd)
             pending.hasFile = true
-            pending.region = try liveRegion(id)
-            try checkRange(pending.region, id: id, offset: offset, length: length)
+            try liveRegion(id, into: &pending)
+            try checkRange(pending.summary, id: id, offset: offset, length: length)
         case let .mmap(id, length, _, _, fd, _):
             // A user address space is 2^47 bytes on x86-64 (TASK_SIZE_MAX); mmap(2)
             // fails with ENOMEM beyond.
@@ -167,14 +170,15 @@ extension Engine {
             }
             pending.region = try newRegion(id: id, size: length, isMapping: true, scan: false)
         case let .munmap(id, offset, length):
-            pending.region = try mapping(id)
-            try checkRange(pending.region, id: id, offset: offset, length: length)
-            if offset == 0, length >= regions.slots[Int(pending.region)].size {
-                regions.kill(id: id, slot: pending.region)
+            try mapping(id, into: &pending)
+            try checkRange(pending.summary, id: id, offset: offset, length: length)
+            if offset == 0, length >= pending.summary.size {
+                regions.kill(id: id, slot: pending.region, ordered: ordered)
+                pending.killsRegion = true
             }
         case let .madvise(id, offset, length, _), let .mprotect(id, offset, length, _):
-            pending.region = try mapping(id)
-            try checkRange(pending.region, id: id, offset: offset, length: length)
+            try mapping(id, into: &pending)
+            try checkRange(pending.summary, id: id, offset: offset, length: length)
         case let .spawn(child):
             guard goroutineSlots[child] == nil else {
                 throw invalid("a goroutine id that is not running", found: "goroutine \(child)")

@@ -18,20 +18,23 @@ extension Engine {
             admittedRecords += 1
             var pending = Lookahead.Pending(record: record, index: admittedRecords)
             let g = try prepare(&pending, ordered: false)
-            try run(pending, goroutine: g, ordered: false)
+            try run(&pending, goroutine: g, ordered: false)
             return true
         }
         try fillLookahead()
         guard lookahead.buffered > 0 else { return false }
         let g = try nextGoroutine()
-        try run(lookahead.popHead(of: g), goroutine: g, ordered: true)
+        var head = lookahead.popHead(of: g)
+        try run(&head, goroutine: g, ordered: true)
         return true
     }
 
     /// Times and executes a record of goroutine `g`; `ordered` as it was admitted
-    /// (see ``prepare(_:ordered:)``).
+    /// (see ``prepare(_:ordered:)``). (`inout` though it only reads `pending`: passed
+    /// by value, the record was copied once more per event, and that copy's wide loads
+    /// of fields `prepare` had just stored stalled on store forwarding — measured.)
     @inline(__always)
-    @inlinable mutating func run(_ pending: Lookahead.Pending, goroutine g: Int32, ordered: Bool) throws(Stop) {
+    @inlinable mutating func run(_ pending: inout Lookahead.Pending, goroutine g: Int32, ordered: Bool) throws(Stop) {
         // The earliest free P runs it.
         var p = 0
         for i in 1..<processors.count where processors[i] < processors[p] { p = i }
@@ -89,26 +92,33 @@ extension Engine {
             let slot = Int(pending.region)
             var cpu: UInt64 = 0, sleep: UInt64 = 0
             switch pending.record.event {
-            case let .alloc(_, size, scan):
+            case let .alloc(id, size, scan):
                 let allocation = try runtime.allocate(size: size, scan: scan, goroutine: pending.record.goroutine,
                                                       now: now, kernel: &kernel)
-                regions.slots[slot].address = allocation.address
+                regions.setAddress(allocation.address, slot: pending.region, id: id)
                 cpu = allocation.costNs
                 liveObjects += 1
                 liveBytes &+= size  // wraps back exactly when freed
                 allocatedBytes = allocatedBytes.saturatingAdd(size)
                 armRuntimeTimer()
             case .free:
-                let region = regions.slots[slot]
+                // Executed at once, the summary read at admission is current, and the
+                // slot's cache line stays cold.
+                let region = ordered ? IDMap.Summary(size: regions.slots[slot].size, isMapping: false,
+                                                     scan: regions.slots[slot].scan,
+                                                     address: regions.slots[slot].address)
+                                     : pending.summary
                 runtime.release(address: region.address, size: region.size, scan: region.scan)
                 armRuntimeTimer()
                 liveObjects -= 1
                 liveBytes &-= region.size
                 freedBytes = freedBytes.saturatingAdd(region.size)
             case let .read(_, offset, length, dependent):
-                cpu = try access(regions.slots[slot].address &+ offset, length, isWrite: false, dependent: dependent)
+                let base = ordered ? regions.slots[slot].address : pending.summary.address
+                cpu = try access(base &+ offset, length, isWrite: false, dependent: dependent)
             case let .write(_, offset, length):
-                cpu = try access(regions.slots[slot].address &+ offset, length, isWrite: true, dependent: false)
+                let base = ordered ? regions.slots[slot].address : pending.summary.address
+                cpu = try access(base &+ offset, length, isWrite: true, dependent: false)
             case let .load(address, length, dependent):
                 cpu = try access(address, UInt64(length), isWrite: false, dependent: dependent)
             case let .store(address, length):
@@ -118,11 +128,11 @@ extension Engine {
             case let .readFile(_, fileOffset, _, offset, length):
                 cpu = try kernel.readFile(fileName(pending), fileOffset: fileOffset,
                                           into: regions.slots[slot].address &+ offset, length: length).costNs
-            case let .mmap(_, length, protection, flags, _, fileOffset):
+            case let .mmap(id, length, protection, flags, _, fileOffset):
                 let call = try kernel.map(length: length, protection: protection, flags: flags,
                                           file: pending.hasFile ? fileName(pending) : nil,
                                           fileOffset: fileOffset, fixedAddress: nil)
-                regions.slots[slot].address = call.value
+                regions.setAddress(call.value, slot: pending.region, id: id)
                 cpu = call.costNs
             case let .munmap(_, offset, length):
                 cpu = try kernel.unmap(address: regions.slots[slot].address &+ offset, length: length).costNs
@@ -166,7 +176,7 @@ extension Engine {
                 recordCheckpoint(label: source.symbols[label], at: now)
             }
             if slot >= 0 {
-                if ordered { regions.executed(pending.region) } else { regions.executedUnordered(pending.region) }
+                if ordered { regions.executed(pending.region) } else { regions.executedUnordered(pending.region, killed: pending.killsRegion) }
             }
             return (cpu, sleep)
         } catch {

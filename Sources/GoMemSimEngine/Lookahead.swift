@@ -18,6 +18,12 @@ import GoMemSimTrace
         @usableFromInline var aux: UInt32 = 0
         /// Whether `aux` holds a file symbol (a file-backed mmap or a readFile).
         @usableFromInline var hasFile = false
+        /// The record's `free`/`munmap` ends its region's id.
+        @usableFromInline var killsRegion = false
+        /// The region's summary as of admission (see ``RegionTable``). Its address is
+        /// current only for a record executed at once (`ordered: false`): every earlier
+        /// record, the region's `alloc` included, has then executed.
+        @usableFromInline var summary = IDMap.Summary(size: 0, isMapping: false, scan: false)
         @usableFromInline var next: Int32 = -1
 
         @inlinable init(record: TraceRecord, index: UInt64) {

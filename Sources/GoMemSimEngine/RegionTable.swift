@@ -13,6 +13,12 @@ import GoMemSimTrace
 /// ticket. Records touching the same object therefore keep their file order even when
 /// the scheduler reorders goroutines by time — the trace has no synchronisation
 /// events, and a goroutine can only have reached another's object through one.
+///
+/// The id map's buckets repeat each live region's size, kind and address (an
+/// ``IDMap/Summary``), so admission validates a record, and a record executed at once
+/// (nothing queued) reaches its address, from the bucket its lookup loaded: with
+/// thousands of live objects a random access then costs one cache miss, not two (the
+/// slot was the second). Slots remain the truth for records executed from the queue.
 @usableFromInline struct RegionTable {
     @usableFromInline struct Region: BitwiseCopyable {
         /// Object size, or mapped length for a mapping.
@@ -48,6 +54,23 @@ import GoMemSimTrace
 
     @inlinable func slot(of id: RegionID) -> Int32? { ids.find(id) }
 
+    /// The slot of live `id` and its summary, read from one bucket.
+    @inline(__always)
+    @inlinable func find(_ id: RegionID) -> (slot: Int32, summary: IDMap.Summary)? {
+        guard let i = ids.index(of: id) else { return nil }
+        let bucket = ids.buckets[i]
+        return (bucket.value, bucket.summary)
+    }
+
+    /// Records the address the `alloc`/`mmap` of `slot` (named `id` when admitted) got:
+    /// in the slot, and in the id's bucket if the id still names that slot (it may have
+    /// been freed and reused while the record waited).
+    @inline(__always)
+    @inlinable mutating func setAddress(_ address: UInt64, slot: Int32, id: RegionID) {
+        slots[Int(slot)].address = address
+        if let i = ids.index(of: id), ids.buckets[i].value == slot { ids.buckets[i].summary.address = address }
+    }
+
     /// A new slot for `id` (which must not be live).
     @inlinable mutating func create(id: RegionID, size: UInt64, isMapping: Bool, scan: Bool) -> Int32 {
         let region = Region(size: size, isMapping: isMapping, scan: scan)
@@ -59,14 +82,17 @@ import GoMemSimTrace
             slot = Int32(slots.count)
             slots.append(region)
         }
-        ids.insert(id, slot)
+        ids.insert(id, slot, summary: IDMap.Summary(size: size, isMapping: isMapping, scan: scan))
         return slot
     }
 
-    /// The id stops naming `slot`; the slot is recycled once its records have executed.
-    @inlinable mutating func kill(id: RegionID, slot: Int32) {
+    /// The id stops naming `slot`. `ordered` (the killing record is queued): the slot
+    /// is marked dead and recycled once its records have executed. Otherwise the record
+    /// runs at once and ``executedUnordered(_:killed:)`` recycles the slot, so its
+    /// cache line is not touched at all.
+    @inlinable mutating func kill(id: RegionID, slot: Int32, ordered: Bool) {
         ids.remove(id)
-        slots[Int(slot)].dead = true
+        if ordered { slots[Int(slot)].dead = true }
     }
 
     /// Hands out the next ticket of `slot`.
@@ -86,9 +112,10 @@ import GoMemSimTrace
     }
 
     /// Marks the record of `slot` that ran without a ticket executed (nothing else of
-    /// the slot was pending): recycles the slot if that record killed it.
+    /// the slot was pending): recycles the slot if that record killed it (`killed`,
+    /// known from admission, so the slot's cache line need not be read).
     @inline(__always)
-    @inlinable mutating func executedUnordered(_ slot: Int32) {
-        if slots[Int(slot)].dead { freeSlots.append(slot) }
+    @inlinable mutating func executedUnordered(_ slot: Int32, killed: Bool) {
+        if killed { freeSlots.append(slot) }
     }
 }
