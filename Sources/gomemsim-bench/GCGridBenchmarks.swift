@@ -51,17 +51,13 @@ struct GCGridOutcome {
 
 /// Replays `synth gc-grid` with the given parameters and settings through the full model.
 func replayGCGrid(parameters: [String: String], gogc: Int32?, limit: UInt64?) throws -> GCGridOutcome {
-    var runtimeConfig = RuntimeConfig()
-    runtimeConfig.gcPercent = gogc
-    runtimeConfig.memoryLimit = limit
-    runtimeConfig.gomaxprocs = 2
     var runConfig = RunConfig()
     runConfig.gogc = gogc
     runConfig.memoryLimit = limit
     runConfig.gomaxprocs = 2
     runConfig.sampleIntervalNs = 5_000_000
     var engine = Engine(source: try Synth.make(kind: "gc-grid", parameters: parameters, seed: 1),
-                        kernel: LinuxKernel(config: KernelConfig()), runtime: GoRuntime(config: runtimeConfig),
+                        kernel: LinuxKernel(config: KernelConfig()), runtime: GoRuntime(config: RuntimeConfig(runConfig)),
                         hardware: UnmodelledHardware(), config: runConfig)
     let result = engine.run()
     guard result.status == .complete else { throw ModelError(.invalid, result.failure ?? "replay failed") }
@@ -113,16 +109,13 @@ func runGCGridBenchmarks() throws {
 func runGCGridTrace() throws {
     let gogc = ProcessInfo.processInfo.environment["GOGC"].flatMap { Int32($0) }
     let limit = ProcessInfo.processInfo.environment["GOMEMLIMIT"].flatMap { UInt64($0) }
-    var runtimeConfig = RuntimeConfig()
-    runtimeConfig.gcPercent = gogc
-    runtimeConfig.memoryLimit = limit
     var runConfig = RunConfig()
     runConfig.gogc = gogc
     runConfig.memoryLimit = limit
     runConfig.sampleIntervalNs = 0
     let size = ProcessInfo.processInfo.environment["S"] ?? "1024"
     var engine = Engine(source: try Synth.make(kind: "gc-grid", parameters: ["L": "64MiB", "S": size], seed: 1),
-                        kernel: LinuxKernel(config: KernelConfig()), runtime: GoRuntime(config: runtimeConfig),
+                        kernel: LinuxKernel(config: KernelConfig()), runtime: GoRuntime(config: RuntimeConfig(runConfig)),
                         hardware: UnmodelledHardware(), config: runConfig)
     _ = engine.run()
     for cycle in engine.runtime.gcCycles.prefix(30) {

@@ -22,10 +22,6 @@ import Testing
 
     func replay(L: String = "16MiB", steady: String = "256MiB", ptr: Bool = false, gogc: Int32?,
                 limit: UInt64? = nil) throws -> Outcome {
-        var config = RuntimeConfig()
-        config.gcPercent = gogc
-        config.memoryLimit = limit
-        config.gomaxprocs = 2
         var run = RunConfig()
         run.gogc = gogc
         run.memoryLimit = limit
@@ -34,7 +30,7 @@ import Testing
         var parameters = ["L": L, "S": "1024", "steady": steady]
         if ptr { parameters["ptr"] = "true" }
         var engine = Engine(source: try Synth.make(kind: "gc-grid", parameters: parameters, seed: 1),
-                            kernel: LinuxKernel(config: KernelConfig()), runtime: GoRuntime(config: config),
+                            kernel: LinuxKernel(config: KernelConfig()), runtime: GoRuntime(config: RuntimeConfig(run)),
                             hardware: UnmodelledHardware(), config: run)
         let result = engine.run()
         #expect(result.status == .complete, "\(result.failure ?? "")")

@@ -13,14 +13,8 @@ public enum Simulation {
         let kernel = LinuxKernel(config: profile.kernel)
         switch config.runtimeModel {
         case .go:
-            var runtimeConfig = RuntimeConfig()
-            runtimeConfig.goVersion = GoVersion(rawValue: config.goVersion) ?? .go1_19
-            runtimeConfig.gomaxprocs = config.gomaxprocs
-            runtimeConfig.gcPercent = config.gogc
-            runtimeConfig.memoryLimit = config.memoryLimit
-            runtimeConfig.madvdontneed = config.godebug["madvdontneed"].map { $0 != "0" } ?? true
-            runtimeConfig.costs = profile.runtimeCosts
-            return try run(source: source, kernel: kernel, runtime: GoRuntime(config: runtimeConfig),
+            return try run(source: source, kernel: kernel,
+                           runtime: GoRuntime(config: RuntimeConfig(config, costs: profile.runtimeCosts)),
                        config: config, profile: profile, progress: progress)
         case .idealized:
             let runtime = IdealizedGC(gogc: config.gogc, memoryLimit: config.memoryLimit)
@@ -43,5 +37,19 @@ public enum Simulation {
                             config: config)
         engine.progress = progress
         return engine.run()
+    }
+}
+
+extension RuntimeConfig {
+    /// The Go runtime settings a run configuration names (GOGC, GOMEMLIMIT, GOMAXPROCS,
+    /// GODEBUG madvdontneed, the Go version), with the profile's cost table.
+    public init(_ run: RunConfig, costs: CostTable = CostTable()) {
+        self.init()
+        goVersion = GoVersion(rawValue: run.goVersion) ?? .go1_19
+        gomaxprocs = run.gomaxprocs
+        gcPercent = run.gogc
+        memoryLimit = run.memoryLimit
+        madvdontneed = run.godebug["madvdontneed"].map { $0 != "0" } ?? true
+        self.costs = costs
     }
 }
