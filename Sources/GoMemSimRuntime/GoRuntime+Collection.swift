@@ -242,12 +242,15 @@ extension GoRuntime {
         numGC += 1
         if cycle.forced { numForcedGC += 1 }
         gc.totalCPUNs += cycle.cpuNs
+        // mgc.go gcMarkTermination (1.19): work.totaltime omits idle marking ("free").
+        gc.utilizedCPUNs += cycle.cpuNs - cycle.cpuIdleNs
         gc.pauseTotalNs += stw2
         gc.assistTotalNs += cycle.cpuAssistNs
         gc.backgroundTotalNs += cycle.cpuBackgroundNs
         gc.idleTotalNs += cycle.cpuIdleNs
-        // GCCPUFraction: GC CPU since start over GOMAXPROCS × wall time since start.
-        gc.gcCPUFraction = Double(gc.totalCPUNs) / (Double(gomaxprocs) * Double(max(end, 1)))
+        // GCCPUFraction: GC CPU since start but idle mark workers (STW pauses × GOMAXPROCS,
+        // assists, dedicated and fractional workers) over GOMAXPROCS × wall time since start.
+        gc.gcCPUFraction = Double(gc.utilizedCPUNs) / (Double(gomaxprocs) * Double(max(end, 1)))
         cycle.gcCPUFraction = gc.gcCPUFraction
         gc.cycles.append(cycle)
         gc.phase = .off

@@ -121,4 +121,10 @@ func runGCGridTrace() throws {
     for cycle in engine.runtime.gcCycles.prefix(30) {
         print(cycle.gctrace, "trigger", cycle.triggerBytes >> 20, "cons/mark", cycle.consMark)
     }
+    // The memory-limit goal's inputs at the end (mgcpacer.go memoryLimitHeapGoal).
+    let pacer = engine.runtime.pacer
+    let nonHeap = pacer.mappedReady &- min(pacer.mappedReady, pacer.heapFree + pacer.heapAlloc)
+    print(String(format: "end: mappedReady %.2f MiB, heapFree %.2f MiB, heapAlloc %.2f MiB, non-heap %.2f MiB, sys %.2f MiB, heapSys %.2f MiB",
+                 Double(pacer.mappedReady) / 1048576, Double(pacer.heapFree) / 1048576, Double(pacer.heapAlloc) / 1048576,
+                 Double(nonHeap) / 1048576, Double(engine.runtime.sys) / 1048576, Double(engine.runtime.heapSys) / 1048576))
 }

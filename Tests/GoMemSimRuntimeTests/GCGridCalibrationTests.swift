@@ -69,11 +69,18 @@ import Testing
                     "GOGC=\(gogc): \(run.steady.count) steady cycles, expected ≈ \(expectedCycles)")
             #expect(run.cycles.count < previousCycles)
             previousCycles = run.cycles.count
-            // One goroutine on 2 Ps: the idle P runs idle mark workers, counted as GC CPU.
+            // One goroutine on 2 Ps: the idle P runs idle mark workers (/cpu/classes/gc/mark/idle)...
             let idle = run.steady.reduce(0) { $0 + $1.cpuIdleNs }
             #expect(idle > 0)
             let fraction = try #require(run.endFigures.gcCPUFraction)
             #expect(fraction > 0.005 && fraction < 0.5)
+            // ...which GCCPUFraction omits (mgc.go gcMarkTermination: idle marking is "free"):
+            // pauses × GOMAXPROCS + assist + dedicated/fractional over GOMAXPROCS × time.
+            let last = try #require(run.runtime.gcCycles.last)
+            let lastEnd = Double(last.startNs + last.stw1Ns + last.markNs + last.stw2Ns)
+            let utilized = run.runtime.gcCycles.reduce(0.0) { $0 + Double($1.cpuNs - $1.cpuIdleNs) }
+            #expect(abs(last.gcCPUFraction - utilized / (2 * lastEnd)) < 1e-6 * last.gcCPUFraction + 1e-9,
+                    "GOGC=\(gogc): \(last.gcCPUFraction) vs \(utilized / (2 * lastEnd))")
             #expect(run.runtime._checkInvariants() == [])
         }
     }

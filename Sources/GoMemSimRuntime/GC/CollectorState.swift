@@ -63,6 +63,8 @@ struct CollectorState {
 
     // Totals since program start.
     var totalCPUNs: UInt64 = 0
+    /// `work.totaltime`: GC CPU without idle marking, the numerator of GCCPUFraction.
+    var utilizedCPUNs: UInt64 = 0
     var pauseTotalNs: UInt64 = 0
     var assistTotalNs: UInt64 = 0
     var backgroundTotalNs: UInt64 = 0
