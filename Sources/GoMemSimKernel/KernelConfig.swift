@@ -57,6 +57,12 @@ public struct KernelConfig: Codable, Hashable, Sendable {
     /// Zapping one 4 KiB PTE and freeing its page (munmap, MADV_DONTNEED): an assumption
     /// far below Go's pessimistic 10 µs/page scavenger pacing estimate (facts §3).
     public var releasePageNs: UInt64 = 100
+    /// Zapping one PMD-mapped 2 MiB transparent huge page wholly inside the range
+    /// (`zap_huge_pmd`): one PMD, but freeing the order-9 folio walks its 512 struct pages
+    /// and flushes the TLB — ≈ 10 µs, far less than 512 PTE zaps. Consistent with the
+    /// calibration's 5-6 `wait` run: Go's first ≥ 1 ms scavenger run released 133.9 MiB
+    /// (67 huge pages, ≈ 15 µs each with the runtime's own work per step).
+    public var releaseHugePageNs: UInt64 = 10_000
     /// read(2)'s copy from the page cache, per byte (≈ 10 GB/s memcpy).
     public var copyByteNs: Double = 0.1
     /// Direct reclaim of one page (LRU scan and free), charged to the faulting task.
@@ -92,6 +98,7 @@ public struct KernelConfig: Codable, Hashable, Sendable {
         try read(.swapOutNs, &swapOutNs)
         try read(.syscallNs, &syscallNs)
         try read(.releasePageNs, &releasePageNs)
+        try read(.releaseHugePageNs, &releaseHugePageNs)
         try read(.copyByteNs, &copyByteNs)
         try read(.reclaimPageNs, &reclaimPageNs)
         try read(.highThrottlePageNs, &highThrottlePageNs)

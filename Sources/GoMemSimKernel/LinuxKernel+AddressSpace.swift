@@ -53,10 +53,11 @@ extension LinuxKernel {
         }
         splitVMA(at: start)
         splitVMA(at: end)
-        var released: UInt64 = 0
+        var released: (ptes: UInt64, hugePages: UInt64) = (0, 0)
         let i = firstVMA(endingAfter: start)
         while i < vmas.count, vmas[i].start < end {
-            released += releasePages(of: vmas[i], from: vmas[i].start >> 12, to: vmas[i].end >> 12)
+            let r = releasePages(of: vmas[i], from: vmas[i].start >> 12, to: vmas[i].end >> 12)
+            released = (released.ptes + r.ptes, released.hugePages + r.hugePages)
             vmas.remove(at: i)
         }
         // free_pgtables: page tables of 2 MiB ranges now wholly unmapped go away.
@@ -64,7 +65,7 @@ extension LinuxKernel {
         if firstChunk < endChunk {
             for chunk in pmds.keys(in: firstChunk..<endChunk) where pmds[chunk] == PMD.pteTable { pmds[chunk] = 0 }
         }
-        return KernelCall((), costNs: config.syscallNs + released * config.releasePageNs)
+        return KernelCall((), costNs: config.syscallNs + releaseCost(released))
     }
 
     public mutating func protect(address: UInt64, length: UInt64, protection: Protection) throws(ModelError) -> KernelCall<Void> {
@@ -85,14 +86,15 @@ extension LinuxKernel {
             // Zaps the PTEs now (private anonymous pages are freed, RSS drops); the VMA
             // is unchanged. Next access refaults: zero page / fresh zeroed page / page cache.
             try requireMapped(start, end, call: "madvise(MADV_DONTNEED)")
-            var released: UInt64 = 0
+            var released: (ptes: UInt64, hugePages: UInt64) = (0, 0)
             var i = firstVMA(endingAfter: start)
             while i < vmas.count, vmas[i].start < end {
                 let vma = vmas[i]
-                released += releasePages(of: vma, from: max(start, vma.start) >> 12, to: min(end, vma.end) >> 12)
+                let r = releasePages(of: vma, from: max(start, vma.start) >> 12, to: min(end, vma.end) >> 12)
+                released = (released.ptes + r.ptes, released.hugePages + r.hugePages)
                 i += 1
             }
-            cost += released * config.releasePageNs
+            cost += releaseCost(released)
         case .free:
             try requireMapped(start, end, call: "madvise(MADV_FREE)")
             var i = firstVMA(endingAfter: start)
@@ -216,16 +218,18 @@ extension LinuxKernel {
     /// Zaps the PTEs of pages `[from, to)` of `vma` (munmap, MADV_DONTNEED): anonymous
     /// pages are freed, file pages unmapped (they stay in the page cache), swap slots
     /// freed. A huge page wholly inside goes at once; one partly inside is split first
-    /// and its remaining 4 KiB pages stay resident. Returns the PTEs released.
-    mutating func releasePages(of vma: VirtualMemoryArea, from: UInt64, to: UInt64) -> UInt64 {
-        guard from < to else { return 0 }
+    /// and its remaining 4 KiB pages stay resident. Returns the PTEs and the whole huge
+    /// pages released.
+    mutating func releasePages(of vma: VirtualMemoryArea, from: UInt64, to: UInt64) -> (ptes: UInt64, hugePages: UInt64) {
+        guard from < to else { return (0, 0) }
         var released: UInt64 = 0
+        var releasedHuge: UInt64 = 0
         for chunk in pmds.keys(in: (from >> 9)..<(((to - 1) >> 9) + 1)) {
             guard let state = HugeState(rawValue: pmds[chunk]) else { continue }
             if chunk << 9 >= from && (chunk + 1) << 9 <= to {
                 pmds[chunk] = 0
                 hugePages[Int(state.rawValue)] -= 1
-                released += 1
+                releasedHuge += 1
             } else {
                 splitHugePage(chunk, state)
             }
@@ -241,7 +245,12 @@ extension LinuxKernel {
             }
             blocks[key] = bits
         }
-        return released
+        return (released, releasedHuge)
+    }
+
+    /// What zapping costs: per PTE, and per whole PMD-mapped huge page (one folio freed).
+    func releaseCost(_ released: (ptes: UInt64, hugePages: UInt64)) -> UInt64 {
+        released.ptes * config.releasePageNs + released.hugePages * config.releaseHugePageNs
     }
 
     /// The accounting of one page leaving `state` for `untouched`.

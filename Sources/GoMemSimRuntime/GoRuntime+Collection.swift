@@ -88,6 +88,7 @@ extension GoRuntime {
         gc.cycle = cycle
 
         let markStart = stopAt + stw1
+        wakeScavenger(now: markStart)  // finishsweep_m: scavenger.wake()
         gc.pacer.startCycle(now: markStart, gomaxprocs: gomaxprocs)
         // Scan work: the scannable live heap, stacks, globals. Its CPU cost also marks
         // every live object the scan finds (noscan objects are marked, never scanned).

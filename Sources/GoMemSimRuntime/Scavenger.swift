@@ -15,8 +15,11 @@ struct ScavengerState {
     var sleepRatio = 0.001
     var controller = PIController(kp: 0.3375, ti: 3.2e6, tt: 1e9, min: 0.001, max: 1000)
     var controllerCooldownNs: Double = 0
-    /// When the scavenger goroutine next runs; `nil` while parked.
+    /// When the scavenger goroutine next runs; `nil` while parked with no wake-up due.
     var wakeAt: UInt64?
+    /// `scavengerState.parked`: it ran out of work and waits for `ready` (sysmon wakes
+    /// it) or `wake` (sweep termination); a scavenger sleeping between runs is not parked.
+    var parked = true
     /// Highest chunk that may hold scavengable pages (scavenging goes downwards).
     var searchChunk = 0
     var releasedBackground: UInt64 = 0
@@ -65,9 +68,17 @@ extension GoRuntime {
             scavenger.gcPercentGoal = retained <= goal || retained - goal < Self.physPageSize ? .max : goal
         }
         // The sweeper readies the scavenger at the end of the cycle; sysmon wakes it.
-        if !scavengerShouldStop, scavenger.wakeAt == nil {
-            scavenger.wakeAt = now + Self.sysmonWakeDelayNs
+        if !scavengerShouldStop, scavenger.parked {
+            scavenger.wakeAt = min(scavenger.wakeAt ?? .max, now + Self.sysmonWakeDelayNs)
         }
+    }
+
+    /// `scavengerState.wake` from `finishsweep_m` (mgcsweep.go, 1.19): at sweep termination
+    /// a parked scavenger is made runnable at once — it runs on an idle P when the world
+    /// restarts at `now`, with the goal the previous cycle set.
+    mutating func wakeScavenger(now: UInt64) {
+        guard scavenger.parked, !scavengerShouldStop else { return }
+        scavenger.wakeAt = min(scavenger.wakeAt ?? .max, now)
     }
 
     /// `shouldStop`: retained heap at or under the GOGC goal and mapped memory at or
@@ -79,6 +90,7 @@ extension GoRuntime {
     /// `bgscavenge`: run whenever the scavenger is due, then sleep as the controller says.
     mutating func runBackgroundScavenger<K: KernelModel>(until now: UInt64, kernel: inout K) throws(ModelError) {
         while let start = scavenger.wakeAt, start <= now {
+            scavenger.parked = false
             // scavengerState.run: ≥ 1 ms of work in 64 KiB requests.
             var worked: Double = 0
             var released: UInt64 = 0
@@ -91,7 +103,7 @@ extension GoRuntime {
             }
             scavenger.backgroundCPUNs += UInt64(worked)
             scavenger.releasedBackground += released
-            guard released > 0 else { scavenger.wakeAt = nil; continue }
+            guard released > 0 else { scavenger.wakeAt = nil; scavenger.parked = true; continue }
             // scavengerState.sleep.
             let charged = max(worked, Self.minScavengeWorkNs)
             let sleepNs = charged / scavenger.sleepRatio
