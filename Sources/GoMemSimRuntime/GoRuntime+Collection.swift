@@ -107,7 +107,7 @@ extension GoRuntime {
         let running = kind == .forced ? busyProcs - 1 : busyProcs
         let free = Double(gomaxprocs - running)
         gc.backgroundProcs = max(background, 1e-3)
-        gc.idleProcs = kind == .periodic ? 0 : max(0, free - background)
+        gc.idleProcs = kind == .periodic ? 0 : max(0, free - background) * idleShareableFraction()
         gc.backgroundCredit = 0
         gc.assistBytes.removeAll(keepingCapacity: true)
         gc.cpuAssistNs = 0
@@ -123,6 +123,35 @@ extension GoRuntime {
         gc.worldStoppedUntil = max(gc.worldStoppedUntil, markStart)
         return swept + stw1
     }
+
+    /// The part of the mark work idle workers can get. An idle worker starts only while
+    /// work is globally available (proc.go findRunnable → `gcMarkWorkAvailable`), and the
+    /// queue holds pointerful objects only: noscan objects are marked inline by whoever
+    /// scans the pointer to them (mgcmark.go `greyobject`). A large pointerful object is
+    /// scanned in 128 KiB oblets (`maxObletBytes`), queued by the worker that scans its
+    /// first one; a gcWork hands a buffer to the global queue only when it holds more
+    /// than 4 entries (mgcwork.go `balance`), so an object of at most 5 oblets — with
+    /// every noscan object it points to — is marked by one worker alone. When such
+    /// serial units are fewer than the Ps, the allocating goroutine, running as the world
+    /// restarts, takes them in its assists first; idle Ps get only the rest of the work.
+    /// The marking of noscan objects is attributed to the scannable bytes that find them.
+    func idleShareableFraction() -> Double {
+        guard gc.liveScanBytes > 0 else { return 1 }
+        var serialUnits = 0
+        var serialBytes: UInt64 = 0
+        for span in spans.spans where span.isLarge && !span.spanClass.noscan
+            && span.allocCount > span.condemnedCount {
+            if span.elemSize <= 5 * Self.maxObletBytes {
+                serialUnits += 1
+                serialBytes += span.elemSize
+            }
+        }
+        guard serialUnits > 0, serialUnits < gomaxprocs else { return 1 }
+        return 1 - Double(min(serialBytes, gc.liveScanBytes)) / Double(gc.liveScanBytes)
+    }
+
+    /// `maxObletBytes` (mgcmark.go): large objects are scanned in pieces of this size.
+    static let maxObletBytes: UInt64 = 128 << 10
 
     /// The released objects become the cycle's dead set; later releases wait for the next.
     mutating func condemnReleasedObjects() {

@@ -119,6 +119,26 @@ import Testing
         #expect(scanMark > noscanMark * 1.5, "mark \(scanMark) vs \(noscanMark)")
     }
 
+    /// Idle mark workers get only work that reaches the global queue (gcMarkWorkAvailable,
+    /// gcWork.balance): with pointer-free objects, the ring — one pointer array of at most
+    /// 5 oblets — and every object it points to are marked by one worker, the allocating
+    /// goroutine's assists; with pointerful objects the queue spreads the work.
+    @Test func idleWorkersGetOnlyWorkThatSpreads() throws {
+        func idleShare(_ run: Outcome) -> Double {
+            let idle = run.steady.reduce(0) { $0 + $1.cpuIdleNs }
+            let all = run.steady.reduce(0) { $0 + $1.cpuIdleNs + $1.cpuBackgroundNs + $1.cpuAssistNs }
+            return Double(idle) / Double(max(all, 1))
+        }
+        let noscan = try replay(gogc: 100)
+        let scan = try replay(ptr: true, gogc: 100)
+        #expect(noscan.runtime.idleShareableFraction() < 0.5)
+        #expect(scan.runtime.idleShareableFraction() > 0.99)
+        #expect(idleShare(noscan) < idleShare(scan) / 2, "idle share \(idleShare(noscan)) vs \(idleShare(scan))")
+        // The work idle Ps cannot take falls to the mutator's assists.
+        let assists = noscan.steady.reduce(0) { $0 + $1.cpuAssistNs }
+        #expect(assists > 0)
+    }
+
     @Test func cycleRowsAndGctraceLines() throws {
         let run = try replay(gogc: 100)
         var rows = ModelRows()
