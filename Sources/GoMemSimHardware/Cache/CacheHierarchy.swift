@@ -59,6 +59,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     let ghz: Double
     let stlbHitCycles: Double
     let nextLine: Bool, adjacentPair: Bool, streaming: Bool, striding: Bool
+    /// Whether an eviction at a level needs the evicted line even when it is clean: to
+    /// back-invalidate the levels above an inclusive level, or to fill a victim level
+    /// below. Otherwise only dirty victims are read (``Cache/insert(_:flags:victimLineNeeded:)``).
+    let victimLineNeeded: [Bool]
 
     // State.
     /// The caches, L1 first, in inline arrays sized for the most levels a profile may have
@@ -103,6 +107,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         levelCount = hw.caches.count
         inclusion = hw.caches.map(\.inclusion)
         writeBack = hw.caches.map { $0.write == .writeBack }
+        let inclusion = hw.caches.map(\.inclusion)
+        victimLineNeeded = inclusion.indices.map { k in
+            (k > 0 && inclusion[k] == .inclusive) || (k + 1 < inclusion.count && inclusion[k + 1] == .exclusive)
+        }
         ghz = hw.coreGHz
         latencyCycles = hw.caches.map { Double($0.latencyCycles) }
         latencyNs = hw.caches.map { Double($0.latencyCycles) / hw.coreGHz }
@@ -331,12 +339,13 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
 
     /// Places `line` (absent) at level `k` and deals with the line it evicts.
     mutating func install(_ line: UInt64, at k: Int, flags: UInt8) {
-        let result = levels[k].insert(line, flags: flags)
+        let result = levels[k].insert(line, flags: flags, victimLineNeeded: victimLineNeeded[k])
         if k == 0 {
             lastLine = .max  // the fast path's line may no longer be its set's most recent
             demandL1Slot = result.slot
         }
-        guard let victim = result.victim else { return }
+        guard result.evicted else { return }
+        let victim = result.victim  // read if dirty or victimLineNeeded[k]: every use below
         levelCounters[k].evictions &+= 1
         var victimFlags = result.victimFlags
         if k > 0 && inclusion[k] == .inclusive {
