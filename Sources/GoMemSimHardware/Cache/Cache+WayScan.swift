@@ -10,14 +10,17 @@ extension Cache {
     ///
     /// A line sits in at most one way, so any scan order gives the same answer. With a
     /// multiple of four ways the entries are compared four at a time (one SSE2 compare);
-    /// only a way whose entry matches has its full tag compared, so a stale digest can cost
-    /// a look but never a wrong answer, and an empty way (valid bit clear) never matches.
+    /// only a way whose entry matches has its full tag compared (in wide mode; a narrow
+    /// entry is the tag), so a digest can cost a look but never a wrong answer, and an
+    /// empty way (valid bit clear) never matches.
     @inlinable @inline(__always)
     func findWay(_ line: UInt64, set s: Int) -> Int {
         let key = entryKey(line)
         let n = ways
         let blockByte = (origin &+ s &* stride) &* 8
         let tagAt = tagWord &+ s &* n
+        let wide = wide
+        if !wide && line &>> narrowShift != 0 { return -1 }  // a narrow cache holds no wide line
         return storage.withUnsafeBufferPointer { t in
             guard let words = t.baseAddress else { return -1 }
             let block = UnsafeRawPointer(words) + blockByte
@@ -30,7 +33,7 @@ extension Cache {
                     if any(e .== wanted) {
                         var j = w
                         while j < w &+ 4 {
-                            if e[j &- w] == key && words[tagAt &+ j] == line { return j }
+                            if e[j &- w] == key && (!wide || words[tagAt &+ j] == line) { return j }
                             j &+= 1
                         }
                     }
@@ -40,7 +43,7 @@ extension Cache {
             }
             var w = 0
             while w < n {
-                if block.load(fromByteOffset: w &* 4, as: UInt32.self) & ~3 == key && words[tagAt &+ w] == line { return w }
+                if block.load(fromByteOffset: w &* 4, as: UInt32.self) & ~3 == key && (!wide || words[tagAt &+ w] == line) { return w }
                 w &+= 1
             }
             return -1

@@ -17,13 +17,16 @@
 /// tags region, after every block: line of slot 0, 1, …  (UInt64.max = empty)
 /// ```
 ///
-/// A lookup compares four entries per instruction (``findWay(_:set:)``) and reads a full
-/// tag only where an entry matches, so a miss never touches the tag region; the full tag
-/// always decides. A fill finds an empty way or the policy's victim from the block alone,
-/// and reads the victim's tag only when the caller needs the evicted line (a dirty
-/// writeback, back-invalidation, a victim-cache fill): on a read-only random workload the
-/// victim tag was half the fill time, a host cache miss of its own. The policy is a generic
-/// parameter so the hot path is specialised code.
+/// **Narrow and wide.** While every line placed so far is *narrow* (below
+/// `2^(29 + log2 sets)`: all of a 32 MiB L3's lines, whose addresses lie below 2^50) an
+/// entry *is* the line's tag: lookups and fills never touch the tag region, and an evicted
+/// line is rebuilt from its entry and set. The first wide line switches the cache to wide
+/// mode for good (the tags are then written from the entries): a lookup reads a full tag
+/// only where an entry matches, and the full tag decides; a fill reads the victim's tag
+/// only when the caller needs the evicted line (a dirty writeback, back-invalidation, a
+/// victim-cache fill). On random accesses over 1 GiB the tag reads were a host cache miss
+/// each, about half the time of a fill. The policy is a generic parameter so the hot path
+/// is specialised code.
 ///
 /// ```
 /// var l1 = Cache<LRUPolicy>(sets: 64, ways: 8)
@@ -61,6 +64,10 @@ public struct Cache<Policy: ReplacementPolicy> {
     /// `log2(ways)` when `ways` is a power of two (a slot's set is then a shift), else -1.
     @usableFromInline let waysShift: Int
     @usableFromInline var policy: Policy
+    /// Whether a wide line was ever placed: then the tag region is kept and consulted.
+    @usableFromInline var wide = false
+    /// `29 + log2(sets)`: a line shifted right by it is 0 exactly when it is narrow.
+    @usableFromInline let narrowShift: UInt64
 
     /// `sets` must be a power of two and `ways` at least 1 (profiles are validated first).
     public init(sets: Int, ways: Int, seed: UInt64 = 0) {
@@ -68,6 +75,7 @@ public struct Cache<Policy: ReplacementPolicy> {
         self.ways = ways
         setMask = UInt64(sets - 1)
         setShift = UInt64(sets.trailingZeroBitCount)
+        narrowShift = min(63, 29 + setShift)
         waysShift = ways & (ways - 1) == 0 ? ways.trailingZeroBitCount : -1
         entryWords = (ways + 1) / 2
         let words = entryWords + Policy.stateWords(ways: ways)
@@ -78,9 +86,20 @@ public struct Cache<Policy: ReplacementPolicy> {
         let address = storage.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
         origin = Int((64 - address % 64) % 64 / 8)
         tagWord = origin + blockWords
-        for slot in 0..<(sets * ways) { storage[tagWord + slot] = Self.empty }
+        for slot in 0..<(sets * ways) { storage[tagWord + slot] = Self.empty }  // untouched while narrow
         self.storage = storage
         policy = Policy(sets: sets, ways: ways, seed: seed)
+    }
+
+    /// The first word of each host line of `line`'s set block (the entries and the policy's
+    /// state), summed: loads a caller issues ahead of the lookups that need them, so the
+    /// host CPU fetches the blocks of several levels at once instead of one after another
+    /// (``CacheHierarchy`` does it for the levels below L1 on every line it looks up).
+    @inlinable @inline(__always)
+    public func peek(_ line: UInt64) -> UInt64 {
+        let first = origin &+ set(of: line) &* stride
+        let second = stride > 8 ? first &+ 8 : first
+        return storage.withUnsafeBufferPointer { t in t[first] &+ t[second] }
     }
 
     /// The set `line` maps to.
@@ -155,6 +174,8 @@ public struct Cache<Policy: ReplacementPolicy> {
         let tagAt = tagWord &+ s &* n
         let entry = entryKey(line) | UInt32(newFlags & 3)
         let sets = sets, strideBytes = stride &* 8, firstState = (origin &+ entryWords) &* 8
+        if !wide && line &>> narrowShift != 0 { widen() }
+        let wide = wide, setShift = setShift
         var p = policy
         let result = storage.withUnsafeMutableBufferPointer { t -> (Int, Bool, UInt64, UInt8) in
             guard let words = t.baseAddress else { return (0, false, Self.empty, 0) }
@@ -166,8 +187,12 @@ public struct Cache<Policy: ReplacementPolicy> {
             let old = block.load(fromByteOffset: way &* 4, as: UInt32.self)
             let oldFlags = UInt8(truncatingIfNeeded: old & 3)
             var victim = Self.empty
-            if full && (victimLineNeeded || oldFlags & Self.dirty != 0) { victim = words[tagAt &+ way] }
-            words[tagAt &+ way] = line
+            if wide {
+                if full && (victimLineNeeded || oldFlags & Self.dirty != 0) { victim = words[tagAt &+ way] }
+                words[tagAt &+ way] = line
+            } else if full {
+                victim = UInt64(old &>> 3) &<< setShift | UInt64(truncatingIfNeeded: s)  // narrowLine(entry:set:)
+            }
             block.storeBytes(of: entry, toByteOffset: way &* 4, as: UInt32.self)
             if p.needsRenumber { p.renumber(base + firstState, sets: sets, strideBytes: strideBytes) }
             p.filled(base + stateByte, way: way)
@@ -190,7 +215,7 @@ public struct Cache<Policy: ReplacementPolicy> {
             let raw = UnsafeMutableRawPointer(words)
             let f = UInt8(truncatingIfNeeded: raw.load(fromByteOffset: at, as: UInt32.self) & 3)
             raw.storeBytes(of: 0, toByteOffset: at, as: UInt32.self)
-            words[tagAt] = Self.empty
+            if wide { words[tagAt] = Self.empty }
             return f
         }
     }
@@ -216,12 +241,41 @@ public struct Cache<Policy: ReplacementPolicy> {
     /// a remembered slot, the same answer `slot(of:) == slot` gives.
     @inlinable @inline(__always)
     public func holds(_ line: UInt64, at slot: Int) -> Bool {
-        slot >= 0 && slot < sets &* ways && line != Self.empty && storage[tagWord &+ slot] == line
+        guard slot >= 0 && slot < sets &* ways else { return false }
+        if wide { return line != Self.empty && storage[tagWord &+ slot] == line }
+        let s = set(ofSlot: slot)
+        guard s == set(of: line) && line &>> narrowShift == 0 else { return false }
+        let at = entryByte(set: s, way: slot &- s &* ways)
+        return storage.withUnsafeBytes { $0.load(fromByteOffset: at, as: UInt32.self) & ~3 == entryKey(line) }
+    }
+
+    /// The line of a valid narrow entry of `set`.
+    @inlinable @inline(__always)
+    func narrowLine(entry: UInt32, set s: Int) -> UInt64 { UInt64(entry &>> 3) &<< setShift | UInt64(truncatingIfNeeded: s) }
+
+    /// Switches to wide mode: writes every present line's tag, rebuilt from its entry.
+    @usableFromInline
+    mutating func widen() {
+        for s in 0..<sets {
+            for w in 0..<ways {
+                let e = storage.withUnsafeBytes { $0.load(fromByteOffset: entryByte(set: s, way: w), as: UInt32.self) }
+                storage[tagWord + s * ways + w] = e & Self.valid != 0 ? narrowLine(entry: e, set: s) : Self.empty
+            }
+        }
+        wide = true
     }
 
     /// Whether `line` is present.
     @inlinable public func contains(_ line: UInt64) -> Bool { slot(of: line) != nil }
 
     /// The lines present, in slot order (tests, invariants).
-    public var lines: [UInt64] { storage[tagWord...].filter { $0 != Self.empty } }
+    public var lines: [UInt64] {
+        guard !wide else { return storage[tagWord...].filter { $0 != Self.empty } }
+        return (0..<sets).flatMap { s in
+            (0..<ways).compactMap { w -> UInt64? in
+                let e = storage.withUnsafeBytes { $0.load(fromByteOffset: entryByte(set: s, way: w), as: UInt32.self) }
+                return e & Self.valid != 0 ? narrowLine(entry: e, set: s) : nil
+            }
+        }
+    }
 }
