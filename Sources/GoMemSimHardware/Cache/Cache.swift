@@ -12,8 +12,8 @@
 /// bit and the slot's two flags (dirty, prefetched):
 ///
 /// ```
-/// block of set s (16-way LRU: 128 bytes = two host lines, one adjacent pair)
-/// | entry 0 … entry 15 (digest << 3 | valid << 2 | flags) | LRU stamps 0 … 15 |
+/// block of set s (16-way LRU: 72 bytes, padded to 128 = one adjacent pair of host lines)
+/// | entry 0 … entry 15 (digest << 3 | valid << 2 | flags) | LRU order (one word) |
 /// tags region, after every block: line of slot 0, 1, …  (UInt64.max = empty)
 /// ```
 ///
@@ -87,8 +87,14 @@ public struct Cache<Policy: ReplacementPolicy> {
         origin = Int((64 - address % 64) % 64 / 8)
         tagWord = origin + blockWords
         for slot in 0..<(sets * ways) { storage[tagWord + slot] = Self.empty }  // untouched while narrow
+        let policy = Policy(sets: sets, ways: ways, seed: seed)
+        let (firstState, strideBytes) = ((origin + entryWords) * 8, stride * 8)
+        storage.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            for s in 0..<sets { policy.initialize(base + firstState + s * strideBytes) }
+        }
         self.storage = storage
-        policy = Policy(sets: sets, ways: ways, seed: seed)
+        self.policy = policy
     }
 
     /// The first word of each host line of `line`'s set block (the entries and the policy's

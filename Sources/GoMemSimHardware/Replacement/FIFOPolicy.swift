@@ -8,6 +8,8 @@ public struct FIFOPolicy: ReplacementPolicy {
 
     public static func stateWords(ways: Int) -> Int { LRUPolicy.stateWords(ways: ways) }
 
+    public func initialize(_ state: UnsafeMutableRawPointer) { inner.initialize(state) }
+
     @inlinable @inline(__always)
     public mutating func hit(_ state: UnsafeMutableRawPointer, way: Int) {}
 

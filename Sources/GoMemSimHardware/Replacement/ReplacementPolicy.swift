@@ -13,8 +13,10 @@
 public protocol ReplacementPolicy {
     /// Global state for `sets` sets of `ways` ways; `seed` drives any randomness.
     init(sets: Int, ways: Int, seed: UInt64)
-    /// 64-bit words of per-set state (zeroed at start) for sets of `ways` ways.
+    /// 64-bit words of per-set state for sets of `ways` ways (zeroed, then ``initialize(_:)``).
     static func stateWords(ways: Int) -> Int
+    /// Sets up the state of one set at `state` when the cache is made.
+    func initialize(_ state: UnsafeMutableRawPointer)
     /// A demand hit on `way` of the set whose state is at `state`.
     mutating func hit(_ state: UnsafeMutableRawPointer, way: Int)
     /// A new line was placed in `way` of the set whose state is at `state`.
@@ -29,6 +31,7 @@ public protocol ReplacementPolicy {
 }
 
 extension ReplacementPolicy {
+    public func initialize(_ state: UnsafeMutableRawPointer) {}
     public var needsRenumber: Bool { false }
     public mutating func renumber(_ first: UnsafeMutableRawPointer, sets: Int, strideBytes: Int) {}
 }
