@@ -139,9 +139,12 @@ func runHardwareBenchmarks() throws {
                      Double(bytes) / 1e6, Double(accesses) / decode / 1e6))
     }
 
-    // GOMEMSIM_BENCH_ONLY=sequential|random|range|trace runs one case alone (for profilers).
+    // GOMEMSIM_BENCH_ONLY=sequential|random|range|trace|sequential-prefetch|random-prefetch
+    // runs one case alone (for profilers).
     let only = ProcessInfo.processInfo.environment["GOMEMSIM_BENCH_ONLY"]
     if only == "range" { return try rangePass() }
+    if only == "sequential-prefetch" { return show("sequential, prefetchers on", try sequential(.skylakeSP), goal: nil) }
+    if only == "random-prefetch" { return show("uniform random over 1 GiB, prefetchers on", try random(.skylakeSP), goal: nil) }
     if only == "trace" || only == "trace-sequential" || only == "trace-random" {
         if only != "trace-random" { try traceReplay(random: false) }
         if only != "trace-sequential" { try traceReplay(random: true) }
