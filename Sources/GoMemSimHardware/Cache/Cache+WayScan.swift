@@ -1,32 +1,39 @@
 extension Cache {
-    /// The digest stored beside `line`'s tag: the low 32 bits above the set index, which
-    /// tell apart lines of one set unless they lie 2^32 lines apart (then the full tag does).
-    /// `setShift` is below 64, so the masking shift gives the same value without a check.
+    /// The entry a way holding `line` carries, flags aside: the low 29 bits of the line
+    /// above its set index, then the valid bit. It tells apart lines of one set unless they
+    /// lie 2^29 sets apart (then the full tag does). `setShift` is below 64, so the masking
+    /// shift gives the same value without a check.
     @inlinable @inline(__always)
-    func digest(of line: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: line &>> setShift) }
+    func entryKey(_ line: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: line &>> setShift) &<< 3 | Self.valid }
 
-    /// The way of the set starting at slot `base` that holds `line`, or -1.
+    /// The way of `set` that holds `line`, or -1.
     ///
     /// A line sits in at most one way, so any scan order gives the same answer. With a
-    /// multiple of four ways the digests are compared four at a time (one SSE2 compare);
-    /// only a group whose digest matches has its full tags compared, so an empty slot or a
-    /// stale digest can cost a look but never a wrong answer. Other sets are scanned way by way.
+    /// multiple of four ways the entries are compared four at a time (one SSE2 compare);
+    /// only a way whose entry matches has its full tag compared (in wide mode; a narrow
+    /// entry is the tag), so a digest can cost a look but never a wrong answer, and an
+    /// empty way (valid bit clear) never matches.
     @inlinable @inline(__always)
-    func findWay(_ line: UInt64, base: Int) -> Int {
-        let key = line << 2
+    func findWay(_ line: UInt64, set s: Int) -> Int {
+        let key = entryKey(line)
         let n = ways
-        let digestWord = digestWord
-        let wanted = SIMD4<UInt32>(repeating: digest(of: line))
+        let blockByte = (origin &+ s &* stride) &* 8
+        let tagAt = tagWord &+ s &* n
+        let wide = wide
+        if !wide && line &>> narrowShift != 0 { return -1 }  // a narrow cache holds no wide line
         return storage.withUnsafeBufferPointer { t in
+            guard let words = t.baseAddress else { return -1 }
+            let block = UnsafeRawPointer(words) + blockByte
             if n & 3 == 0 {
-                guard let words = t.baseAddress else { return -1 }
-                let raw = UnsafeRawPointer(words + digestWord) + base &* 4
+                let wanted = SIMD4<UInt32>(repeating: key)
+                let noFlags = SIMD4<UInt32>(repeating: ~3)
                 var w = 0
                 while w < n {
-                    if any(raw.loadUnaligned(fromByteOffset: w &* 4, as: SIMD4<UInt32>.self) .== wanted) {
+                    let e = block.loadUnaligned(fromByteOffset: w &* 4, as: SIMD4<UInt32>.self) & noFlags
+                    if any(e .== wanted) {
                         var j = w
                         while j < w &+ 4 {
-                            if t[base &+ j] & ~3 == key { return j }
+                            if e[j &- w] == key && (!wide || words[tagAt &+ j] == line) { return j }
                             j &+= 1
                         }
                     }
@@ -36,10 +43,36 @@ extension Cache {
             }
             var w = 0
             while w < n {
-                if t[base &+ w] & ~3 == key { return w }
+                if block.load(fromByteOffset: w &* 4, as: UInt32.self) & ~3 == key && (!wide || words[tagAt &+ w] == line) { return w }
                 w &+= 1
             }
             return -1
         }
+    }
+
+    /// The first way of the block at `block` whose valid bit is clear, or -1 (the set is
+    /// full, the common case once warm: then four entries are tested per instruction).
+    @inlinable @inline(__always)
+    static func firstEmptyWay(_ block: UnsafeRawPointer, ways n: Int) -> Int {
+        if n & 3 == 0 {
+            let validBit = SIMD4<UInt32>(repeating: valid)
+            var w = 0
+            while w < n {
+                let e = block.loadUnaligned(fromByteOffset: w &* 4, as: SIMD4<UInt32>.self) & validBit
+                if any(e .!= validBit) {
+                    var j = w
+                    while e[j &- w] != 0 { j &+= 1 }
+                    return j
+                }
+                w &+= 4
+            }
+            return -1
+        }
+        var w = 0
+        while w < n {
+            if block.load(fromByteOffset: w &* 4, as: UInt32.self) & valid == 0 { return w }
+            w &+= 1
+        }
+        return -1
     }
 }

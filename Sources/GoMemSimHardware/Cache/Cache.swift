@@ -1,13 +1,32 @@
 /// One set-associative cache (or TLB) array: `sets × ways` slots of line numbers.
 ///
 /// It knows nothing of addresses: callers pass a *line number* (`address >> lineShift`
-/// for a cache, a tagged page number for a TLB, below 2^62); the set is its low bits
-/// (`sets` is a power of two). Each slot is one `UInt64` in a flat array: the line
-/// number shifted left by two with the slot's flags (dirty, prefetched) in the low bits,
-/// so a set's state is contiguous. Beside the tags: a 32-bit digest per slot, so a lookup
-/// compares four ways per instruction (`Cache+WayScan.swift`), and a fill count per set,
-/// so a fill into a full set skips the empty-way scan. The replacement policy is a
-/// generic parameter so the hot path is specialised code.
+/// for a cache, a tagged page number for a TLB; `UInt64.max` is reserved); the set is its
+/// low bits (`sets` is a power of two). A *slot* is `set × ways + way`.
+///
+/// **Layout: one block per set, the tags apart.** The simulator is memory-bound on its own
+/// state once a modelled level outgrows the host's caches (the 32 MiB L3 is 512 Ki lines),
+/// so a set's hot state sits in one contiguous block, 64-byte aligned, that a lookup and a
+/// fill read together: first one 32-bit *entry* per way, then the replacement policy's
+/// per-set state. An entry is the low 29 bits of the line above the set index, a *valid*
+/// bit and the slot's two flags (dirty, prefetched):
+///
+/// ```
+/// block of set s (16-way LRU: 72 bytes, padded to 128 = one adjacent pair of host lines)
+/// | entry 0 … entry 15 (digest << 3 | valid << 2 | flags) | LRU order (one word) |
+/// tags region, after every block: line of slot 0, 1, …  (UInt64.max = empty)
+/// ```
+///
+/// **Narrow and wide.** While every line placed so far is *narrow* (below
+/// `2^(29 + log2 sets)`: all of a 32 MiB L3's lines, whose addresses lie below 2^50) an
+/// entry *is* the line's tag: lookups and fills never touch the tag region, and an evicted
+/// line is rebuilt from its entry and set. The first wide line switches the cache to wide
+/// mode for good (the tags are then written from the entries): a lookup reads a full tag
+/// only where an entry matches, and the full tag decides; a fill reads the victim's tag
+/// only when the caller needs the evicted line (a dirty writeback, back-invalidation, a
+/// victim-cache fill). On random accesses over 1 GiB the tag reads were a host cache miss
+/// each, about half the time of a fill. The policy is a generic parameter so the hot path
+/// is specialised code.
 ///
 /// ```
 /// var l1 = Cache<LRUPolicy>(sets: 64, ways: 8)
@@ -18,140 +37,251 @@ public struct Cache<Policy: ReplacementPolicy> {
     public static var dirty: UInt8 { 1 }
     /// Slot flag: a prefetcher brought the line in and no demand access used it yet.
     public static var prefetched: UInt8 { 2 }
-    /// The tag of an empty slot (no line number reaches it: lines are addresses >> 1 at least).
+    /// The tag of an empty slot.
     @usableFromInline static var empty: UInt64 { .max }
+    /// Entry bit: the way holds a line (its tag is not `empty`).
+    @usableFromInline static var valid: UInt32 { 4 }
 
     public let sets: Int
     public let ways: Int
     @usableFromInline let setMask: UInt64
-    /// The whole array state in one buffer, so a fill pays one copy-on-write uniqueness
-    /// check instead of one per field (that runtime call was ~6% of random-access time):
-    /// `sets × ways` tags (`line << 2 | flags`, or `empty`), then the 32-bit digests of the
-    /// same slots packed two per word, then the count of lines present per set.
-    ///
-    /// The digests are scanned four ways at a time before the full tag is compared
-    /// (``findWay(_:base:)``); the full tag always decides. The counts let a fill into a
-    /// full set (the common case once warm) go straight to the policy's victim.
+    /// All state in one buffer, so a fill pays one copy-on-write uniqueness check instead
+    /// of one per region: `origin` words of alignment padding, the set blocks, the tags.
     @usableFromInline var storage: [UInt64]
-    /// Where the digests and the per-set counts start in `storage`, in words.
-    @usableFromInline let digestWord: Int
-    @usableFromInline let filledWord: Int
-    /// `log2(sets)`: a line's digest is taken above its set-index bits.
+    /// Where set 0's block starts, in words: chosen so blocks start on 64-byte host lines.
+    /// (A copy of the cache may lose that alignment; indices, hence results, are unchanged.)
+    @usableFromInline let origin: Int
+    /// Words per set block: the entries (`(ways + 1) / 2` words) then the policy's state,
+    /// rounded up to a power of two up to 16 words (a multiple of 8 above) so no block
+    /// straddles more host lines than its size needs.
+    @usableFromInline let stride: Int
+    /// Words of entries at the start of a block (the policy's state follows).
+    @usableFromInline let entryWords: Int
+    /// Where the tags start, in words.
+    @usableFromInline let tagWord: Int
+    /// `log2(sets)`: an entry's digest is taken above the set-index bits.
     @usableFromInline let setShift: UInt64
+    /// `log2(ways)` when `ways` is a power of two (a slot's set is then a shift), else -1.
+    @usableFromInline let waysShift: Int
     @usableFromInline var policy: Policy
+    /// Whether a wide line was ever placed: then the tag region is kept and consulted.
+    @usableFromInline var wide = false
+    /// `29 + log2(sets)`: a line shifted right by it is 0 exactly when it is narrow.
+    @usableFromInline let narrowShift: UInt64
 
     /// `sets` must be a power of two and `ways` at least 1 (profiles are validated first).
     public init(sets: Int, ways: Int, seed: UInt64 = 0) {
         self.sets = sets
         self.ways = ways
         setMask = UInt64(sets - 1)
-        let slots = sets * ways
-        digestWord = slots
-        filledWord = slots + (slots + 1) / 2
-        storage = [UInt64](repeating: Self.empty, count: slots)
-            + [UInt64](repeating: 0, count: (slots + 1) / 2 + sets)
         setShift = UInt64(sets.trailingZeroBitCount)
-        policy = Policy(sets: sets, ways: ways, seed: seed)
+        narrowShift = min(63, 29 + setShift)
+        waysShift = ways & (ways - 1) == 0 ? ways.trailingZeroBitCount : -1
+        entryWords = (ways + 1) / 2
+        let words = entryWords + Policy.stateWords(ways: ways)
+        stride = words <= 16 ? 1 << (Int.bitWidth - (words - 1).leadingZeroBitCount) : (words + 7) & ~7
+        let blockWords = sets * stride
+        let padding = 8  // up to 7 words to reach a 64-byte boundary
+        var storage = [UInt64](repeating: 0, count: padding + blockWords + sets * ways)
+        let address = storage.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        origin = Int((64 - address % 64) % 64 / 8)
+        tagWord = origin + blockWords
+        for slot in 0..<(sets * ways) { storage[tagWord + slot] = Self.empty }  // untouched while narrow
+        let policy = Policy(sets: sets, ways: ways, seed: seed)
+        let (firstState, strideBytes) = ((origin + entryWords) * 8, stride * 8)
+        storage.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            for s in 0..<sets { policy.initialize(base + firstState + s * strideBytes) }
+        }
+        self.storage = storage
+        self.policy = policy
+    }
+
+    /// The first word of each host line of `line`'s set block (the entries and the policy's
+    /// state), summed: loads a caller issues ahead of the lookups that need them, so the
+    /// host CPU fetches the blocks of several levels at once instead of one after another
+    /// (``CacheHierarchy`` does it for the levels below L1 on every line it looks up).
+    @inlinable @inline(__always)
+    public func peek(_ line: UInt64) -> UInt64 {
+        let first = origin &+ set(of: line) &* stride
+        let second = stride > 8 ? first &+ 8 : first
+        return storage.withUnsafeBufferPointer { t in t[first] &+ t[second] }
     }
 
     /// The set `line` maps to.
     @inlinable @inline(__always)
     public func set(of line: UInt64) -> Int { Int(truncatingIfNeeded: line & setMask) }
 
+    /// The set of `slot`.
+    @inlinable @inline(__always)
+    func set(ofSlot slot: Int) -> Int { waysShift >= 0 ? slot &>> waysShift : slot / ways }
+
+    /// Byte offset in `storage` of the entry of `way` in `set`.
+    @inlinable @inline(__always)
+    func entryByte(set: Int, way: Int) -> Int { (origin &+ set &* stride) &* 8 &+ way &* 4 }
+
     /// The slot holding `line`, or `nil`; does not touch the replacement state.
     @inlinable @inline(__always)
     public func slot(of line: UInt64) -> Int? {
-        let base = set(of: line) &* ways
-        let way = findWay(line, base: base)
-        return way < 0 ? nil : base &+ way
+        let s = set(of: line)
+        let way = findWay(line, set: s)
+        return way < 0 ? nil : s &* ways &+ way
     }
 
     /// A demand lookup: on a hit, updates the replacement state and returns the slot.
     @inlinable @inline(__always)
     public mutating func lookup(_ line: UInt64) -> Int? {
         let s = set(of: line)
-        let base = s &* ways
-        let found = findWay(line, base: base)
+        let found = findWay(line, set: s)
         guard found >= 0 else { return nil }
-        policy.hit(set: s, way: found)
-        return base &+ found
+        used(set: s, way: found, fill: false)
+        return s &* ways &+ found
     }
 
     /// A demand hit on a line known to sit in `slot` (the simulators' same-line fast path).
     @inlinable @inline(__always)
     public mutating func touch(_ line: UInt64, slot: Int) {
         let s = set(of: line)
-        policy.hit(set: s, way: slot &- s &* ways)
+        used(set: s, way: slot &- s &* ways, fill: false)
+    }
+
+    /// Tells the policy of a use (`fill: false`) or a fill of `way` in `set`.
+    @inlinable @inline(__always)
+    mutating func used(set s: Int, way: Int, fill: Bool) {
+        let stateByte = (origin &+ s &* stride &+ entryWords) &* 8
+        let sets = sets, strideBytes = stride &* 8, firstState = (origin &+ entryWords) &* 8
+        var p = policy
+        storage.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            if p.needsRenumber { p.renumber(base + firstState, sets: sets, strideBytes: strideBytes) }
+            if fill { p.filled(base + stateByte, way: way) } else { p.hit(base + stateByte, way: way) }
+        }
+        policy = p
     }
 
     /// Places `line` (not present) with `flags`, evicting if the set is full.
-    /// Returns the evicted line and its flags, if any, and the slot used.
+    /// Returns the slot used and the evicted line and its flags, if any.
     @inlinable @inline(__always)
     public mutating func insert(_ line: UInt64, flags newFlags: UInt8 = 0) -> (slot: Int, victim: UInt64?, victimFlags: UInt8) {
+        let r = insert(line, flags: newFlags, victimLineNeeded: true)
+        return (r.slot, r.evicted ? r.victim : nil, r.victimFlags)
+    }
+
+    /// Places `line` (not present) with `flags`, evicting if the set is full. The evicted
+    /// line is read only if `victimLineNeeded` or it is dirty (otherwise `victim` is
+    /// `UInt64.max`): that read is a host cache miss of its own in a large level.
+    @inlinable @inline(__always)
+    public mutating func insert(_ line: UInt64, flags newFlags: UInt8, victimLineNeeded: Bool)
+        -> (slot: Int, evicted: Bool, victim: UInt64, victimFlags: UInt8) {
         let s = set(of: line)
-        let base = s &* ways
         let n = ways
-        let filledAt = filledWord &+ s
-        // The first empty way, as a scan would find it; none in a full set.
-        var way = -1
-        let full = storage.withUnsafeBufferPointer { t in
-            if Int(t[filledAt]) < n {
-                var w = 0
-                while w < n {
-                    if t[base &+ w] == Self.empty { way = w; break }
-                    w &+= 1
-                }
+        let blockByte = (origin &+ s &* stride) &* 8
+        let stateByte = blockByte &+ entryWords &* 8
+        let tagAt = tagWord &+ s &* n
+        let entry = entryKey(line) | UInt32(newFlags & 3)
+        let sets = sets, strideBytes = stride &* 8, firstState = (origin &+ entryWords) &* 8
+        if !wide && line &>> narrowShift != 0 { widen() }
+        let wide = wide, setShift = setShift
+        var p = policy
+        let result = storage.withUnsafeMutableBufferPointer { t -> (Int, Bool, UInt64, UInt8) in
+            guard let words = t.baseAddress else { return (0, false, Self.empty, 0) }
+            let base = UnsafeMutableRawPointer(words)
+            let block = base + blockByte
+            var way = Self.firstEmptyWay(UnsafeRawPointer(block), ways: n)
+            let full = way < 0
+            if full { way = p.victim(base + stateByte) }
+            let old = block.load(fromByteOffset: way &* 4, as: UInt32.self)
+            let oldFlags = UInt8(truncatingIfNeeded: old & 3)
+            var victim = Self.empty
+            if wide {
+                if full && (victimLineNeeded || oldFlags & Self.dirty != 0) { victim = words[tagAt &+ way] }
+                words[tagAt &+ way] = line
+            } else if full {
+                victim = UInt64(old &>> 3) &<< setShift | UInt64(truncatingIfNeeded: s)  // narrowLine(entry:set:)
             }
-            return way < 0
+            block.storeBytes(of: entry, toByteOffset: way &* 4, as: UInt32.self)
+            if p.needsRenumber { p.renumber(base + firstState, sets: sets, strideBytes: strideBytes) }
+            p.filled(base + stateByte, way: way)
+            return (way, full, victim, full ? oldFlags : 0)
         }
-        if full { way = policy.victim(set: s) }
-        let slot = base &+ way
-        let tag = line << 2 | UInt64(newFlags & 3)
-        let digest = digest(of: line)
-        let digestWord = digestWord
-        let old = storage.withUnsafeMutableBufferPointer { t in
-            let old = t[slot]
-            if !full { t[filledAt] &+= 1 }
-            t[slot] = tag
-            UnsafeMutableRawBufferPointer(t).storeBytes(of: digest, toByteOffset: digestWord &* 8 &+ slot &* 4, as: UInt32.self)
-            return old
-        }
-        policy.filled(set: s, way: way)
-        guard full else { return (slot, nil, 0) }
-        return (slot, old >> 2, UInt8(truncatingIfNeeded: old & 3))
+        policy = p
+        return (s &* n &+ result.0, result.1, result.2, result.3)
     }
 
     /// Removes `line` if present and returns its flags.
     @inlinable
     public mutating func invalidate(_ line: UInt64) -> UInt8? {
-        guard let slot = slot(of: line) else { return nil }
-        let filledAt = filledWord &+ set(of: line)
+        let s = set(of: line)
+        let way = findWay(line, set: s)
+        guard way >= 0 else { return nil }
+        let at = entryByte(set: s, way: way)
+        let tagAt = tagWord &+ s &* ways &+ way
         return storage.withUnsafeMutableBufferPointer { t in
-            let f = UInt8(truncatingIfNeeded: t[slot] & 3)
-            t[slot] = Self.empty
-            t[filledAt] &-= 1
+            guard let words = t.baseAddress else { return nil }
+            let raw = UnsafeMutableRawPointer(words)
+            let f = UInt8(truncatingIfNeeded: raw.load(fromByteOffset: at, as: UInt32.self) & 3)
+            raw.storeBytes(of: 0, toByteOffset: at, as: UInt32.self)
+            if wide { words[tagAt] = Self.empty }
             return f
         }
     }
 
     @inlinable @inline(__always)
-    public func flags(at slot: Int) -> UInt8 { UInt8(truncatingIfNeeded: storage[slot] & 3) }
+    public func flags(at slot: Int) -> UInt8 {
+        let s = set(ofSlot: slot)
+        let at = entryByte(set: s, way: slot &- s &* ways)
+        return storage.withUnsafeBytes { UInt8(truncatingIfNeeded: $0.load(fromByteOffset: at, as: UInt32.self) & 3) }
+    }
 
     @inlinable @inline(__always)
     public mutating func setFlags(_ value: UInt8, at slot: Int) {
-        storage.withUnsafeMutableBufferPointer { t in t[slot] = t[slot] & ~3 | UInt64(value & 3) }
+        let s = set(ofSlot: slot)
+        let at = entryByte(set: s, way: slot &- s &* ways)
+        storage.withUnsafeMutableBytes { raw in
+            let e = raw.load(fromByteOffset: at, as: UInt32.self)
+            raw.storeBytes(of: e & ~3 | UInt32(value & 3), toByteOffset: at, as: UInt32.self)
+        }
     }
 
     /// Whether `slot` (any value; out of range is `false`) holds `line`: an O(1) check of
     /// a remembered slot, the same answer `slot(of:) == slot` gives.
     @inlinable @inline(__always)
     public func holds(_ line: UInt64, at slot: Int) -> Bool {
-        slot >= 0 && slot < digestWord && storage[slot] != Self.empty && storage[slot] >> 2 == line
+        guard slot >= 0 && slot < sets &* ways else { return false }
+        if wide { return line != Self.empty && storage[tagWord &+ slot] == line }
+        let s = set(ofSlot: slot)
+        guard s == set(of: line) && line &>> narrowShift == 0 else { return false }
+        let at = entryByte(set: s, way: slot &- s &* ways)
+        return storage.withUnsafeBytes { $0.load(fromByteOffset: at, as: UInt32.self) & ~3 == entryKey(line) }
+    }
+
+    /// The line of a valid narrow entry of `set`.
+    @inlinable @inline(__always)
+    func narrowLine(entry: UInt32, set s: Int) -> UInt64 { UInt64(entry &>> 3) &<< setShift | UInt64(truncatingIfNeeded: s) }
+
+    /// Switches to wide mode: writes every present line's tag, rebuilt from its entry.
+    @usableFromInline
+    mutating func widen() {
+        for s in 0..<sets {
+            for w in 0..<ways {
+                let e = storage.withUnsafeBytes { $0.load(fromByteOffset: entryByte(set: s, way: w), as: UInt32.self) }
+                storage[tagWord + s * ways + w] = e & Self.valid != 0 ? narrowLine(entry: e, set: s) : Self.empty
+            }
+        }
+        wide = true
     }
 
     /// Whether `line` is present.
     @inlinable public func contains(_ line: UInt64) -> Bool { slot(of: line) != nil }
 
     /// The lines present, in slot order (tests, invariants).
-    public var lines: [UInt64] { storage[..<digestWord].filter { $0 != Self.empty }.map { $0 >> 2 } }
+    public var lines: [UInt64] {
+        guard !wide else { return storage[tagWord...].filter { $0 != Self.empty } }
+        return (0..<sets).flatMap { s in
+            (0..<ways).compactMap { w -> UInt64? in
+                let e = storage.withUnsafeBytes { $0.load(fromByteOffset: entryByte(set: s, way: w), as: UInt32.self) }
+                return e & Self.valid != 0 ? narrowLine(entry: e, set: s) : nil
+            }
+        }
+    }
 }

@@ -42,7 +42,7 @@ public struct CacheLabSimulator {
             return Outcome(hit: true, eviction: false)
         }
         misses += 1
-        let evicted = cache.insert(block).victim != nil
+        let evicted = cache.insert(block, flags: 0, victimLineNeeded: false).evicted
         if evicted { evictions += 1 }
         return Outcome(hit: false, eviction: evicted)
     }

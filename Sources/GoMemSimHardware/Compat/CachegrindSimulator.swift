@@ -75,7 +75,7 @@ public struct CachegrindSimulator {
         }
         private mutating func touch(_ line: UInt64) -> Bool {
             if cache.lookup(line) != nil { return false }
-            _ = cache.insert(line)
+            _ = cache.insert(line, flags: 0, victimLineNeeded: false)
             return true
         }
     }

@@ -6,12 +6,23 @@ public struct FIFOPolicy: ReplacementPolicy {
         inner = LRUPolicy(sets: sets, ways: ways, seed: seed)
     }
 
-    @inlinable @inline(__always)
-    public mutating func hit(set: Int, way: Int) {}
+    public static func stateWords(ways: Int) -> Int { LRUPolicy.stateWords(ways: ways) }
+
+    public func initialize(_ state: UnsafeMutableRawPointer) { inner.initialize(state) }
 
     @inlinable @inline(__always)
-    public mutating func filled(set: Int, way: Int) { inner.hit(set: set, way: way) }
+    public mutating func hit(_ state: UnsafeMutableRawPointer, way: Int) {}
+
+    @inlinable @inline(__always)
+    public mutating func filled(_ state: UnsafeMutableRawPointer, way: Int) { inner.hit(state, way: way) }
 
     @inlinable
-    public mutating func victim(set: Int) -> Int { inner.victim(set: set) }
+    public mutating func victim(_ state: UnsafeMutableRawPointer) -> Int { inner.victim(state) }
+
+    @inlinable
+    public var needsRenumber: Bool { inner.needsRenumber }
+
+    public mutating func renumber(_ first: UnsafeMutableRawPointer, sets: Int, strideBytes: Int) {
+        inner.renumber(first, sets: sets, strideBytes: strideBytes)
+    }
 }

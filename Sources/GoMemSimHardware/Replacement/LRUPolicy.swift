@@ -1,46 +1,59 @@
-/// Exact LRU: each way carries a 32-bit stamp of its last use; the victim is the way with
-/// the oldest stamp. A hit is one store; only a miss scans the set. When the clock is about
-/// to wrap (every 2^32 uses) the stamps of every set are renumbered by rank, which keeps
-/// the order, so LRU stays exact over any run length. 32-bit stamps keep a 16-way set's
-/// state in 64 contiguous bytes (one host cache line).
+/// Exact LRU, in one of two forms by associativity (the same victims either way):
+///
+/// - up to 16 ways, the set's recency order packed in one word (``RecencyList``): a use
+///   and a victim choice are a few ALU operations, and the order shares the set's block
+///   with its entries (L1, L2, L3, the dTLBs and the STLB of every preset);
+/// - above, a 32-bit stamp of each way's last use; the victim is the way with the oldest
+///   stamp. A hit is one store; only a miss scans the set.
+///
+/// The clock counts uses. When it is about to wrap (every 2^32 uses) the stamps of every
+/// set are renumbered by rank, which keeps the order, so LRU stays exact over any run
+/// length; 32-bit stamps keep a 16-way set's stamps in 64 bytes.
 public struct LRUPolicy: ReplacementPolicy {
-    @usableFromInline var stamps: [UInt32]
     @usableFromInline var clock: UInt32 = 0
     @usableFromInline let ways: Int
+    /// Whether sets keep a ``RecencyList`` (ways <= 16) rather than stamps.
+    @usableFromInline let packed: Bool
 
     public init(sets: Int, ways: Int, seed: UInt64) {
         self.ways = ways
-        stamps = [UInt32](repeating: 0, count: sets * ways)
+        packed = ways <= 16
+    }
+
+    /// One word of recency order, or one 32-bit stamp per way.
+    public static func stateWords(ways: Int) -> Int { ways <= 16 ? 1 : (ways + 1) / 2 }
+
+    public func initialize(_ state: UnsafeMutableRawPointer) {
+        if packed { state.storeBytes(of: RecencyList.initial(ways: ways), as: UInt64.self) }
     }
 
     @inlinable @inline(__always)
-    public mutating func hit(set: Int, way: Int) {
-        if clock == .max { renumber() }
-        clock &+= 1
-        stamps[set &* ways &+ way] = clock
-    }
-
-    @inlinable @inline(__always)
-    public mutating func filled(set: Int, way: Int) { hit(set: set, way: way) }
-
-    @inlinable @inline(__always)
-    public mutating func victim(set: Int) -> Int {
-        let base = set &* ways
-        let n = ways
-        return stamps.withUnsafeBufferPointer { s in
-            if n & 3 == 0, let start = s.baseAddress {
-                return Self.oldestWay(UnsafeRawPointer(start + base), ways: n)
-            }
-            var best = 0
-            var oldest = s[base]
-            var w = 1
-            while w < n {
-                let v = s[base &+ w]
-                if v < oldest { oldest = v; best = w }
-                w &+= 1
-            }
-            return best
+    public mutating func hit(_ state: UnsafeMutableRawPointer, way: Int) {
+        clock &+= 1  // the cache renumbers first when the clock is at its maximum
+        if packed {
+            state.storeBytes(of: RecencyList.touching(state.load(as: UInt64.self), way: way), as: UInt64.self)
+        } else {
+            state.storeBytes(of: clock, toByteOffset: way &* 4, as: UInt32.self)
         }
+    }
+
+    @inlinable @inline(__always)
+    public mutating func filled(_ state: UnsafeMutableRawPointer, way: Int) { hit(state, way: way) }
+
+    @inlinable @inline(__always)
+    public mutating func victim(_ state: UnsafeMutableRawPointer) -> Int {
+        let n = ways
+        if packed { return RecencyList.leastRecent(state.load(as: UInt64.self), ways: n) }
+        if n & 3 == 0 { return Self.oldestWay(UnsafeRawPointer(state), ways: n) }
+        var best = 0
+        var oldest = state.load(as: UInt32.self)
+        var w = 1
+        while w < n {
+            let v = state.load(fromByteOffset: w &* 4, as: UInt32.self)
+            if v < oldest { oldest = v; best = w }
+            w &+= 1
+        }
+        return best
     }
 
     /// The first way holding the smallest of `ways` stamps at `stamps` (`ways` a multiple
@@ -67,14 +80,20 @@ public struct LRUPolicy: ReplacementPolicy {
         return Int(bestWay.replacing(with: .max, where: best .!= oldest).min())
     }
 
+    @inlinable
+    public var needsRenumber: Bool { clock == .max }
+
     /// Replaces every set's stamps by their ranks (0 = oldest) and restarts the clock
-    /// above them: same order, room for 2^32 more uses.
-    @usableFromInline
-    mutating func renumber() {
+    /// above them: same order, room for 2^32 more uses. (Recency lists need no change.)
+    public mutating func renumber(_ first: UnsafeMutableRawPointer, sets: Int, strideBytes: Int) {
         let n = ways
-        for base in stride(from: 0, to: stamps.count, by: n) {
-            let order = (0..<n).sorted { stamps[base + $0] < stamps[base + $1] }
-            for (rank, way) in order.enumerated() { stamps[base + way] = UInt32(rank) }
+        for s in 0..<sets where !packed {
+            let stamps = first + s * strideBytes
+            let values = (0..<n).map { stamps.load(fromByteOffset: $0 * 4, as: UInt32.self) }
+            let order = (0..<n).sorted { values[$0] < values[$1] }
+            for (rank, way) in order.enumerated() {
+                stamps.storeBytes(of: UInt32(rank), toByteOffset: way * 4, as: UInt32.self)
+            }
         }
         clock = UInt32(n)
     }

@@ -8,11 +8,13 @@ public struct RandomPolicy: ReplacementPolicy {
         self.ways = UInt64(ways)
     }
 
-    @inlinable @inline(__always) public mutating func hit(set: Int, way: Int) {}
-    @inlinable @inline(__always) public mutating func filled(set: Int, way: Int) {}
+    public static func stateWords(ways: Int) -> Int { 0 }
+
+    @inlinable @inline(__always) public mutating func hit(_ state: UnsafeMutableRawPointer, way: Int) {}
+    @inlinable @inline(__always) public mutating func filled(_ state: UnsafeMutableRawPointer, way: Int) {}
 
     @inlinable
-    public mutating func victim(set: Int) -> Int {
+    public mutating func victim(_ set: UnsafeMutableRawPointer) -> Int {
         Int(SplitMix64.next(&state) % ways)
     }
 }

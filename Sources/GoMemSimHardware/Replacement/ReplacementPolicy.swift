@@ -1,21 +1,39 @@
 /// Which line of a full set a cache evicts: the replacement policy.
 ///
-/// A policy is a small value that owns its per-set state (age stamps, tree bits, a
-/// seeded generator). ``Cache`` is generic over it, so the per-access calls below are
-/// direct and inlined, never dynamic dispatch (ChampSim's replacement plug-ins, as
+/// A policy is a small value holding what is global to its cache (a clock, a seeded
+/// generator); its per-set state (age stamps, tree bits) lives in the cache's set blocks,
+/// right after the set's entries, so one set's lookup, fill and victim choice read
+/// neighbouring host lines (``Cache``). The policy says how many words a set needs and is
+/// handed a pointer to them. ``Cache`` is generic over it, so the per-access calls below
+/// are direct and inlined, never dynamic dispatch (ChampSim's replacement plug-ins, as
 /// specialised code).
 ///
 /// The cache finds hits and empty ways itself; the policy only hears about uses and
 /// fills and picks a victim when every way of the set holds a line.
 public protocol ReplacementPolicy {
-    /// State for `sets` sets of `ways` ways; `seed` drives any randomness.
+    /// Global state for `sets` sets of `ways` ways; `seed` drives any randomness.
     init(sets: Int, ways: Int, seed: UInt64)
-    /// A demand hit on `way` of `set`.
-    mutating func hit(set: Int, way: Int)
-    /// A new line was placed in `way` of `set`.
-    mutating func filled(set: Int, way: Int)
-    /// The way of the full `set` to evict.
-    mutating func victim(set: Int) -> Int
+    /// 64-bit words of per-set state for sets of `ways` ways (zeroed, then ``initialize(_:)``).
+    static func stateWords(ways: Int) -> Int
+    /// Sets up the state of one set at `state` when the cache is made.
+    func initialize(_ state: UnsafeMutableRawPointer)
+    /// A demand hit on `way` of the set whose state is at `state`.
+    mutating func hit(_ state: UnsafeMutableRawPointer, way: Int)
+    /// A new line was placed in `way` of the set whose state is at `state`.
+    mutating func filled(_ state: UnsafeMutableRawPointer, way: Int)
+    /// The way to evict from the full set whose state is at `state`.
+    mutating func victim(_ state: UnsafeMutableRawPointer) -> Int
+    /// Whether every set's state must be rewritten before the next `hit` or `filled`
+    /// (an exact LRU's clock about to wrap).
+    var needsRenumber: Bool { get }
+    /// Rewrites the state of all `sets` sets, the first at `first`, `strideBytes` apart.
+    mutating func renumber(_ first: UnsafeMutableRawPointer, sets: Int, strideBytes: Int)
+}
+
+extension ReplacementPolicy {
+    public func initialize(_ state: UnsafeMutableRawPointer) {}
+    public var needsRenumber: Bool { false }
+    public mutating func renumber(_ first: UnsafeMutableRawPointer, sets: Int, strideBytes: Int) {}
 }
 
 /// The policies a profile can name.

@@ -41,7 +41,7 @@ extension CacheHierarchy {
             if translation.stlbHolds[c] {
                 translation.stlbCounters[c].walks &+= 1
                 translation.stlbCounters[c].walkCycles &+= UInt64(walkCycles.rounded())
-                _ = translation.stlb.insert(pageKey)
+                _ = translation.stlb.insert(pageKey, flags: 0, victimLineNeeded: false)
             } else {
                 translation.l1Counters[c].walks &+= 1
                 translation.l1Counters[c].walkCycles &+= UInt64(walkCycles.rounded())
@@ -50,7 +50,7 @@ extension CacheHierarchy {
             if !dependent { walkNs /= walkOverlap }  // independent misses walk in parallel
         }
         if translation.hasL1[c] {
-            _ = translation.l1[c].insert(pageKey)
+            _ = translation.l1[c].insert(pageKey, flags: 0, victimLineNeeded: false)
             lastPageKey = pageKey
         } else {
             lastPageKey = .max
@@ -82,9 +82,9 @@ extension CacheHierarchy {
             level -= 1
         }
         // Remember the upper entries just read.
-        if start >= 3 && c < 3 && translation.hasPSC[0] { _ = translation.psc[0].insert(address >> 39) }
-        if start >= 2 && c < 2 && translation.hasPSC[1] { _ = translation.psc[1].insert(address >> 30) }
-        if start >= 1 && c < 1 && translation.hasPSC[2] { _ = translation.psc[2].insert(address >> 21) }
+        if start >= 3 && c < 3 && translation.hasPSC[0] { _ = translation.psc[0].insert(address >> 39, flags: 0, victimLineNeeded: false) }
+        if start >= 2 && c < 2 && translation.hasPSC[1] { _ = translation.psc[1].insert(address >> 30, flags: 0, victimLineNeeded: false) }
+        if start >= 1 && c < 1 && translation.hasPSC[2] { _ = translation.psc[2].insert(address >> 21, flags: 0, victimLineNeeded: false) }
         return cycles
     }
 }
