@@ -121,8 +121,10 @@ extension Engine {
             guard size <= Self.maxAllocBytes else {
                 throw invalid("an allocation size of at most 256 TiB (Go's maxAlloc)", found: "\(size)")
             }
+            regions.prefetch(after: id)
             pending.region = try newRegion(id: id, size: size, isMapping: false, scan: scan)
         case let .free(id):
+            regions.prefetch(after: id)
             try liveRegion(id, into: &pending)
             guard !pending.summary.isMapping else {
                 throw invalid("a heap object id (a mapping ends with munmap)", found: "mapping \(id)")

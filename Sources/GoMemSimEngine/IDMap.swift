@@ -98,6 +98,16 @@
         }
     }
 
+    /// Starts loading the cache lines of `key`'s home bucket and the bucket after it
+    /// (see ``prefetch(_:)``): a lookup of an absent key and a removal's backward shift
+    /// read that one too, and for an odd home it lies in the next line.
+    @inline(__always)
+    @inlinable func prefetch(_ key: UInt64) {
+        let i = home(key)
+        GoMemSimEngine.prefetch(UnsafeRawPointer(buckets.storage.base + i))
+        GoMemSimEngine.prefetch(UnsafeRawPointer(buckets.storage.base + (i + 1) & mask))
+    }
+
     @inline(__always)
     @inlinable func find(_ key: UInt64) -> Int32? {
         guard let i = index(of: key) else { return nil }

@@ -62,6 +62,21 @@ import GoMemSimTrace
         return (bucket.value, bucket.summary)
     }
 
+    /// How far ahead of an id ``prefetch(after:)`` looks: 8 cache lines of the id map,
+    /// enough to cover a DRAM miss with the work of the records between.
+    @inlinable static var prefetchDistance: UInt64 { 16 }
+
+    /// Prefetches the bucket of the id ``prefetchDistance`` past `id`. Traces number
+    /// objects in allocation order, and many programs free them roughly in that order
+    /// too (rings, queues, caches evicting the oldest): the `alloc` or `free` some
+    /// records later is then likely to look that id up. With a large live set each
+    /// lookup is otherwise a DRAM miss (measured: 35 % of a gc-grid S=64 replay); a
+    /// wrong guess costs one wasted line fetch, never a result.
+    @inline(__always)
+    @inlinable func prefetch(after id: RegionID) {
+        ids.prefetch(id &+ Self.prefetchDistance)
+    }
+
     /// Records the address the `alloc`/`mmap` of `slot` (named `id` when admitted) got:
     /// in the slot, and in the id's bucket if the id still names that slot (it may have
     /// been freed and reused while the record waited).
