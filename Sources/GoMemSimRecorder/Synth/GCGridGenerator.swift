@@ -76,6 +76,11 @@ public struct GCGridGenerator: SynthGenerator {
     private var ring: [RegionID] = []
     private var nextID: RegionID = 1
     private var stepIndex: UInt64 = 0
+    /// `parameters.slotCount` and `.steadyCount`, divided once, not per step.
+    private let slotCount: UInt64
+    private let steadyCount: UInt64
+    /// The ring slot the next steady-phase object replaces (`j % (L/S)`, kept as a cursor).
+    private var cursor = 0
 
     public static let anchorID: RegionID = 1
     public static let ringID: RegionID = 2
@@ -93,11 +98,13 @@ public struct GCGridGenerator: SynthGenerator {
         end = symbols.intern("end")
         self.symbols = symbols
         pacer = AllocationPacer(bytesPerSecond: parameters.bytesPerSecond)
-        ring.reserveCapacity(Int(parameters.slotCount))
+        slotCount = parameters.slotCount
+        steadyCount = parameters.steadyCount
+        ring.reserveCapacity(Int(slotCount))
     }
 
     public mutating func step(into batch: inout RecordBatch) -> Bool {
-        let slots = parameters.slotCount
+        let slots = slotCount
         let s = stepIndex
         stepIndex += 1
         if s == 0 {
@@ -108,12 +115,13 @@ public struct GCGridGenerator: SynthGenerator {
             ring.append(allocate(parameters.objectBytes, scan: parameters.pointers, into: &batch))
         } else if s == 2 + slots {
             batch.append(.checkpoint(label: afterFill))
-        } else if s < 3 + slots + parameters.steadyCount {
-            let slot = Int((s - 3 - slots) % slots)
+        } else if s < 3 + slots + steadyCount {
+            let slot = cursor
+            cursor = cursor + 1 == ring.count ? 0 : cursor + 1
             let old = ring[slot]
             ring[slot] = allocate(parameters.objectBytes, scan: parameters.pointers, into: &batch)
             batch.append(.free(id: old))
-        } else if s == 3 + slots + parameters.steadyCount {
+        } else if s == 3 + slots + steadyCount {
             batch.append(.checkpoint(label: end))
         } else {
             return false

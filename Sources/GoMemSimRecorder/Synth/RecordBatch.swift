@@ -4,11 +4,15 @@ import GoMemSimTrace
 /// A generator works in steps (an allocation with the frees and compute it implies, one
 /// access, a request); each step appends a few records here. The storage is reused
 /// from step to step, so a generator allocates nothing per record once warm.
+///
+/// `pop()` and ``SynthStream/next()`` are inlinable: the replay engine, specialised for
+/// its source, then reads each record straight out of the batch instead of receiving
+/// it copied through three calls (whose returned copies stalled on store forwarding).
 public struct RecordBatch: Sendable {
     /// Slots `0..<used` hold the batch; slots past `used` are stale and overwritten.
-    private var records: [TraceRecord] = []
-    private var used = 0
-    private var position = 0
+    @usableFromInline var records: [TraceRecord] = []
+    @usableFromInline var used = 0
+    @usableFromInline var position = 0
 
     public init() { records.reserveCapacity(64) }
 
@@ -26,7 +30,7 @@ public struct RecordBatch: Sendable {
 
     /// The oldest record not handed out yet; empties the batch when none is left.
     @inline(__always)
-    public mutating func pop() -> TraceRecord? {
+    @inlinable public mutating func pop() -> TraceRecord? {
         if position < used {
             position += 1
             return records[position - 1]
@@ -52,24 +56,28 @@ public protocol SynthGenerator {
 /// A ``SynthGenerator`` read as a ``TraceSource``: hands out the records of each step
 /// in order and counts them for ``location``.
 public struct SynthStream<Generator: SynthGenerator>: TraceSource {
-    public private(set) var generator: Generator
-    private var batch = RecordBatch()
+    @usableFromInline var stepper: Generator
+    @usableFromInline var batch = RecordBatch()
+    @usableFromInline var handedOut: UInt64 = 0
+
+    public init(_ generator: Generator) { stepper = generator }
+
+    public var generator: Generator { stepper }
     /// Records handed out so far.
-    public private(set) var recordCount: UInt64 = 0
+    public var recordCount: UInt64 { handedOut }
 
-    public init(_ generator: Generator) { self.generator = generator }
-
-    public var symbols: SymbolTable { generator.symbols }
-    public var origin: String { generator.origin }
+    public var symbols: SymbolTable { stepper.symbols }
+    public var origin: String { stepper.origin }
     public var location: SourceLocation { .record(origin: origin, index: recordCount) }
 
-    public mutating func next() -> TraceRecord? {
+    @inline(__always)
+    @inlinable public mutating func next() -> TraceRecord? {
         while true {
             if let record = batch.pop() {
-                recordCount += 1
+                handedOut += 1
                 return record
             }
-            if !generator.step(into: &batch) { return nil }
+            if !stepper.step(into: &batch) { return nil }
         }
     }
 }
