@@ -144,10 +144,45 @@
         count += 1
     }
 
+    /// Inserts `key` unless it is present, in one probe (the replay engine checks that
+    /// an allocated id is not live and inserts it: one pass instead of two). Returns the
+    /// bucket `key` now occupies — valid until the next insertion or removal — or `nil`
+    /// when `key` was present (the map is then unchanged, but for growing).
+    @inline(__always)
+    @inlinable mutating func insertNew(_ key: UInt64, _ value: Int32, summary: Summary) -> Int? {
+        if (count + 1) * 4 > (mask + 1) * 3 { grow() }
+        var entry = Bucket(key: key, value: value, summary: summary)
+        var i = home(key)
+        // Robin Hood order: `key`, if present, lies before the first bucket nearer its
+        // home than `key` would be; that bucket (or the first empty one) is its place.
+        while buckets[i].value >= 0 && buckets[i].distance >= entry.distance {
+            if buckets[i].key == key { return nil }
+            i = (i + 1) & mask
+            entry.distance += 1
+        }
+        let placed = i
+        while buckets[i].value >= 0 {
+            if buckets[i].distance < entry.distance { swap(&entry, &buckets[i]) }
+            i = (i + 1) & mask
+            entry.distance += 1
+        }
+        buckets[i] = entry
+        count += 1
+        return placed
+    }
+
     /// Removes `key` and returns its value, if present.
     @discardableResult
     @inlinable mutating func remove(_ key: UInt64) -> Int32? {
-        guard var hole = index(of: key) else { return nil }
+        guard let i = index(of: key) else { return nil }
+        return remove(at: i)
+    }
+
+    /// Removes the entry in bucket `i` (from ``index(of:)`` with no change since) and
+    /// returns its value.
+    @discardableResult
+    @inlinable mutating func remove(at i: Int) -> Int32 {
+        var hole = i
         let removed = buckets[hole].value
         // Backward shift: pull each following displaced entry one bucket nearer its
         // home, up to an empty bucket or an entry already at home.
