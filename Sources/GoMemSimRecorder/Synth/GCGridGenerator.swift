@@ -72,15 +72,11 @@ public struct GCGridGenerator: SynthGenerator {
     private let afterFill: Symbol
     private let end: Symbol
     private var pacer: AllocationPacer
-    /// ring[i]: the id of the object slot i holds.
-    private var ring: [RegionID] = []
     private var nextID: RegionID = 1
     private var stepIndex: UInt64 = 0
     /// `parameters.slotCount` and `.steadyCount`, divided once, not per step.
     private let slotCount: UInt64
     private let steadyCount: UInt64
-    /// The ring slot the next steady-phase object replaces (`j % (L/S)`, kept as a cursor).
-    private var cursor = 0
 
     public static let anchorID: RegionID = 1
     public static let ringID: RegionID = 2
@@ -100,7 +96,6 @@ public struct GCGridGenerator: SynthGenerator {
         pacer = AllocationPacer(bytesPerSecond: parameters.bytesPerSecond)
         slotCount = parameters.slotCount
         steadyCount = parameters.steadyCount
-        ring.reserveCapacity(Int(slotCount))
     }
 
     public mutating func step(into batch: inout RecordBatch) -> Bool {
@@ -112,15 +107,15 @@ public struct GCGridGenerator: SynthGenerator {
         } else if s == 1 {
             allocate(slots * Self.slotBytes, scan: true, into: &batch)
         } else if s < 2 + slots {
-            ring.append(allocate(parameters.objectBytes, scan: parameters.pointers, into: &batch))
+            allocate(parameters.objectBytes, scan: parameters.pointers, into: &batch)
         } else if s == 2 + slots {
             batch.append(.checkpoint(label: afterFill))
         } else if s < 3 + slots + steadyCount {
-            let slot = cursor
-            cursor = cursor + 1 == ring.count ? 0 : cursor + 1
-            let old = ring[slot]
-            ring[slot] = allocate(parameters.objectBytes, scan: parameters.pointers, into: &batch)
-            batch.append(.free(id: old))
+            // Ids are handed out in order and the slots are visited in order, so the
+            // object the new one replaces is the one allocated L/S allocations ago:
+            // no ring of ids to keep (8 MiB at S=64).
+            let new = allocate(parameters.objectBytes, scan: parameters.pointers, into: &batch)
+            batch.append(.free(id: new - slots))
         } else if s == 3 + slots + steadyCount {
             batch.append(.checkpoint(label: end))
         } else {
