@@ -14,32 +14,10 @@ struct LatencyStatistics {
         }
     }
 
-    /// Recorded values, less each path's current run (see ``record(_:_:)``).
-    private var tinyRecorded = Self.makeHistogram()
-    private var smallRecorded = Self.makeHistogram()
-    private var largeRecorded = Self.makeHistogram()
-    /// Per path, the latest value and how many allocations in a row had it, not yet in
-    /// the histogram: an allocation path mostly costs the same again (same size, same
-    /// zeroing), and a run added as one `record(_:count:)` leaves the histogram exactly
-    /// as one `record` per allocation would (counts, total, min, max) — for a fraction
-    /// of the work (the index computation was 4 % of a gc-grid replay).
-    private var runs: (tiny: Run, small: Run, large: Run) = (Run(), Run(), Run())
-
-    struct Run {
-        var value: UInt64 = 0
-        var count: UInt64 = 0
-    }
-
-    var tiny: Histogram<UInt64> { Self.adding(runs.tiny, to: tinyRecorded) }
-    var small: Histogram<UInt64> { Self.adding(runs.small, to: smallRecorded) }
-    var large: Histogram<UInt64> { Self.adding(runs.large, to: largeRecorded) }
+    var tiny = Self.makeHistogram()
+    var small = Self.makeHistogram()
+    var large = Self.makeHistogram()
     var paths: [Histogram<UInt64>] { [tiny, small, large] }
-
-    private static func adding(_ run: Run, to histogram: Histogram<UInt64>) -> Histogram<UInt64> {
-        var histogram = histogram
-        if run.count > 0 { _ = histogram.record(run.value, count: run.count) }
-        return histogram
-    }
 
     static func makeHistogram() -> Histogram<UInt64> {
         // 1 ns … 1 hour at 3 significant digits.
@@ -51,20 +29,10 @@ struct LatencyStatistics {
     mutating func record(_ path: Path, _ ns: UInt64) {
         let value = min(max(ns, 1), 3_600_000_000_000)
         switch path {
-        case .tiny: Self.record(value, run: &runs.tiny, into: &tinyRecorded)
-        case .small: Self.record(value, run: &runs.small, into: &smallRecorded)
-        case .large: Self.record(value, run: &runs.large, into: &largeRecorded)
+        case .tiny: _ = tiny.record(value)
+        case .small: _ = small.record(value)
+        case .large: _ = large.record(value)
         }
-    }
-
-    @inline(__always)
-    private static func record(_ value: UInt64, run: inout Run, into histogram: inout Histogram<UInt64>) {
-        if value == run.value {
-            run.count &+= 1
-            return
-        }
-        if run.count > 0 { _ = histogram.record(run.value, count: run.count) }
-        run = Run(value: value, count: 1)
     }
 
     static let columns = ["op", "count", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns", "mean_ns"]
