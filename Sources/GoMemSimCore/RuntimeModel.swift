@@ -34,6 +34,11 @@ public protocol RuntimeModel {
 
     /// The next time background work wants to run, if any.
     var nextDeadline: UInt64? { get }
+    /// ``nextDeadline``, read through `inout`: the engine asks after every allocation and
+    /// free. A non-inlinable getter of a large struct called from another module is
+    /// handed a copy of the whole model (a memcpy per call), a mutating method its
+    /// address; a large model implements this as `nextDeadline`. Default: `nextDeadline`.
+    mutating func readNextDeadline() -> UInt64?
     /// Runs background work due up to `now`.
     mutating func advance<K: KernelModel>(to now: UInt64, kernel: inout K) throws(ModelError)
 
@@ -51,4 +56,8 @@ public struct Allocation: Hashable, Sendable {
         self.address = address
         self.costNs = costNs
     }
+}
+
+extension RuntimeModel {
+    @inlinable public mutating func readNextDeadline() -> UInt64? { nextDeadline }
 }

@@ -48,9 +48,10 @@ extension Engine {
     /// Resolves live `id` into `pending` (slot and summary).
     @inline(__always)
     @inlinable mutating func liveRegion(_ id: RegionID, into pending: inout Lookahead.Pending) throws(Stop) {
-        guard let (slot, summary) = regions.find(id) else { throw unknownRegion(id) }
+        guard let (slot, summary, bucket) = regions.find(id) else { throw unknownRegion(id) }
         pending.region = slot
         pending.summary = summary
+        pending.bucket = bucket
     }
 
     // Error builders stay out of line: string interpolation inlined into the per-event
@@ -78,12 +79,13 @@ extension Engine {
 
     /// Resolves live mapping `id` into `pending` (slot and summary).
     @inlinable mutating func mapping(_ id: RegionID, into pending: inout Lookahead.Pending) throws(Stop) {
-        guard let (slot, summary) = regions.find(id) else { throw invalid("a live mapping id", found: "\(id)") }
+        guard let (slot, summary, bucket) = regions.find(id) else { throw invalid("a live mapping id", found: "\(id)") }
         guard summary.isMapping else {
             throw invalid("a mapping id", found: "heap object \(id)")
         }
         pending.region = slot
         pending.summary = summary
+        pending.bucket = bucket
     }
 
     @inlinable mutating func descriptor(_ fd: UInt32) throws(Stop) -> UInt32 {
@@ -91,9 +93,15 @@ extension Engine {
         return file
     }
 
-    @inlinable mutating func newRegion(id: RegionID, size: UInt64, isMapping: Bool, scan: Bool) throws(Stop) -> Int32 {
-        guard regions.slot(of: id) == nil else { throw invalid("an id that is not live", found: "\(id)") }
-        return regions.create(id: id, size: size, isMapping: isMapping, scan: scan)
+    /// A region for new `id` (which must not be live), into `pending` (slot and bucket).
+    @inline(__always)
+    @inlinable mutating func newRegion(id: RegionID, size: UInt64, isMapping: Bool, scan: Bool,
+                                       into pending: inout Lookahead.Pending) throws(Stop) {
+        guard let (slot, bucket) = regions.create(id: id, size: size, isMapping: isMapping, scan: scan) else {
+            throw invalid("an id that is not live", found: "\(id)")
+        }
+        pending.region = slot
+        pending.bucket = bucket
     }
 
     /// Validates `record` and queues it on its goroutine.
@@ -121,13 +129,15 @@ extension Engine {
             guard size <= Self.maxAllocBytes else {
                 throw invalid("an allocation size of at most 256 TiB (Go's maxAlloc)", found: "\(size)")
             }
-            pending.region = try newRegion(id: id, size: size, isMapping: false, scan: scan)
+            regions.prefetch(after: id)
+            try newRegion(id: id, size: size, isMapping: false, scan: scan, into: &pending)
         case let .free(id):
+            regions.prefetch(after: id)
             try liveRegion(id, into: &pending)
             guard !pending.summary.isMapping else {
                 throw invalid("a heap object id (a mapping ends with munmap)", found: "mapping \(id)")
             }
-            regions.kill(id: id, slot: pending.region, ordered: ordered)
+            regions.kill(bucket: pending.bucket, slot: pending.region, ordered: ordered)
             pending.killsRegion = true
         case let .read(id, offset, length, _), let .write(id, offset, length):
             try liveRegion(id, into: &pending)
@@ -168,12 +178,12 @@ extension Engine {
                 pending.aux = try descriptor(fd)
                 pending.hasFile = true
             }
-            pending.region = try newRegion(id: id, size: length, isMapping: true, scan: false)
+            try newRegion(id: id, size: length, isMapping: true, scan: false, into: &pending)
         case let .munmap(id, offset, length):
             try mapping(id, into: &pending)
             try checkRange(pending.summary, id: id, offset: offset, length: length)
             if offset == 0, length >= pending.summary.size {
-                regions.kill(id: id, slot: pending.region, ordered: ordered)
+                regions.kill(bucket: pending.bucket, slot: pending.region, ordered: ordered)
                 pending.killsRegion = true
             }
         case let .madvise(id, offset, length, _), let .mprotect(id, offset, length, _):

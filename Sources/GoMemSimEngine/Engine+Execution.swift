@@ -95,7 +95,11 @@ extension Engine {
             case let .alloc(id, size, scan):
                 let allocation = try runtime.allocate(size: size, scan: scan, goroutine: pending.record.goroutine,
                                                       now: now, kernel: &kernel)
-                regions.setAddress(allocation.address, slot: pending.region, id: id)
+                if ordered {
+                    regions.setAddress(allocation.address, slot: pending.region, id: id)
+                } else {
+                    regions.setAddress(allocation.address, slot: pending.region, bucket: pending.bucket)
+                }
                 cpu = allocation.costNs
                 liveObjects += 1
                 liveBytes &+= size  // wraps back exactly when freed
@@ -132,7 +136,11 @@ extension Engine {
                 let call = try kernel.map(length: length, protection: protection, flags: flags,
                                           file: pending.hasFile ? fileName(pending) : nil,
                                           fileOffset: fileOffset, fixedAddress: nil)
-                regions.setAddress(call.value, slot: pending.region, id: id)
+                if ordered {
+                    regions.setAddress(call.value, slot: pending.region, id: id)
+                } else {
+                    regions.setAddress(call.value, slot: pending.region, bucket: pending.bucket)
+                }
                 cpu = call.costNs
             case let .munmap(_, offset, length):
                 cpu = try kernel.unmap(address: regions.slots[slot].address &+ offset, length: length).costNs

@@ -58,6 +58,8 @@
     }
     @usableFromInline var buckets: UnsafeTable<Bucket>
     @usableFromInline var mask: Int
+    /// 64 − log2(bucket pairs): the shift that leaves a product's top bits as a pair index.
+    @usableFromInline var groupShift: UInt64
     @usableFromInline var count = 0
 
     @inlinable init(capacity: Int = 1024) {
@@ -65,6 +67,7 @@
         while buckets < capacity * 2 { buckets *= 2 }
         self.buckets = UnsafeTable(repeating: Self.empty, count: buckets)
         mask = buckets - 1
+        groupShift = UInt64(64 - (buckets / 2).trailingZeroBitCount)
     }
 
     @inlinable static var empty: Bucket {
@@ -78,8 +81,12 @@
         // line: a trace allocates and frees mostly in id order, so every other
         // lookup hits a line the previous one loaded. (Keeping all ids in order would
         // make the live window one long cluster that deletion scans end to end.)
-        let group = Int(truncatingIfNeeded: ((key >> 1) &* 0x9E37_79B9_7F4A_7C15) >> 32)
-        return (group << 1 | Int(truncatingIfNeeded: key & 1)) & mask
+        // The product's *top* bits pick the pair: those spread consecutive groups
+        // evenly (Knuth's multiplicative hashing); its middle bits, used before,
+        // clustered them — at a million sequential live ids, half load, an absent
+        // id's lookup probed 6.5 buckets on average, now 1.1 (stride-16 ids: 52, now 1.4).
+        let group = Int(truncatingIfNeeded: ((key >> 1) &* 0x9E37_79B9_7F4A_7C15) >> groupShift)
+        return group << 1 | Int(truncatingIfNeeded: key & 1)
     }
 
     /// The bucket holding `key`, if present.
@@ -96,6 +103,16 @@
             i = (i + 1) & mask
             distance += 1
         }
+    }
+
+    /// Starts loading the cache lines of `key`'s home bucket and the bucket after it
+    /// (see ``prefetch(_:)``): a lookup of an absent key and a removal's backward shift
+    /// read that one too, and for an odd home it lies in the next line.
+    @inline(__always)
+    @inlinable func prefetch(_ key: UInt64) {
+        let i = home(key)
+        GoMemSimEngine.prefetch(UnsafeRawPointer(buckets.storage.base + i))
+        GoMemSimEngine.prefetch(UnsafeRawPointer(buckets.storage.base + (i + 1) & mask))
     }
 
     @inline(__always)
@@ -127,10 +144,45 @@
         count += 1
     }
 
+    /// Inserts `key` unless it is present, in one probe (the replay engine checks that
+    /// an allocated id is not live and inserts it: one pass instead of two). Returns the
+    /// bucket `key` now occupies — valid until the next insertion or removal — or `nil`
+    /// when `key` was present (the map is then unchanged, but for growing).
+    @inline(__always)
+    @inlinable mutating func insertNew(_ key: UInt64, _ value: Int32, summary: Summary) -> Int? {
+        if (count + 1) * 4 > (mask + 1) * 3 { grow() }
+        var entry = Bucket(key: key, value: value, summary: summary)
+        var i = home(key)
+        // Robin Hood order: `key`, if present, lies before the first bucket nearer its
+        // home than `key` would be; that bucket (or the first empty one) is its place.
+        while buckets[i].value >= 0 && buckets[i].distance >= entry.distance {
+            if buckets[i].key == key { return nil }
+            i = (i + 1) & mask
+            entry.distance += 1
+        }
+        let placed = i
+        while buckets[i].value >= 0 {
+            if buckets[i].distance < entry.distance { swap(&entry, &buckets[i]) }
+            i = (i + 1) & mask
+            entry.distance += 1
+        }
+        buckets[i] = entry
+        count += 1
+        return placed
+    }
+
     /// Removes `key` and returns its value, if present.
     @discardableResult
     @inlinable mutating func remove(_ key: UInt64) -> Int32? {
-        guard var hole = index(of: key) else { return nil }
+        guard let i = index(of: key) else { return nil }
+        return remove(at: i)
+    }
+
+    /// Removes the entry in bucket `i` (from ``index(of:)`` with no change since) and
+    /// returns its value.
+    @discardableResult
+    @inlinable mutating func remove(at i: Int) -> Int32 {
+        var hole = i
         let removed = buckets[hole].value
         // Backward shift: pull each following displaced entry one bucket nearer its
         // home, up to an empty bucket or an entry already at home.
@@ -150,6 +202,7 @@
         let old = buckets
         buckets = UnsafeTable(repeating: Self.empty, count: (mask + 1) * 2)
         mask = buckets.count - 1
+        groupShift -= 1
         count = 0
         for i in old.indices where old[i].value >= 0 { insert(old[i].key, old[i].value, summary: old[i].summary) }
     }

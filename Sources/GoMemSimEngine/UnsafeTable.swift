@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A growable flat array of plain values for the engine's per-event tables (region
 /// slots, id buckets, goroutine clocks, per-P times, counters).
 ///
@@ -13,6 +19,12 @@
 ///
 /// Indices are checked (a trap, as `Array` traps): an index comes from the engine's
 /// own bookkeeping, never straight from input.
+///
+/// Storage starts on a cache line, so an element no larger than a line and dividing it
+/// (the id map's 32-byte buckets) never straddles two lines; tables of 2 MiB and more
+/// are 2 MiB-aligned and ask for transparent huge pages, so random lookups in a large
+/// live set (the id map at a million live objects is 64 MiB) do not miss the TLB as
+/// well as the cache. Both only change the host's speed, never a figure.
 @usableFromInline struct UnsafeTable<Element: BitwiseCopyable> {
     /// Owns the allocation; `let` fields, so reading them needs no exclusivity check.
     @usableFromInline final class Storage {
@@ -21,10 +33,10 @@
 
         @inlinable init(capacity: Int) {
             self.capacity = capacity
-            base = .allocate(capacity: capacity)
+            base = hostAllocate(byteCount: capacity * MemoryLayout<Element>.stride).bindMemory(to: Element.self, capacity: capacity)
         }
 
-        deinit { base.deallocate() }
+        deinit { free(base) }
     }
 
     @usableFromInline var storage: Storage
@@ -82,4 +94,20 @@
         bigger.base.initialize(from: storage.base, count: count)
         storage = bigger
     }
+}
+
+/// Memory for an ``UnsafeTable``: cache-line aligned; from 2 MiB on, 2 MiB-aligned and
+/// advised `MADV_HUGEPAGE` (a hint: the host may ignore it). Released with `free`.
+@usableFromInline func hostAllocate(byteCount: Int) -> UnsafeMutableRawPointer {
+    let hugePage = 2 << 20
+    let bytes = Swift.max(byteCount, 1)
+    let alignment = bytes >= hugePage ? hugePage : 64
+    var memory: UnsafeMutableRawPointer?
+    guard posix_memalign(&memory, alignment, bytes) == 0, let memory else {
+        fatalError("UnsafeTable: out of host memory for \(bytes) bytes")
+    }
+    #if os(Linux)
+    if bytes >= hugePage { _ = madvise(memory, bytes, MADV_HUGEPAGE) }
+    #endif
+    return memory
 }

@@ -15,6 +15,7 @@ extension LinuxKernel {
         while page < endPage {
             if vi < 0 || page >= vmas[vi].end >> 12 {
                 vi = try vmaForAccess(at: page << 12, isWrite: isWrite)
+                vmaHint = vi
             }
             let vma = vmas[vi]
             let vmaEndPage = vma.end >> 12
@@ -74,7 +75,13 @@ extension LinuxKernel {
     /// write without PROT_WRITE (on x86 any protection but PROT_NONE can be read).
     @inline(__always)
     func vmaForAccess(at address: UInt64, isWrite: Bool) throws(ModelError) -> Int {
-        guard let i = vmaIndex(containing: address) else { throw .segfault(address, "no mapping") }
+        let i: Int
+        if vmaHint < vmas.count, vmas[vmaHint].start <= address, address < vmas[vmaHint].end {
+            i = vmaHint
+        } else {
+            guard let found = vmaIndex(containing: address) else { throw .segfault(address, "no mapping") }
+            i = found
+        }
         let prot = vmas[i].protection
         if prot.isEmpty { throw .segfault(address, "access to PROT_NONE mapping \(hex(vmas[i].start))-\(hex(vmas[i].end))") }
         if isWrite && !prot.contains(.write) {

@@ -33,6 +33,10 @@ public struct LinuxKernel: KernelModel {
 
     /// The VMAs, sorted by start, non-overlapping, adjacent compatible ones merged.
     var vmas: [VirtualMemoryArea] = []
+    /// The VMA the last access fell in: checked before the binary search, since
+    /// accesses cluster (an allocator zeroing object after object in one arena). Only a
+    /// guess — always validated against `vmas` — so no change to `vmas` invalidates it.
+    var vmaHint = 0
     var files: [CachedFile] = []
     var fileIndex: [String: Int32] = [:]
     /// Page states of 4 KiB-mapped memory, 16 per entry, keyed by `page >> 4`.

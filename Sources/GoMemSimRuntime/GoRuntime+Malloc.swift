@@ -36,7 +36,7 @@ extension GoRuntime {
             let request = size + header
             let sizeClass = request <= 1016
                 ? Int(sizeToClass8[Int((request + 7) >> 3)])
-                : Int(sizeToClass128[Int((request - 1024 + 127) >> 7)])  // SizeClasses.sizeClass(of:)
+                : Int(sizeToClass128[Int((request &- 1024 &+ 127) >> 7)])  // SizeClasses.sizeClass(of:), wrapping as it does
             let allocation = try mallocSmall(size: size, spanClass: SpanClass(sizeClass: sizeClass, noscan: !scan),
                                              p: p, now: now, kernel: &kernel)
             latency.record(.small, allocation.costNs)

@@ -266,6 +266,9 @@ public struct GoRuntime: RuntimeModel {
         return min(gcDeadline, scavenge)
     }
 
+    /// ``nextDeadline`` without copying the runtime (see ``RuntimeModel/readNextDeadline()``).
+    public mutating func readNextDeadline() -> UInt64? { nextDeadline }
+
     public mutating func advance<K: KernelModel>(to now: UInt64, kernel: inout K) throws(ModelError) {
         if !pendingStacks.isEmpty { _ = try allocatePendingStacks(kernel: &kernel) }
         advanceCollector(to: now)

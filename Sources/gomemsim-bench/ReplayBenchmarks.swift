@@ -1,16 +1,22 @@
 // Replay speed and memory of the engine itself: 100 M events of allocation churn
 // through the unmodelled stand-ins, so the figures are the engine's own cost
-// (lookahead, validation, region table, clock), not a model's.
+// (lookahead, validation, region table, clock), not a model's. Then issue 4's goal:
+// replay speed through the allocator — an alloc/free churn replayed through the Linux
+// kernel and Go runtime models — against ≥ 10 M allocations per second.
 import Foundation
 import GoMemSimCore
 import GoMemSimEngine
+import GoMemSimKernel
+import GoMemSimRuntime
 import GoMemSimTrace
 
 /// Alloc/read/free churn with a constant live set: after a warm-up of `liveSet` allocs,
-/// each step allocates object n, reads a live object, and frees object n − liveSet.
+/// each step allocates object n, reads a live object (unless `reads` is off), and frees
+/// object n − liveSet.
 struct ChurnSource: TraceSource {
     let events: UInt64
     let liveSet: UInt64
+    var reads = true
     var symbols = SymbolTable()
     var origin: String { "bench:churn" }
     var location: SourceLocation { .record(origin: origin, index: produced) }
@@ -19,9 +25,10 @@ struct ChurnSource: TraceSource {
     private var phase = 2  // the step after warm-up starts with an alloc
     private var random: UInt64 = 0x2545_F491_4F6C_DD1D
 
-    init(events: UInt64, liveSet: UInt64) {
+    init(events: UInt64, liveSet: UInt64, reads: Bool = true) {
         self.events = events
         self.liveSet = liveSet
+        self.reads = reads
     }
 
     private mutating func nextRandom() -> UInt64 {
@@ -39,6 +46,7 @@ struct ChurnSource: TraceSource {
             return TraceRecord(.alloc(id: nextID - 1, size: 16 + nextRandom() % 1024, scan: nextID & 1 == 0))
         }
         phase = phase == 2 ? 0 : phase + 1
+        if phase == 1 && !reads { phase = 2 }
         switch phase {
         case 0:
             nextID += 1
@@ -86,5 +94,29 @@ func runReplayBenchmarks() throws {
                  cpu, Double(result.events) / cpu / 1e6, Double(allocs) / cpu / 1e6, cpu / Double(result.events) * 1e9))
     if let kib = peakResidentKiB() {
         print(String(format: "  peak RSS (VmHWM) %.1f MiB", Double(kib) / 1024))
+    }
+    try runAllocatorReplay()
+}
+
+/// Issue 4's speed goal: alloc/free churn (sizes 16…1039 B, half of them pointerful, a
+/// constant live set) replayed through the engine, the Linux kernel and the Go 1.19
+/// runtime with its collector; allocations per CPU-second against ≥ 10 M.
+func runAllocatorReplay() throws {
+    let allocations = ProcessInfo.processInfo.environment["GOMEMSIM_REPLAY_ALLOCS"].flatMap { UInt64($0) } ?? 20_000_000
+    for liveSet: UInt64 in [10_000, 1_000_000] {
+        let source = ChurnSource(events: 2 * allocations, liveSet: liveSet, reads: false)
+        let config = RunConfig()
+        var engine = Engine(source: source, kernel: LinuxKernel(config: KernelConfig()),
+                            runtime: GoRuntime(config: RuntimeConfig(config)), hardware: UnmodelledHardware(), config: config)
+        let cpuBefore = processCPUSeconds()
+        let result = engine.run()
+        let cpu = processCPUSeconds() - cpuBefore
+        let allocs = result.eventCounts.first { $0.kind == "alloc" }?.count ?? 0
+        let rate = Double(allocs) / cpu / 1e6
+        print("replay through the allocator (Linux + Go runtime models), alloc/free churn, \(liveSet) live objects: "
+              + "\(result.events) events, status \(result.status.rawValue)")
+        print(String(format: "  CPU %.2f s, %.0f ns/event: %.1f M allocations per CPU-second", cpu,
+                     cpu / Double(max(result.events, 1)) * 1e9, rate)
+              + " — goal ≥ 10 M (issue 4): " + (rate >= 10 ? "met" : "NOT met"))
     }
 }

@@ -177,6 +177,35 @@ import Testing
         #expect(map.count == reference.count)
         for key in 0..<UInt64(3000) { #expect(map.find(key) == reference[key]) }
     }
+
+    /// The one-probe check-and-insert and removal by bucket the replay engine uses:
+    /// a live key is refused, the returned bucket holds the new key, and removing at a
+    /// bucket from `index(of:)` matches removing the key.
+    @Test func insertNewAndRemoveAtMatchADictionary() {
+        var map = IDMap(capacity: 4)
+        var reference: [UInt64: Int32] = [:]
+        var generator = SplitMix(seed: 11)
+        var refused = 0
+        for step in 0..<20_000 {
+            let key = generator.next() % 2000
+            if generator.next() % 3 == 0, let value = reference[key] {
+                guard let i = map.index(of: key) else { Issue.record("live key \(key) not found"); return }
+                #expect(map.remove(at: i) == value)
+                reference[key] = nil
+            } else if let bucket = map.insertNew(key, Int32(step), summary: IDMap.Summary(size: UInt64(step), isMapping: false, scan: true)) {
+                #expect(reference[key] == nil)
+                #expect(map.buckets[bucket].key == key && map.buckets[bucket].value == Int32(step))
+                #expect(map.buckets[bucket].summary.size == UInt64(step))
+                reference[key] = Int32(step)
+            } else {
+                #expect(reference[key] != nil)
+                refused += 1
+            }
+        }
+        #expect(refused > 1000)
+        #expect(map.count == reference.count)
+        for key in 0..<UInt64(2000) { #expect(map.find(key) == reference[key]) }
+    }
 }
 
 /// SplitMix64, for seeded test data.

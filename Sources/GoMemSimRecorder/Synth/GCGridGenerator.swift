@@ -72,10 +72,11 @@ public struct GCGridGenerator: SynthGenerator {
     private let afterFill: Symbol
     private let end: Symbol
     private var pacer: AllocationPacer
-    /// ring[i]: the id of the object slot i holds.
-    private var ring: [RegionID] = []
     private var nextID: RegionID = 1
     private var stepIndex: UInt64 = 0
+    /// `parameters.slotCount` and `.steadyCount`, divided once, not per step.
+    private let slotCount: UInt64
+    private let steadyCount: UInt64
 
     public static let anchorID: RegionID = 1
     public static let ringID: RegionID = 2
@@ -93,11 +94,12 @@ public struct GCGridGenerator: SynthGenerator {
         end = symbols.intern("end")
         self.symbols = symbols
         pacer = AllocationPacer(bytesPerSecond: parameters.bytesPerSecond)
-        ring.reserveCapacity(Int(parameters.slotCount))
+        slotCount = parameters.slotCount
+        steadyCount = parameters.steadyCount
     }
 
     public mutating func step(into batch: inout RecordBatch) -> Bool {
-        let slots = parameters.slotCount
+        let slots = slotCount
         let s = stepIndex
         stepIndex += 1
         if s == 0 {
@@ -105,15 +107,16 @@ public struct GCGridGenerator: SynthGenerator {
         } else if s == 1 {
             allocate(slots * Self.slotBytes, scan: true, into: &batch)
         } else if s < 2 + slots {
-            ring.append(allocate(parameters.objectBytes, scan: parameters.pointers, into: &batch))
+            allocate(parameters.objectBytes, scan: parameters.pointers, into: &batch)
         } else if s == 2 + slots {
             batch.append(.checkpoint(label: afterFill))
-        } else if s < 3 + slots + parameters.steadyCount {
-            let slot = Int((s - 3 - slots) % slots)
-            let old = ring[slot]
-            ring[slot] = allocate(parameters.objectBytes, scan: parameters.pointers, into: &batch)
-            batch.append(.free(id: old))
-        } else if s == 3 + slots + parameters.steadyCount {
+        } else if s < 3 + slots + steadyCount {
+            // Ids are handed out in order and the slots are visited in order, so the
+            // object the new one replaces is the one allocated L/S allocations ago:
+            // no ring of ids to keep (8 MiB at S=64).
+            let new = allocate(parameters.objectBytes, scan: parameters.pointers, into: &batch)
+            batch.append(.free(id: new - slots))
+        } else if s == 3 + slots + steadyCount {
             batch.append(.checkpoint(label: end))
         } else {
             return false

@@ -11,12 +11,12 @@ public struct SynthTraceSource: TraceSource {
     }
 
     public let kind: Kind
-    private var access: SynthStream<AccessPatternGenerator>?
-    private var churn: SynthStream<ChurnGenerator>?
-    private var gcGrid: SynthStream<GCGridGenerator>?
-    private var leak: SynthStream<LeakGenerator>?
-    private var server: SynthStream<RequestServerGenerator>?
-    private var gcGuide: SynthStream<GCGuideGenerator>?
+    @usableFromInline var access: SynthStream<AccessPatternGenerator>?
+    @usableFromInline var churn: SynthStream<ChurnGenerator>?
+    @usableFromInline var gcGrid: SynthStream<GCGridGenerator>?
+    @usableFromInline var leak: SynthStream<LeakGenerator>?
+    @usableFromInline var server: SynthStream<RequestServerGenerator>?
+    @usableFromInline var gcGuide: SynthStream<GCGuideGenerator>?
 
     public init(_ generator: AccessPatternGenerator) { kind = .access; access = SynthStream(generator) }
     public init(_ generator: ChurnGenerator) { kind = .churn; churn = SynthStream(generator) }
@@ -25,7 +25,10 @@ public struct SynthTraceSource: TraceSource {
     public init(_ generator: RequestServerGenerator) { kind = .server; server = SynthStream(generator) }
     public init(_ generator: GCGuideGenerator) { kind = .gcGuide; gcGuide = SynthStream(generator) }
 
-    public mutating func next() -> TraceRecord? {
+    /// Inlinable, so the engine specialised for this source reads records from the
+    /// generator's batch in place (see ``RecordBatch``).
+    @inline(__always)
+    @inlinable public mutating func next() -> TraceRecord? {
         switch kind {
         case .access: access?.next()
         case .churn: churn?.next()
