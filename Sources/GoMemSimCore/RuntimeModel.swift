@@ -41,6 +41,10 @@ public protocol RuntimeModel {
     mutating func readNextDeadline() -> UInt64?
     /// Runs background work due up to `now`.
     mutating func advance<K: KernelModel>(to now: UInt64, kernel: inout K) throws(ModelError)
+    /// The trace ended at `now`: `main` returned. Background work already under way may
+    /// finish (the engine drains it), but nothing new starts on a timer (sysmon's
+    /// 2-minute GC). Default: nothing.
+    mutating func programExited(now: UInt64)
 
     /// Fills the `runtime.MemStats` figures.
     func fill(_ figures: inout MemoryFigures)
@@ -60,4 +64,5 @@ public struct Allocation: Hashable, Sendable {
 
 extension RuntimeModel {
     @inlinable public mutating func readNextDeadline() -> UInt64? { nextDeadline }
+    @inlinable public mutating func programExited(now: UInt64) {}
 }

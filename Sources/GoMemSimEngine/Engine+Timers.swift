@@ -83,6 +83,7 @@ extension Engine {
     /// After the last event: background work until the runtime has none left.
     @inlinable mutating func drain() throws(Stop) {
         try advanceClock(to: horizon)
+        runtime.programExited(now: now)
         let limit = horizon.saturatingAdd(Self.drainLimitNs)
         var iterations = 0
         while let deadline = runtimeDeadline(), deadline <= limit, iterations < Self.drainIterationLimit {

@@ -49,7 +49,7 @@ extension GoRuntime {
     /// 2-minute forced GC. Returns what starting a cycle cost the goroutine.
     mutating func triggerCollectionIfDue(now: UInt64) -> UInt64 {
         guard config.automaticGC, gc.phase == .off else { return 0 }
-        if gcPercent != nil, now >= gc.lastGCEndNs &+ CollectorState.forcedPeriodNs {
+        if let periodic = periodicGCDeadline, now >= periodic {
             let start = gcStart(now: now, kind: .periodic)
             gc.worldStoppedUntil = max(gc.worldStoppedUntil, now + start)  // sysmon's forcegc helper starts it
             return 0
@@ -325,13 +325,24 @@ extension GoRuntime {
         updateLimiter(now: now, force: false)
     }
 
-    /// The next time the collector has work due: the end of marking, or the background
-    /// sweeper finishing. (The 2-minute GC is checked when the program allocates.)
+    /// The next time the collector has work due: the end of marking, the background
+    /// sweeper finishing, or sysmon's 2-minute GC.
     var collectorDeadline: UInt64? {
         if gc.phase == .mark { return gc.markEndNs }
         let free = gomaxprocs - busyProcs
-        guard gc.unsweptSpans > 0, free > 0 else { return nil }
-        return gc.backgroundSweepNs + UInt64(gc.unsweptSpans) * config.costs.sweepSpanNs / UInt64(free)
+        let periodic = periodicGCDeadline
+        guard gc.unsweptSpans > 0, free > 0 else { return periodic }
+        let sweepEnd = gc.backgroundSweepNs + UInt64(gc.unsweptSpans) * config.costs.sweepSpanNs / UInt64(free)
+        return min(sweepEnd, periodic ?? .max)
+    }
+
+    /// When sysmon forces a cycle: `gcTrigger{kind: gcTriggerTime}.test` (mgc.go) is
+    /// `lastgc != 0 && now - lastgc > forcegcperiod`, never with GOGC=off, and not before
+    /// the first cycle; nothing is forced once the program has exited.
+    var periodicGCDeadline: UInt64? {
+        guard config.automaticGC, gcPercent != nil, numGC > 0, !exited else { return nil }
+        let (deadline, overflow) = gc.lastGCEndNs.addingReportingOverflow(CollectorState.forcedPeriodNs + 1)
+        return overflow ? nil : deadline
     }
 
     /// The CPU limiter (mgclimit.go), updated at most every 10 ms unless forced.

@@ -124,6 +124,8 @@ public struct GoRuntime: RuntimeModel {
     var lastHeapInUse: UInt64 = 0
     var globalsBytes: UInt64 = 0
     public internal(set) var numGC: UInt64 = 0
+    /// `main` returned (the trace ended): no new timer-driven work starts.
+    var exited = false
     public internal(set) var numForcedGC: UInt64 = 0
     /// A refill or large allocation happened: test the trigger when mallocgc returns.
     var gcCheckPending = false
@@ -268,6 +270,8 @@ public struct GoRuntime: RuntimeModel {
 
     /// ``nextDeadline`` without copying the runtime (see ``RuntimeModel/readNextDeadline()``).
     public mutating func readNextDeadline() -> UInt64? { nextDeadline }
+
+    public mutating func programExited(now: UInt64) { exited = true }
 
     public mutating func advance<K: KernelModel>(to now: UInt64, kernel: inout K) throws(ModelError) {
         if !pendingStacks.isEmpty { _ = try allocatePendingStacks(kernel: &kernel) }

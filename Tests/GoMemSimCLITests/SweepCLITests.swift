@@ -166,4 +166,33 @@ import Testing
             #expect(line.hasPrefix("gc \(i + 1) @"))
         }
     }
+
+    /// sysmon's 2-minute GC is a deadline, not something checked on allocation: an idle
+    /// program (sleeping, allocating nothing) gets it 2 minutes after its last cycle, and
+    /// the engine's drain after the trace ends starts none.
+    @Test func idleProgramGetsThePeriodicGCTwoMinutesAfterItsLastCycle() throws {
+        let directory = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let trace = directory.appendingPathComponent("idle.gmt")
+        try """
+            gomemsim-trace 1
+            alloc 1 1MiB noscan
+            gc
+            sleep 300s
+            checkpoint "after_sleep"
+            sleep 100s
+            """.write(to: trace, atomically: true, encoding: .utf8)
+        let db = directory.appendingPathComponent("r.sqlite").path
+        let run = try CLI.run(["replay", "--gctrace", "--quiet", "--no-hardware", "--db", db, trace.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stderr.split(separator: "\n").filter { $0.hasPrefix("gc ") }
+        // runtime.GC(), then the periodic cycles at ~120, ~240 and ~360 s; none at ~480 s,
+        // which would fall in the 2-minute drain after the trace's 400 s.
+        #expect(lines.count == 4, "\(lines)")
+        #expect(lines.first?.hasSuffix("(forced)") == true)
+        #expect(lines.dropFirst().allSatisfy { !$0.hasSuffix("(forced)") })
+        #expect(lines.count > 1 && lines[1].hasPrefix("gc 2 @120."), "\(lines)")
+        #expect(lines.count > 2 && lines[2].hasPrefix("gc 3 @240."), "\(lines)")
+        #expect(lines.count > 3 && lines[3].hasPrefix("gc 4 @360."), "\(lines)")
+    }
 }

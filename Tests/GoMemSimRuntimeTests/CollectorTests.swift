@@ -17,25 +17,40 @@ import Testing
         return cost
     }
 
-    @Test func periodicCycleAfterTwoMinutesWithoutIdleWorkers() throws {
+    @Test func periodicCycleTwoMinutesAfterTheLastOneWithoutIdleWorkers() throws {
         for percent: Int32? in [100, nil] {
             var (rt, kernel) = try startedRuntime { $0.gcPercent = percent }
             _ = try churn(&rt, &kernel, count: 100, now: 1_000, release: false)
+            // `lastgc != 0`: with no cycle yet, sysmon forces none however long the wait.
+            #expect(rt.numGC == 0 && rt.periodicGCDeadline == nil)
+            _ = try churn(&rt, &kernel, count: 16, now: 200_000_000_000, release: false)
             #expect(rt.numGC == 0)
-            // forcegcperiod: the next refill after 2 minutes starts a cycle (not with GOGC=off).
-            let later: UInt64 = 121_000_000_000
-            _ = try churn(&rt, &kernel, count: 16, now: later, release: false)
-            if let deadline = rt.nextDeadline { try rt.advance(to: deadline + 1_000_000, kernel: &kernel) }
-            if percent == nil {
-                #expect(rt.numGC == 0 && rt.gcCycles.isEmpty)
+            guard percent != nil else {
+                _ = try rt.collect(now: 201_000_000_000, kernel: &kernel)
+                #expect(rt.periodicGCDeadline == nil)  // GOGC=off: never
                 continue
             }
-            #expect(rt.numGC == 1 && rt.numForcedGC == 0)
-            let cycle = try #require(rt.gcCycles.first)
+            _ = try rt.collect(now: 201_000_000_000, kernel: &kernel)  // runtime.GC(): lastgc set
+            let lastGC = rt.gc.lastGCEndNs
+            #expect(rt.numGC == 1)
+            // forcegcperiod: without any allocation, the collector's deadline is 2 minutes
+            // after the last cycle ended (`now - lastgc > forcegcperiod`), and firing it
+            // starts the cycle.
+            #expect(rt.periodicGCDeadline == lastGC + 120_000_000_001)
+            while rt.numGC == 1, let deadline = rt.nextDeadline, deadline <= lastGC + 121_000_000_000 {
+                try rt.advance(to: deadline, kernel: &kernel)
+            }
+            while rt.gc.phase != .off, let deadline = rt.nextDeadline { try rt.advance(to: deadline, kernel: &kernel) }
+            #expect(rt.numGC == 2 && rt.numForcedGC == 1)
+            let cycle = try #require(rt.gcCycles.last)
             #expect(cycle.periodic && !cycle.forced)
+            #expect(cycle.startNs == lastGC + 120_000_000_001)
             #expect(cycle.cpuIdleNs == 0 && cycle.cpuBackgroundNs > 0)  // maxIdleWorkers = 0
+            // Once main has returned, nothing is forced any more.
+            rt.programExited(now: cycle.startNs + 1)
+            #expect(rt.periodicGCDeadline == nil)
             let problems = rt._checkInvariants()
-        #expect(problems.isEmpty, "\(problems)")
+            #expect(problems.isEmpty, "\(problems)")
         }
     }
 
