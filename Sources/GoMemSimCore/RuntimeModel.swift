@@ -22,6 +22,10 @@ public protocol RuntimeModel {
     /// The object at `address` became unreachable (the trace's `free`).
     mutating func release(address: UInt64, size: UInt64, scan: Bool)
 
+    /// A write of `bytes` into a pointerful (`scan`) object: the write barrier's cost to
+    /// the writing goroutine, paid only while the collector marks. Default: 0.
+    mutating func writeBarrier(bytes: UInt64, now: UInt64) -> UInt64
+
     /// `runtime.GC()`; returns the blocking time of the caller.
     mutating func collect<K: KernelModel>(now: UInt64, kernel: inout K) throws(ModelError) -> UInt64
     /// `debug.FreeOSMemory()`; returns the blocking time of the caller.
@@ -65,4 +69,5 @@ public struct Allocation: Hashable, Sendable {
 extension RuntimeModel {
     @inlinable public mutating func readNextDeadline() -> UInt64? { nextDeadline }
     @inlinable public mutating func programExited(now: UInt64) {}
+    @inlinable public mutating func writeBarrier(bytes: UInt64, now: UInt64) -> UInt64 { 0 }
 }

@@ -123,6 +123,9 @@ extension Engine {
             case let .write(_, offset, length):
                 let base = ordered ? regions.slots[slot].address : pending.summary.address
                 cpu = try access(base &+ offset, length, isWrite: true, dependent: false)
+                if ordered ? regions.slots[slot].scan : pending.summary.scan {
+                    cpu = cpu.saturatingAdd(runtime.writeBarrier(bytes: length, now: now))
+                }
             case let .load(address, length, dependent):
                 cpu = try access(address, UInt64(length), isWrite: false, dependent: dependent)
             case let .store(address, length):

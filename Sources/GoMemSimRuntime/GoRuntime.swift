@@ -126,6 +126,8 @@ public struct GoRuntime: RuntimeModel {
     public internal(set) var numGC: UInt64 = 0
     /// `main` returned (the trace ended): no new timer-driven work starts.
     var exited = false
+    /// Mutator time spent in the write barrier (mutator time, not GC CPU, as in Go).
+    public internal(set) var writeBarrierNs: UInt64 = 0
     public internal(set) var numForcedGC: UInt64 = 0
     /// A refill or large allocation happened: test the trigger when mallocgc returns.
     var gcCheckPending = false
@@ -272,6 +274,18 @@ public struct GoRuntime: RuntimeModel {
     public mutating func readNextDeadline() -> UInt64? { nextDeadline }
 
     public mutating func programExited(now: UInt64) { exited = true }
+
+    /// While marking (mgcmark.go: the write barrier is on from mark setup to mark
+    /// termination), every pointer-sized word written into a pointerful object goes
+    /// through the buffered barrier. The trace does not say which words are pointers, so
+    /// each word counts: an upper bound for objects mixing pointers and scalars.
+    public mutating func writeBarrier(bytes: UInt64, now: UInt64) -> UInt64 {
+        guard gc.phase == .mark, now < gc.markEndNs, bytes > 0 else { return 0 }
+        let cost = ((bytes &+ 7) / 8).multipliedReportingOverflow(by: config.costs.writeBarrierNs)
+        let ns = cost.overflow ? UInt64.max : cost.partialValue
+        writeBarrierNs = writeBarrierNs.addingReportingOverflow(ns).overflow ? .max : writeBarrierNs + ns
+        return ns
+    }
 
     public mutating func advance<K: KernelModel>(to now: UInt64, kernel: inout K) throws(ModelError) {
         if !pendingStacks.isEmpty { _ = try allocatePendingStacks(kernel: &kernel) }

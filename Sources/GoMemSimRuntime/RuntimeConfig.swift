@@ -137,13 +137,18 @@ public struct CostTable: Codable, Hashable, Sendable {
     /// PauseTotalNs (median ~1 ms per cycle, two pauses, GOMAXPROCS=2).
     public var stwNs: UInt64 = 100_000
     public var stwPerProcNs: UInt64 = 200_000
+    /// The write barrier while marking, per pointer-sized word written into a pointerful
+    /// object: Go 1.19's buffered barrier (mwbbuf.go) stores the old and the new pointer
+    /// in the P's `wbBuf` (~10 instructions) and flushes a full buffer (256 pairs) by
+    /// greying them, ~2 ns plus the flush's share. Not calibrated (no facts figure).
+    public var writeBarrierNs: UInt64 = 5
 
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
         case tinyAllocNs, smallAllocNs, mcacheRefillNs, pageAllocNs, largeAllocNs, heapGrowNs, zeroingNsPerKiB,
              sweepSpanNs, gcCycleNs, scavengeCallNs, stackAllocNs, mutatorNsPerKiB, scanNsPerKiB, markObjectNs,
-             stwNs, stwPerProcNs
+             stwNs, stwPerProcNs, writeBarrierNs
     }
 
     /// Decodes a partial table: missing entries keep their defaults.
@@ -169,6 +174,7 @@ public struct CostTable: Codable, Hashable, Sendable {
         markObjectNs = try value(.markObjectNs, d.markObjectNs)
         stwNs = try value(.stwNs, d.stwNs)
         stwPerProcNs = try value(.stwPerProcNs, d.stwPerProcNs)
+        writeBarrierNs = try value(.writeBarrierNs, d.writeBarrierNs)
     }
 
     /// One stop-the-world pause with `gomaxprocs` Ps.

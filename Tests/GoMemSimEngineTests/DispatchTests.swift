@@ -106,6 +106,22 @@ import Testing
         #expect(result.checkpoints.map(\.timeNs) == [25 + 700 + 90])
     }
 
+    @Test func writesIntoPointerfulObjectsGoThroughTheWriteBarrier() {
+        var runtime = RecordingRuntime()
+        runtime.writeBarrierNsPerByte = 2
+        var engine = recordingEngine([
+            rec(.alloc(id: 1, size: 64, scan: true)),
+            rec(.alloc(id: 2, size: 64, scan: false)),
+            rec(.write(id: 1, offset: 8, length: 16)),
+            rec(.write(id: 2, offset: 0, length: 64)),  // noscan: no barrier
+            rec(.read(id: 1, offset: 0, length: 8, dependent: false)),  // reads: no barrier
+            rec(.checkpoint(label: Symbol(0))),
+        ], names: ["end"], runtime: runtime)
+        let result = engine.run()
+        #expect(engine.runtime.log.filter { $0.hasPrefix("writeBarrier") } == ["writeBarrier 16 t=0"])
+        #expect(result.checkpoints.map(\.timeNs) == [32])  // the barrier's cost is the writer's time
+    }
+
     @Test func eventCountsAreByKeywordSortedWithZerosOmitted() {
         var engine = recordingEngine([
             rec(.alloc(id: 1, size: 8, scan: false)),

@@ -132,6 +132,13 @@ struct RecordingRuntime: RuntimeModel {
         heapBytes -= size
     }
 
+    /// Cost per byte written into a pointerful object.
+    var writeBarrierNsPerByte: UInt64 = 0
+    mutating func writeBarrier(bytes: UInt64, now: UInt64) -> UInt64 {
+        log.append("writeBarrier \(bytes) t=\(now)")
+        return bytes * writeBarrierNsPerByte
+    }
+
     mutating func collect<K: KernelModel>(now: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
         log.append("collect t=\(now)")
         return collectCostNs

@@ -54,6 +54,21 @@ import Testing
         }
     }
 
+    @Test func writeBarrierCostsOnlyWhileMarking() throws {
+        var (rt, kernel) = try startedRuntime { $0.costs.writeBarrierNs = 7 }
+        #expect(rt.writeBarrier(bytes: 64, now: 1_000) == 0)  // GC off: the barrier is off
+        // A 5 MiB object crosses the 4 MiB trigger: a cycle starts and marks until markEndNs.
+        _ = try rt.allocate(size: 5 * MiB, scan: true, goroutine: 0, now: 2_000, kernel: &kernel)
+        #expect(rt.gc.phase == .mark)
+        let during = rt.gc.markEndNs - 1
+        // 20 bytes = 3 pointer-sized words, each through the buffered barrier.
+        #expect(rt.writeBarrier(bytes: 20, now: during) == 21)
+        #expect(rt.writeBarrierNs == 21)
+        while rt.gc.phase == .mark, let deadline = rt.nextDeadline { try rt.advance(to: deadline, kernel: &kernel) }
+        #expect(rt.writeBarrier(bytes: 64, now: rt.gc.lastGCEndNs + 1) == 0)
+        #expect(rt.writeBarrierNs == 21)
+    }
+
     @Test func deadObjectsKeepTheirSlotsUntilTheBackgroundSweeperRuns() throws {
         var (rt, kernel) = try startedRuntime()
         // 2 MiB of objects, then all released: garbage for the next cycle.
