@@ -141,7 +141,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             guard i < hw.caches.count else { return Cache<Policy>(sets: 1, ways: 1) }
             let level = hw.caches[i]
             let sets = level.sizeBytes / (hw.lineBytes * level.ways)
-            return Cache<Policy>(sets: sets, ways: level.ways, seed: seed &+ UInt64(i))
+            return Cache<Policy>(sets: sets, ways: level.ways,
+                                 policy: Policy(hw.replacement, sets: sets, ways: level.ways, seed: seed &+ UInt64(i)))
         }
         classifiers = classifyMisses ? hw.caches.map { MissClassifier(lines: $0.sizeBytes / hw.lineBytes) } : nil
         streamer = StreamPrefetcher(streams: p.streamerStreams, distance: p.streamerDistanceLines, lineShift: lineShift)
