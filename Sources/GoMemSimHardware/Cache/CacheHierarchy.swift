@@ -77,7 +77,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// L1 hits and dTLB hits taken by the fast paths, kept in scalars so the fast path
     /// touches no array.
     var fastL1Hits: UInt64 = 0
-    var fastTLBHits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    var fastTLBHits = InlineArray<3, UInt64>(repeating: 0)  // by page class: one indexed add, no switch
     var classifiers: [MissClassifier]?
     var streamer: StreamPrefetcher
     var strider: StridePrefetcher
@@ -162,11 +162,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             && (!isWrite || l1WriteBack) {
             let pageClass = TranslationState.pageClass(pageShift)
             if TranslationState.key(address: address, pageClass: pageClass) == lastPageKey {
-                switch pageClass {
-                case 0: fastTLBHits.0 &+= 1
-                case 1: fastTLBHits.1 &+= 1
-                default: fastTLBHits.2 &+= 1
-                }
+                fastTLBHits[pageClass] &+= 1
                 fastL1Hits &+= 1
                 if isWrite { levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
                 let ns = dependent ? l1Ns : l1NsIndependent
@@ -245,11 +241,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         let pageKey = TranslationState.key(address: address, pageClass: pageClass)
         var ns = 0.0
         if pageKey == lastPageKey {
-            switch pageClass {
-            case 0: fastTLBHits.0 &+= 1
-            case 1: fastTLBHits.1 &+= 1
-            default: fastTLBHits.2 &+= 1
-            }
+            fastTLBHits[pageClass] &+= 1
         } else {
             ns = translate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
         }

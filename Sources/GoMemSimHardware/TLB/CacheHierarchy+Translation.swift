@@ -10,6 +10,16 @@ extension CacheHierarchy {
         return base &+ (address &>> (12 &+ 9 &* UInt64(level))) << 3
     }
 
+    /// `UInt64(x.rounded())` (half away from zero) for `x >= 0`, without a call to libm's
+    /// `round` (baseline x86-64 has no rounding instruction): below 2^52 the truncation and
+    /// the fraction `x - trunc(x)` are exact, and above it `x` is a whole number already.
+    @inline(__always)
+    static func rounded(_ x: Double) -> UInt64 {
+        guard x < 0x1p52 else { return UInt64(x.rounded()) }
+        let whole = Int64(x)
+        return UInt64(x - Double(whole) >= 0.5 ? whole &+ 1 : whole)
+    }
+
     /// Translates the page `pageKey` (not the last one): dTLB, STLB, walk. Returns ns.
     mutating func translate(_ pageKey: UInt64, address: UInt64, pageClass c: Int, dependent: Bool) -> Double {
         if translation.hasL1[c] {
@@ -40,11 +50,11 @@ extension CacheHierarchy {
             let walkCycles = walk(address, pageClass: c)
             if translation.stlbHolds[c] {
                 translation.stlbCounters[c].walks &+= 1
-                translation.stlbCounters[c].walkCycles &+= UInt64(walkCycles.rounded())
+                translation.stlbCounters[c].walkCycles &+= Self.rounded(walkCycles)
                 _ = translation.stlb.insert(pageKey, flags: 0, victimLineNeeded: false)
             } else {
                 translation.l1Counters[c].walks &+= 1
-                translation.l1Counters[c].walkCycles &+= UInt64(walkCycles.rounded())
+                translation.l1Counters[c].walkCycles &+= Self.rounded(walkCycles)
             }
             walkNs = walkCycles / ghz
             if !dependent { walkNs /= walkOverlap }  // independent misses walk in parallel
