@@ -19,7 +19,7 @@ struct TranslationState {
     let stlbHolds: [Bool]
     let hasSTLB: Bool
     /// PML4E, PDPTE and PDE caches (index 0, 1, 2), fully associative.
-    var psc: InlineArray<3, Cache<LRUPolicy>>
+    var psc: InlineArray<3, PagingStructureCache>
     let hasPSC: [Bool]
 
     var l1Counters = InlineArray<3, TLBCounters>(repeating: TLBCounters())
@@ -40,7 +40,7 @@ struct TranslationState {
         }
         let p = profile.pagingStructureCaches
         let sizes = [p?.pml4e ?? 0, p?.pdpte ?? 0, p?.pde ?? 0]
-        psc = InlineArray { i in Cache(sets: 1, ways: max(sizes[i], 1)) }
+        psc = InlineArray { i in PagingStructureCache(entries: sizes[i]) }
         hasPSC = sizes.map { $0 > 0 }
     }
 
