@@ -372,7 +372,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         dramLines += 1
     }
 
-    /// Places `line` (absent) at level `k` and deals with the line it evicts.
+    /// Places `line` (absent) at level `k` and deals with the line it evicts. Inlined, so
+    /// the common fill — no victim, or a clean one nobody needs (no back-invalidation, no
+    /// victim cache below) — costs no call; any other victim goes to ``evicted(_:flags:at:)``.
+    @inline(__always)
     mutating func install(_ line: UInt64, at k: Int, flags: UInt8) {
         let result = levels[k].insert(line, flags: flags, victimLineNeeded: victimLineNeeded[k])
         if k == 0 {
@@ -380,9 +383,16 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             demandL1Slot = result.slot
         }
         guard result.evicted else { return }
-        let victim = result.victim  // read if dirty or victimLineNeeded[k]: every use below
         levelCounters[k].evictions &+= 1
-        var victimFlags = result.victimFlags
+        guard victimLineNeeded[k] || result.victimFlags & Cache<Policy>.dirty != 0 else { return }
+        evicted(result.victim, flags: result.victimFlags, at: k)
+    }
+
+    /// What a victim of level `k` needs beyond its eviction count: back-invalidation above
+    /// an inclusive level, its writeback if dirty, the victim cache below.
+    @inline(never)
+    mutating func evicted(_ victim: UInt64, flags: UInt8, at k: Int) {
+        var victimFlags = flags
         if k > 0 && inclusion[k] == .inclusive {
             for j in 0..<k {
                 if let f = levels[j].invalidate(victim) {
