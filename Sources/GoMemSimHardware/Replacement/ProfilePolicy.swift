@@ -9,25 +9,33 @@
 /// the page walk and the fills from being specialised, and the hierarchy had to test four
 /// optionals per access (about 40 instructions of the same-line fast path).
 public struct ProfilePolicy: ReplacementPolicy {
-    /// Which policy decides; the others' values are idle. (Flat fields rather than an
-    /// enum's payloads: a use updates its policy in place, with no payload copied out and back.)
-    @usableFromInline let kind: ReplacementKind
-    @usableFromInline var lru: LRUPolicy
-    @usableFromInline var tree: TreePLRUPolicy
-    @usableFromInline var fifo: FIFOPolicy
-    @usableFromInline var random: RandomPolicy
+    /// Which policy decides.
+    let kind: ReplacementKind
+    let ways: Int
+    /// The named policy's only changing state: LRU's and FIFO's clock, or the random
+    /// policy's generator. Each call rebuilds the policy's value around it (the rest of it
+    /// follows from `ways`), so the value a cache copies out and back per fill is two words.
+    var word: UInt64
 
     /// Exact LRU (the policy a profile names when it names none).
     public init(sets: Int, ways: Int, seed: UInt64) { self.init(.lru, sets: sets, ways: ways, seed: seed) }
 
     public init(_ kind: ReplacementKind, sets: Int, ways: Int, seed: UInt64) {
         self.kind = kind
-        lru = LRUPolicy(sets: sets, ways: ways, seed: seed)
-        // Tree-PLRU needs a power of two below 64 ways (validated when it is named).
-        tree = TreePLRUPolicy(sets: sets, ways: kind == .treePLRU ? ways : 1, seed: seed)
-        fifo = FIFOPolicy(sets: sets, ways: ways, seed: seed)
-        random = RandomPolicy(sets: sets, ways: ways, seed: seed)
+        self.ways = ways
+        word = kind == .random ? seed : 0  // RandomPolicy starts at its seed, LRU's clock at 0
     }
+
+    /// LRU's value (FIFO's too: FIFO is LRU that only fills refresh, ``FIFOPolicy``).
+    @inline(__always)
+    func lru() -> LRUPolicy {
+        var p = LRUPolicy(sets: 1, ways: ways, seed: 0)
+        p.clock = UInt32(truncatingIfNeeded: word)
+        return p
+    }
+
+    @inline(__always)
+    func tree() -> TreePLRUPolicy { TreePLRUPolicy(sets: 1, ways: ways, seed: 0) }
 
     /// Room for any of the four (LRU's state is the largest).
     public static func stateWords(ways: Int) -> Int {
@@ -37,56 +45,70 @@ public struct ProfilePolicy: ReplacementPolicy {
 
     public func initialize(_ state: UnsafeMutableRawPointer) {
         switch kind {
-        case .lru: lru.initialize(state)
-        case .treePLRU: tree.initialize(state)
-        case .fifo: fifo.initialize(state)
-        case .random: random.initialize(state)
+        case .lru, .fifo: lru().initialize(state)
+        case .treePLRU: tree().initialize(state)
+        case .random: break
         }
     }
 
-    @inlinable @inline(__always)
+    @inline(__always)
     public mutating func hit(_ state: UnsafeMutableRawPointer, way: Int) {
         switch kind {
-        case .lru: lru.hit(state, way: way)
-        case .treePLRU: tree.hit(state, way: way)
-        case .fifo: fifo.hit(state, way: way)
-        case .random: random.hit(state, way: way)
+        case .lru:
+            var p = lru()
+            p.hit(state, way: way)
+            word = UInt64(p.clock)
+        case .treePLRU:
+            var p = tree()
+            p.hit(state, way: way)
+        case .fifo, .random: break  // hits change nothing
         }
     }
 
-    @inlinable @inline(__always)
+    @inline(__always)
     public mutating func filled(_ state: UnsafeMutableRawPointer, way: Int) {
         switch kind {
-        case .lru: lru.filled(state, way: way)
-        case .treePLRU: tree.filled(state, way: way)
-        case .fifo: fifo.filled(state, way: way)
-        case .random: random.filled(state, way: way)
+        case .lru, .fifo:  // FIFO's fill is LRU's use
+            var p = lru()
+            p.filled(state, way: way)
+            word = UInt64(p.clock)
+        case .treePLRU:
+            var p = tree()
+            p.filled(state, way: way)
+        case .random: break
         }
     }
 
-    @inlinable @inline(__always)
+    @inline(__always)
     public mutating func victim(_ state: UnsafeMutableRawPointer) -> Int {
         switch kind {
-        case .lru: lru.victim(state)
-        case .treePLRU: tree.victim(state)
-        case .fifo: fifo.victim(state)
-        case .random: random.victim(state)
+        case .lru, .fifo:
+            var p = lru()
+            return p.victim(state)
+        case .treePLRU:
+            var p = tree()
+            return p.victim(state)
+        case .random:
+            var p = RandomPolicy(sets: 1, ways: ways, seed: word)
+            let way = p.victim(state)
+            word = p.state
+            return way
         }
     }
 
-    @inlinable
     public var needsRenumber: Bool {
         switch kind {
-        case .lru: lru.needsRenumber
-        case .fifo: fifo.needsRenumber
+        case .lru, .fifo: lru().needsRenumber
         case .treePLRU, .random: false
         }
     }
 
     public mutating func renumber(_ first: UnsafeMutableRawPointer, sets: Int, strideBytes: Int) {
         switch kind {
-        case .lru: lru.renumber(first, sets: sets, strideBytes: strideBytes)
-        case .fifo: fifo.renumber(first, sets: sets, strideBytes: strideBytes)
+        case .lru, .fifo:
+            var p = lru()
+            p.renumber(first, sets: sets, strideBytes: strideBytes)
+            word = UInt64(p.clock)
         case .treePLRU, .random: break
         }
     }
