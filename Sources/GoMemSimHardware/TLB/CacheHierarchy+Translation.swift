@@ -76,11 +76,11 @@ extension CacheHierarchy {
         // The PSC of level L caches entries of level L (PML4E = 3 … PDE = 1): a hit means
         // the walk starts at level L - 1.
         var start = 3
-        if translation.hasPSC[2] && c < 1 && translation.psc[2].lookup(address >> 21) {
+        if translation.hasPSC[2] && c < 1 && translation.pdeCache.lookup(address >> 21) {
             start = 0
-        } else if translation.hasPSC[1] && c < 2 && translation.psc[1].lookup(address >> 30) {
+        } else if translation.hasPSC[1] && c < 2 && translation.pdpteCache.lookup(address >> 30) {
             start = 1
-        } else if translation.hasPSC[0] && translation.psc[0].lookup(address >> 39) {
+        } else if translation.hasPSC[0] && translation.pml4eCache.lookup(address >> 39) {
             start = 2
         }
         var cycles = 0.0
@@ -92,9 +92,9 @@ extension CacheHierarchy {
             level -= 1
         }
         // Remember the upper entries just read.
-        if start >= 3 && c < 3 && translation.hasPSC[0] { translation.psc[0].insert(address >> 39) }
-        if start >= 2 && c < 2 && translation.hasPSC[1] { translation.psc[1].insert(address >> 30) }
-        if start >= 1 && c < 1 && translation.hasPSC[2] { translation.psc[2].insert(address >> 21) }
+        if start >= 3 && c < 3 && translation.hasPSC[0] { translation.pml4eCache.insert(address >> 39) }
+        if start >= 2 && c < 2 && translation.hasPSC[1] { translation.pdpteCache.insert(address >> 30) }
+        if start >= 1 && c < 1 && translation.hasPSC[2] { translation.pdeCache.insert(address >> 21) }
         return cycles
     }
 }
