@@ -71,6 +71,11 @@ public struct Cache<Policy: ReplacementPolicy> {
 
     /// `sets` must be a power of two and `ways` at least 1 (profiles are validated first).
     public init(sets: Int, ways: Int, seed: UInt64 = 0) {
+        self.init(sets: sets, ways: ways, policy: Policy(sets: sets, ways: ways, seed: seed))
+    }
+
+    /// The same, with the policy value made by the caller (``ProfilePolicy`` names its kind).
+    public init(sets: Int, ways: Int, policy: Policy) {
         self.sets = sets
         self.ways = ways
         setMask = UInt64(sets - 1)
@@ -87,7 +92,6 @@ public struct Cache<Policy: ReplacementPolicy> {
         origin = Int((64 - address % 64) % 64 / 8)
         tagWord = origin + blockWords
         for slot in 0..<(sets * ways) { storage[tagWord + slot] = Self.empty }  // untouched while narrow
-        let policy = Policy(sets: sets, ways: ways, seed: seed)
         let (firstState, strideBytes) = ((origin + entryWords) * 8, stride * 8)
         storage.withUnsafeMutableBytes { raw in
             guard let base = raw.baseAddress else { return }

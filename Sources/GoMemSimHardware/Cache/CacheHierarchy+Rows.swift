@@ -13,7 +13,7 @@ extension CacheHierarchy {
     func translationCounters(level: TLBLevel, pageClass c: Int) -> TLBCounters {
         guard level == .dTLB else { return translation.stlbCounters[c] }
         var t = translation.l1Counters[c]
-        let fast = c == 0 ? fastTLBHits.0 : (c == 1 ? fastTLBHits.1 : fastTLBHits.2)
+        let fast = fastTLBHits[c]
         t.accesses &+= fast
         t.hits &+= fast
         return t

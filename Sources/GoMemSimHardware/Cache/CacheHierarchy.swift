@@ -77,7 +77,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// L1 hits and dTLB hits taken by the fast paths, kept in scalars so the fast path
     /// touches no array.
     var fastL1Hits: UInt64 = 0
-    var fastTLBHits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    var fastTLBHits = InlineArray<3, UInt64>(repeating: 0)  // by page class: one indexed add, no switch
     var classifiers: [MissClassifier]?
     var streamer: StreamPrefetcher
     var strider: StridePrefetcher
@@ -141,7 +141,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             guard i < hw.caches.count else { return Cache<Policy>(sets: 1, ways: 1) }
             let level = hw.caches[i]
             let sets = level.sizeBytes / (hw.lineBytes * level.ways)
-            return Cache<Policy>(sets: sets, ways: level.ways, seed: seed &+ UInt64(i))
+            return Cache<Policy>(sets: sets, ways: level.ways,
+                                 policy: Policy(hw.replacement, sets: sets, ways: level.ways, seed: seed &+ UInt64(i)))
         }
         classifiers = classifyMisses ? hw.caches.map { MissClassifier(lines: $0.sizeBytes / hw.lineBytes) } : nil
         streamer = StreamPrefetcher(streams: p.streamerStreams, distance: p.streamerDistanceLines, lineShift: lineShift)
@@ -161,11 +162,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             && (!isWrite || l1WriteBack) {
             let pageClass = TranslationState.pageClass(pageShift)
             if TranslationState.key(address: address, pageClass: pageClass) == lastPageKey {
-                switch pageClass {
-                case 0: fastTLBHits.0 &+= 1
-                case 1: fastTLBHits.1 &+= 1
-                default: fastTLBHits.2 &+= 1
-                }
+                fastTLBHits[pageClass] &+= 1
                 fastL1Hits &+= 1
                 if isWrite { levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
                 let ns = dependent ? l1Ns : l1NsIndependent
@@ -244,11 +241,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         let pageKey = TranslationState.key(address: address, pageClass: pageClass)
         var ns = 0.0
         if pageKey == lastPageKey {
-            switch pageClass {
-            case 0: fastTLBHits.0 &+= 1
-            case 1: fastTLBHits.1 &+= 1
-            default: fastTLBHits.2 &+= 1
-            }
+            fastTLBHits[pageClass] &+= 1
         } else {
             ns = translate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
         }
@@ -379,7 +372,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         dramLines += 1
     }
 
-    /// Places `line` (absent) at level `k` and deals with the line it evicts.
+    /// Places `line` (absent) at level `k` and deals with the line it evicts. Inlined, so
+    /// the common fill — no victim, or a clean one nobody needs (no back-invalidation, no
+    /// victim cache below) — costs no call; any other victim goes to ``evicted(_:flags:at:)``.
+    @inline(__always)
     mutating func install(_ line: UInt64, at k: Int, flags: UInt8) {
         let result = levels[k].insert(line, flags: flags, victimLineNeeded: victimLineNeeded[k])
         if k == 0 {
@@ -387,9 +383,16 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             demandL1Slot = result.slot
         }
         guard result.evicted else { return }
-        let victim = result.victim  // read if dirty or victimLineNeeded[k]: every use below
         levelCounters[k].evictions &+= 1
-        var victimFlags = result.victimFlags
+        guard victimLineNeeded[k] || result.victimFlags & Cache<Policy>.dirty != 0 else { return }
+        evicted(result.victim, flags: result.victimFlags, at: k)
+    }
+
+    /// What a victim of level `k` needs beyond its eviction count: back-invalidation above
+    /// an inclusive level, its writeback if dirty, the victim cache below.
+    @inline(never)
+    mutating func evicted(_ victim: UInt64, flags: UInt8, at k: Int) {
+        var victimFlags = flags
         if k > 0 && inclusion[k] == .inclusive {
             for j in 0..<k {
                 if let f = levels[j].invalidate(victim) {

@@ -13,6 +13,9 @@
 public protocol ReplacementPolicy {
     /// Global state for `sets` sets of `ways` ways; `seed` drives any randomness.
     init(sets: Int, ways: Int, seed: UInt64)
+    /// The policy for a cache of a profile naming `kind`. A type that is one policy
+    /// ignores `kind` (the default); ``ProfilePolicy`` becomes the policy named.
+    init(_ kind: ReplacementKind, sets: Int, ways: Int, seed: UInt64)
     /// 64-bit words of per-set state for sets of `ways` ways (zeroed, then ``initialize(_:)``).
     static func stateWords(ways: Int) -> Int
     /// Sets up the state of one set at `state` when the cache is made.
@@ -31,6 +34,7 @@ public protocol ReplacementPolicy {
 }
 
 extension ReplacementPolicy {
+    public init(_ kind: ReplacementKind, sets: Int, ways: Int, seed: UInt64) { self.init(sets: sets, ways: ways, seed: seed) }
     public func initialize(_ state: UnsafeMutableRawPointer) {}
     public var needsRenumber: Bool { false }
     public mutating func renumber(_ first: UnsafeMutableRawPointer, sets: Int, strideBytes: Int) {}

@@ -10,6 +10,16 @@ extension CacheHierarchy {
         return base &+ (address &>> (12 &+ 9 &* UInt64(level))) << 3
     }
 
+    /// `UInt64(x.rounded())` (half away from zero) for `x >= 0`, without a call to libm's
+    /// `round` (baseline x86-64 has no rounding instruction): below 2^52 the truncation and
+    /// the fraction `x - trunc(x)` are exact, and above it `x` is a whole number already.
+    @inline(__always)
+    static func rounded(_ x: Double) -> UInt64 {
+        guard x < 0x1p52 else { return UInt64(x.rounded()) }
+        let whole = Int64(x)
+        return UInt64(x - Double(whole) >= 0.5 ? whole &+ 1 : whole)
+    }
+
     /// Translates the page `pageKey` (not the last one): dTLB, STLB, walk. Returns ns.
     mutating func translate(_ pageKey: UInt64, address: UInt64, pageClass c: Int, dependent: Bool) -> Double {
         if translation.hasL1[c] {
@@ -40,11 +50,11 @@ extension CacheHierarchy {
             let walkCycles = walk(address, pageClass: c)
             if translation.stlbHolds[c] {
                 translation.stlbCounters[c].walks &+= 1
-                translation.stlbCounters[c].walkCycles &+= UInt64(walkCycles.rounded())
+                translation.stlbCounters[c].walkCycles &+= Self.rounded(walkCycles)
                 _ = translation.stlb.insert(pageKey, flags: 0, victimLineNeeded: false)
             } else {
                 translation.l1Counters[c].walks &+= 1
-                translation.l1Counters[c].walkCycles &+= UInt64(walkCycles.rounded())
+                translation.l1Counters[c].walkCycles &+= Self.rounded(walkCycles)
             }
             walkNs = walkCycles / ghz
             if !dependent { walkNs /= walkOverlap }  // independent misses walk in parallel
@@ -66,11 +76,11 @@ extension CacheHierarchy {
         // The PSC of level L caches entries of level L (PML4E = 3 … PDE = 1): a hit means
         // the walk starts at level L - 1.
         var start = 3
-        if translation.hasPSC[2] && c < 1 && translation.psc[2].lookup(address >> 21) != nil {
+        if translation.hasPSC[2] && c < 1 && translation.pdeCache.lookup(address >> 21) {
             start = 0
-        } else if translation.hasPSC[1] && c < 2 && translation.psc[1].lookup(address >> 30) != nil {
+        } else if translation.hasPSC[1] && c < 2 && translation.pdpteCache.lookup(address >> 30) {
             start = 1
-        } else if translation.hasPSC[0] && translation.psc[0].lookup(address >> 39) != nil {
+        } else if translation.hasPSC[0] && translation.pml4eCache.lookup(address >> 39) {
             start = 2
         }
         var cycles = 0.0
@@ -82,9 +92,9 @@ extension CacheHierarchy {
             level -= 1
         }
         // Remember the upper entries just read.
-        if start >= 3 && c < 3 && translation.hasPSC[0] { _ = translation.psc[0].insert(address >> 39, flags: 0, victimLineNeeded: false) }
-        if start >= 2 && c < 2 && translation.hasPSC[1] { _ = translation.psc[1].insert(address >> 30, flags: 0, victimLineNeeded: false) }
-        if start >= 1 && c < 1 && translation.hasPSC[2] { _ = translation.psc[2].insert(address >> 21, flags: 0, victimLineNeeded: false) }
+        if start >= 3 && c < 3 && translation.hasPSC[0] { translation.pml4eCache.insert(address >> 39) }
+        if start >= 2 && c < 2 && translation.hasPSC[1] { translation.pdpteCache.insert(address >> 30) }
+        if start >= 1 && c < 1 && translation.hasPSC[2] { translation.pdeCache.insert(address >> 21) }
         return cycles
     }
 }

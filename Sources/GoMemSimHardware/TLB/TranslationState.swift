@@ -18,8 +18,12 @@ struct TranslationState {
     var stlb: Cache<LRUPolicy>
     let stlbHolds: [Bool]
     let hasSTLB: Bool
-    /// PML4E, PDPTE and PDE caches (index 0, 1, 2), fully associative.
-    var psc: InlineArray<3, Cache<LRUPolicy>>
+    /// The PML4E, PDPTE and PDE caches, fully associative: stored properties, not an
+    /// inline array, so a lookup mutates them in place (through an `InlineArray` subscript
+    /// the optimiser copied each half-kilobyte cache out and back).
+    var pml4eCache: PagingStructureCache
+    var pdpteCache: PagingStructureCache
+    var pdeCache: PagingStructureCache
     let hasPSC: [Bool]
 
     var l1Counters = InlineArray<3, TLBCounters>(repeating: TLBCounters())
@@ -40,7 +44,9 @@ struct TranslationState {
         }
         let p = profile.pagingStructureCaches
         let sizes = [p?.pml4e ?? 0, p?.pdpte ?? 0, p?.pde ?? 0]
-        psc = InlineArray { i in Cache(sets: 1, ways: max(sizes[i], 1)) }
+        pml4eCache = PagingStructureCache(entries: sizes[0])
+        pdpteCache = PagingStructureCache(entries: sizes[1])
+        pdeCache = PagingStructureCache(entries: sizes[2])
         hasPSC = sizes.map { $0 > 0 }
     }
 

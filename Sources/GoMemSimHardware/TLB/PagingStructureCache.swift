@@ -1,0 +1,97 @@
+/// One paging-structure cache (Intel SDM vol. 3 §4.10.3): up to 64 upper-level page-table
+/// entries (PML4E, PDPTE or PDE), fully associative, exact LRU.
+///
+/// The keys sit in a ring in recency order: logical position `i` (0 = most recent) is slot
+/// `(head + i) mod capacity`. A fill — nearly every walk of a random access fills the PDE
+/// cache — is O(1): the slot before `head` is free or holds the least recent key, and
+/// becomes the new head. A lookup compares 32-bit digests four slots at a time and
+/// confirms a match on the full key; a hit moves its key to the front, shifting only the
+/// keys more recent than it. The same hits and misses as a one-set LRU ``Cache`` of as
+/// many ways, without a generic cache's set machinery (a 32-stamp victim scan per fill).
+///
+/// Keys and digests live in one heap buffer, not inline arrays: reading an element of a
+/// large `InlineArray` made the optimiser copy the whole array (a `memcpy` per walk).
+struct PagingStructureCache {
+    static let maxEntries = 64  // profile validation: 0...64
+    let capacity: Int
+    private(set) var count = 0
+    /// The slot of the most recent key.
+    private var head = 0
+    /// `capacity` rounded up to four slots: the key of slot `s` is word `s`, its digest
+    /// (low 32 bits) is 32-bit element `s` after the keys. An empty slot's key is
+    /// `UInt64.max` (keys are page numbers, below 2^52), its digest `UInt32.max`.
+    private let slots: Int
+    private var storage: [UInt64]
+
+    init(entries: Int) {
+        capacity = min(max(entries, 0), Self.maxEntries)
+        slots = (capacity + 3) & ~3
+        storage = [UInt64](repeating: .max, count: slots + slots / 2)
+    }
+
+    /// Whether `key` is cached; a hit makes it the most recent.
+    @inline(__always)
+    mutating func lookup(_ key: UInt64) -> Bool {
+        let p = slot(of: key)
+        guard p >= 0 else { return false }
+        var distance = p &- head  // the hit's recency position
+        if distance < 0 { distance &+= capacity }
+        let (capacity, head, slots) = (capacity, head, slots)
+        storage.withUnsafeMutableBufferPointer { b in
+            guard let words = b.baseAddress else { return }
+            var s = p
+            while distance > 0 {  // the keys more recent than it move one place back
+                let previous = s == 0 ? capacity &- 1 : s &- 1
+                Self.store(words[previous], at: s, words, slots: slots)
+                s = previous
+                distance &-= 1
+            }
+            Self.store(key, at: head, words, slots: slots)
+        }
+        return true
+    }
+
+    /// Caches `key` (not cached) as the most recent, evicting the least recent when full.
+    @inline(__always)
+    mutating func insert(_ key: UInt64) {
+        guard capacity > 0 else { return }
+        head = head == 0 ? capacity &- 1 : head &- 1  // free, or the least recent when full
+        if count < capacity { count &+= 1 }
+        let (head, slots) = (head, slots)
+        storage.withUnsafeMutableBufferPointer { b in
+            guard let words = b.baseAddress else { return }
+            Self.store(key, at: head, words, slots: slots)
+        }
+    }
+
+    /// The slot holding `key`, or -1.
+    @inline(__always)
+    func slot(of key: UInt64) -> Int {
+        let wanted = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: key))
+        let slots = slots
+        return storage.withUnsafeBufferPointer { b -> Int in
+            guard let words = b.baseAddress else { return -1 }
+            let digests = UnsafeRawPointer(words + slots)
+            var group = 0
+            while group < slots {
+                let match = digests.loadUnaligned(fromByteOffset: group &* 4, as: SIMD4<UInt32>.self) .== wanted
+                if any(match) {
+                    var s = group
+                    while s < group &+ 4 {
+                        if words[s] == key { return s }
+                        s &+= 1
+                    }
+                }
+                group &+= 4
+            }
+            return -1
+        }
+    }
+
+    @inline(__always)
+    private static func store(_ key: UInt64, at s: Int, _ words: UnsafeMutablePointer<UInt64>, slots: Int) {
+        words[s] = key
+        UnsafeMutableRawPointer(words + slots).storeBytes(of: UInt32(truncatingIfNeeded: key), toByteOffset: s &* 4,
+                                                         as: UInt32.self)
+    }
+}
