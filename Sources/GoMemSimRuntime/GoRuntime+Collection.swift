@@ -327,6 +327,9 @@ extension GoRuntime {
 
     /// The next time the collector has work due: the end of marking, the background
     /// sweeper finishing, or sysmon's 2-minute GC.
+    /// (Always inlined: the engine asks after every event through a mutating method, and
+    /// an outlined getter of this large struct is handed a copy of it.)
+    @inline(__always)
     var collectorDeadline: UInt64? {
         if gc.phase == .mark { return gc.markEndNs }
         let free = gomaxprocs - busyProcs
@@ -339,6 +342,7 @@ extension GoRuntime {
     /// When sysmon forces a cycle: `gcTrigger{kind: gcTriggerTime}.test` (mgc.go) is
     /// `lastgc != 0 && now - lastgc > forcegcperiod`, never with GOGC=off, and not before
     /// the first cycle; nothing is forced once the program has exited.
+    @inline(__always)
     var periodicGCDeadline: UInt64? {
         guard config.automaticGC, gcPercent != nil, numGC > 0, !exited else { return nil }
         let (deadline, overflow) = gc.lastGCEndNs.addingReportingOverflow(CollectorState.forcedPeriodNs + 1)

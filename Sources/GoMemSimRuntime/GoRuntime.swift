@@ -264,6 +264,7 @@ public struct GoRuntime: RuntimeModel {
         }
     }
 
+    @inline(__always)
     public var nextDeadline: UInt64? {
         guard let gcDeadline = collectorDeadline else { return scavenger.wakeAt }
         guard let scavenge = scavenger.wakeAt else { return gcDeadline }
