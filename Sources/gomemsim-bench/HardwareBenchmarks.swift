@@ -16,15 +16,10 @@ func runHardwareBenchmarks() throws {
     speedProfile.hardware.prefetchers = nil  // the speed goal is for TLB + caches
 
     // CPU time of this thread, so the figure holds on a shared, loaded machine.
-    func cpuSeconds() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-    }
     func seconds(_ body: () throws -> Void) rethrows -> Double {
-        let start = cpuSeconds()
+        let start = threadCPUSeconds()
         try body()
-        return cpuSeconds() - start
+        return threadCPUSeconds() - start
     }
 
     func sequential(_ profile: MachineProfile) throws -> (rate: Double, nsPerAccess: Double) {
