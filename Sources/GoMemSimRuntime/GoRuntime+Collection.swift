@@ -291,7 +291,6 @@ extension GoRuntime {
         gc.limiterPendingGCNs += stw2 * UInt64(gomaxprocs)
         updateLimiter(now: end, force: true)
         prepareSweep(at: end)
-        scavenger.searchChunk = pages.chunkCount - 1  // scavengeStartGen: from the top again
         paceScavenger(now: end)
         return stw2
     }

@@ -91,7 +91,7 @@ extension GoRuntime {
         if span.state == .stack { stackInuse -= span.bytes } else { heapInuse -= span.bytes }
         heapFree += span.bytes
         for p in page..<page + Int(span.npages) { spanOfPage[p] = -1 }
-        scavenger.searchChunk = max(scavenger.searchChunk, (page + Int(span.npages) - 1) / PageAllocator.chunkPages)
+        scavenger.freeHWM = max(scavenger.freeHWM, page + Int(span.npages))  // pageAlloc.free
         spans.release(id)
     }
 
@@ -132,7 +132,6 @@ extension GoRuntime {
         let firstChunk = Int((address - Self.heapBase) / Self.chunkBytes)
         let count = Int(length / Self.chunkBytes)
         pages.grow(firstChunk: firstChunk, count: count)
-        scavenger.searchChunk = max(scavenger.searchChunk, firstChunk + count - 1)
         cost += try growPageAllocatorMetadata(address: address, length: length, kernel: &kernel)
         return cost
     }

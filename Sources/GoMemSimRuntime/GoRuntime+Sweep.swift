@@ -15,6 +15,7 @@ extension GoRuntime {
             count += 1
         }
         gc.unsweptSpans = count
+        if count == 0 { startScavengeGeneration() }  // nothing to sweep: sweeping is done
         gc.sweepCursor = 0
         let pagesInUse = Double(heapInuse >> SizeClasses.pageShift)
         syncPacer()
@@ -40,6 +41,9 @@ extension GoRuntime {
     /// on its mcentral's partial list when it has free slots. Returns the pages freed.
     mutating func sweepUnswept(_ id: Int) -> UInt64 {
         gc.unsweptSpans -= 1
+        // Sweeping the last span starts a scavenge generation (mgcsweep.go `sweepone`),
+        // after that span's pages are freed.
+        defer { if gc.unsweptSpans == 0 { startScavengeGeneration() } }
         spans.spans[id].unswept = false
         let npages = UInt64(spans.spans[id].npages)
         gc.pagesSwept += npages

@@ -184,6 +184,9 @@ public struct GoRuntime: RuntimeModel {
 
     public mutating func start<K: KernelModel>(now: UInt64, kernel: inout K) throws(ModelError) {
         try mapProcessImage(kernel: &kernel)
+        // bgsweep's first `sweepone` at start-up finds nothing to sweep: sweeping is "done"
+        // and the first scavenge generation covers the heap mapped so far (mgcsweep.go).
+        startScavengeGeneration()
     }
 
     public mutating func allocate<K: KernelModel>(size: UInt64, scan: Bool, goroutine: UInt32, now: UInt64,
@@ -222,6 +225,7 @@ public struct GoRuntime: RuntimeModel {
 
     public mutating func freeOSMemory<K: KernelModel>(now: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
         var cost = try collect(now: now, kernel: &kernel)
+        startScavengeGeneration()  // mheap.scavengeAll: a walk over the whole heap
         let work = try scavenge(bytes: .max, kernel: &kernel)
         scavenger.releasedEager += work.released
         cost += work.durationNs

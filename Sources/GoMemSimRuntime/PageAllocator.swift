@@ -134,14 +134,16 @@ struct PageAllocator {
     }
 
     /// `findScavengeCandidate` (mgcscavenge.go): the highest run of free, unscavenged
-    /// pages in chunk `ci` below page index `limit` (chunk-relative); take at most
+    /// pages in chunk `ci` below page index `limit` (chunk-relative) — a run that
+    /// continues above `limit` counts only below it; take at most
     /// `maxPages` from its top, but if that range crosses a huge-page boundary and the
     /// run covers the whole huge page below, take the whole huge page instead, so that
     /// releasing never breaks a huge page the run fully owns.
-    func scavengeCandidate(chunk ci: Int, maxPages: Int, pagesPerHugePage: Int) -> (start: Int, count: Int)? {
+    func scavengeCandidate(chunk ci: Int, below limit: Int = chunkPages, maxPages: Int,
+                           pagesPerHugePage: Int) -> (start: Int, count: Int)? {
         guard ci < present.count, present[ci], freeUnscavengedPages[ci] != 0 else { return nil }
         let base = ci * Self.chunkPages
-        var end = Self.chunkPages
+        var end = min(limit, Self.chunkPages)
         while end > 0 && !isFreeUnscavenged(base + end - 1) { end -= 1 }
         guard end > 0 else { return nil }
         var runStart = end - 1

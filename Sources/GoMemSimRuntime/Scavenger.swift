@@ -20,8 +20,18 @@ struct ScavengerState {
     /// `scavengerState.parked`: it ran out of work and waits for `ready` (sysmon wakes
     /// it) or `wake` (sweep termination); a scavenger sleeping between runs is not parked.
     var parked = true
-    /// Highest chunk that may hold scavengable pages (scavenging goes downwards).
-    var searchChunk = 0
+    /// The scavenge *generation* (mgcscavenge.go `scavengeStartGen`, Go 1.17–1.20): each
+    /// generation walks the heap once, from high addresses down, and a page freed above
+    /// the walk is not seen until the next one, which starts when sweeping completes —
+    /// "the scavenger only runs over the heap once per GC cycle" (mgcsweep.go `sweepone`).
+    /// `searchLimit` is the page index the walk has reached: pages below it are still to
+    /// search (`p.scav.inUse`; empty until the first generation starts).
+    var searchLimit = 0
+    /// `p.scav.freeHWM`: the end (exclusive page index) of the highest range freed this
+    /// generation; 0 = none (`minOffAddr`).
+    var freeHWM = 0
+    /// `p.scav.scavLWM`: the lowest page scavenged this generation; `.max` = none.
+    var scavLWM = Int.max
     var releasedBackground: UInt64 = 0
     var releasedEager: UInt64 = 0
     var backgroundCPUNs: UInt64 = 0
@@ -123,20 +133,34 @@ extension GoRuntime {
         }
     }
 
-    /// `pageAlloc.scavenge`: release free, unscavenged pages from the highest address
-    /// down until `bytes` are released or none are left. Returns the bytes released and
-    /// the time it took (runtime work plus the kernel's madvise cost).
+    /// `scavengeStartGen` (mgcscavenge.go, Go 1.19), called when sweeping completes and by
+    /// `debug.FreeOSMemory`: the new walk starts below the highest page freed during the
+    /// last one if that lies above where the last walk got to (`freeHWM > scavLWM`), else
+    /// it carries on from there (nothing was freed above it).
+    mutating func startScavengeGeneration() {
+        let start = scavenger.scavLWM < scavenger.freeHWM ? scavenger.freeHWM : scavenger.scavLWM
+        scavenger.searchLimit = min(start, pages.chunkCount * PageAllocator.chunkPages)
+        scavenger.freeHWM = 0
+        scavenger.scavLWM = .max
+    }
+
+    /// `pageAlloc.scavenge`: release free, unscavenged pages from the top of the current
+    /// generation's walk down until `bytes` are released or the walk reaches the bottom
+    /// of the heap (then nothing more is found until the next generation). Returns the
+    /// bytes released and the time it took (runtime work plus the kernel's madvise cost).
     mutating func scavenge<K: KernelModel>(bytes: UInt64, kernel: inout K) throws(ModelError) -> (released: UInt64, durationNs: UInt64) {
         var released: UInt64 = 0
         var duration: UInt64 = 0
         let pagesPerHugePage = Int(Self.hugePageSize / SizeClasses.pageSize)
-        var ci = min(scavenger.searchChunk, pages.chunkCount - 1)
-        while released < bytes && ci >= 0 {
+        let chunkPages = PageAllocator.chunkPages
+        var limit = min(scavenger.searchLimit, pages.chunkCount * chunkPages)
+        while released < bytes && limit > 0 {
             let remaining = bytes - released
             let maxPages = remaining == .max ? Int.max : Int((remaining + SizeClasses.pageSize - 1) >> SizeClasses.pageShift)
-            guard let candidate = pages.scavengeCandidate(chunk: ci, maxPages: maxPages,
+            let ci = (limit - 1) / chunkPages
+            guard let candidate = pages.scavengeCandidate(chunk: ci, below: limit - ci * chunkPages, maxPages: maxPages,
                                                           pagesPerHugePage: pagesPerHugePage) else {
-                ci -= 1
+                limit = ci * chunkPages  // this chunk is searched
                 continue
             }
             let address = Self.heapBase + UInt64(candidate.start) << SizeClasses.pageShift
@@ -146,8 +170,11 @@ extension GoRuntime {
             heapFree -= length
             heapReleased += length
             released += length
+            // scavengeOne: the walk continues below the run it released.
+            limit = candidate.start
+            scavenger.scavLWM = min(scavenger.scavLWM, candidate.start)
         }
-        scavenger.searchChunk = max(ci, 0)
+        scavenger.searchLimit = limit
         return (released, duration)
     }
 }

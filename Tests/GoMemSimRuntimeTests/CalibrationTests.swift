@@ -176,6 +176,32 @@ import Testing
         #expect(rt._checkInvariants() == [])
     }
 
+    /// Go 1.19's scavenger walks the heap once per GC cycle, from the top down
+    /// (mgcscavenge.go `scavengeStartGen`, started when sweeping completes): pages freed
+    /// above the walk wait for the next generation, however far over its goal the heap is.
+    @Test func aScavengeGenerationWalksTheHeapOnceFromTheTop() throws {
+        var (rt, kernel) = try startedRuntime { $0.automaticGC = false }
+        let a = try rt.allocate(size: 8 * MiB, scan: false, goroutine: 0, now: 0, kernel: &kernel).address
+        let b = try rt.allocate(size: 8 * MiB, scan: false, goroutine: 0, now: 0, kernel: &kernel).address
+        #expect(a < b)
+        _ = try kernel.touch(address: a, length: 8 * MiB, isWrite: true)
+        _ = try kernel.touch(address: b, length: 8 * MiB, isWrite: true)
+        rt.release(address: a, size: 8 * MiB, scan: false)
+        _ = try rt.collect(now: 0, kernel: &kernel)  // sweeps `a` free, then a new generation
+        // The walk releases `a` and goes on down to the bottom of the heap.
+        #expect(try rt.scavenge(bytes: .max, kernel: &kernel).released >= 8 * MiB)
+        #expect(kernel.residentBytes(in: a, a + 8 * MiB) == 0)
+        // `b` is freed (as a sweep would) above where this generation's walk has been.
+        let spanB = Int(rt.spanOfPage[Int((b - GoRuntime.heapBase) >> 13)])
+        rt.freeSpan(spanB)
+        #expect(try rt.scavenge(bytes: .max, kernel: &kernel).released == 0)
+        #expect(kernel.residentBytes(in: b, b + 8 * MiB) == 8 * MiB)
+        // Sweeping completes: the next generation starts below the highest page freed.
+        rt.startScavengeGeneration()
+        #expect(try rt.scavenge(bytes: .max, kernel: &kernel).released == 8 * MiB)
+        #expect(kernel.residentBytes(in: b, b + 8 * MiB) == 0)
+    }
+
     @Test func madvFreeWhenMadvdontneedIsOff() throws {
         var (rt, kernel) = try startedRuntime { $0.madvdontneed = false }
         let b = try rt.allocate(size: 8 * MiB, scan: false, goroutine: 0, now: 0, kernel: &kernel).address
