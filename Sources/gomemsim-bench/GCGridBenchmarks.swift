@@ -120,6 +120,7 @@ func runGCGridTrace() throws {
     runConfig.gogc = gogc
     runConfig.memoryLimit = limit
     runConfig.sampleIntervalNs = 0
+    if let g = ProcessInfo.processInfo.environment["P"].flatMap({ Int($0) }) { runConfig.gomaxprocs = g }
     let size = ProcessInfo.processInfo.environment["S"] ?? "1024"
     var engine = Engine(source: try Synth.make(kind: "gc-grid", parameters: ["L": "64MiB", "S": size], seed: 1),
                         kernel: LinuxKernel(config: KernelConfig()), runtime: GoRuntime(config: RuntimeConfig(runConfig)),

@@ -118,3 +118,24 @@ func markWorkersSplitAsGoDoes(procs: Int, dedicated: Int, fractional: Double) {
     let expected = Double(4 * MiB) / (128 * 1.1 * Double(MiB) - 130 * Double(MiB))
     #expect(abs(pacer.assistWorkPerByte - expected) < 1e-9)
 }
+
+/// GOGC=off under a memory limit: once the scan work passes what was expected, Go 1.19's
+/// hard goal is (1 + gcPercent/100) × goal with gcPercent −1, i.e. 0.99 × the limit goal.
+@Test func gogcOffCapsTheExtendedGoalAtNinetyNinePercent() {
+    var pacer = GCController(gcPercent: nil, memoryLimit: 100 * MiB)
+    pacer.resetLive(marked: 40 * MiB, scannable: 4 * MiB)
+    pacer.mappedReady = 50 * MiB
+    pacer.heapAlloc = 40 * MiB
+    pacer.heapFree = 0
+    pacer.commit(isSweepDone: true)
+    let goal = pacer.heapGoal  // 100 − 10 non-heap − 1 headroom = 89 MiB
+    #expect(goal == 89 * MiB)
+    pacer.heapLive = 80 * MiB
+    pacer.startCycle(now: 0, gomaxprocs: 4)
+    pacer.heapScan = 8 * MiB       // the scannable heap doubled: extrapolation would double the runway
+    pacer.scanWork = 5 * MiB       // more than the 4 MiB expected
+    pacer.revise()
+    let capped = 0.99 * Double(goal)
+    let expected = Double(3 * MiB) / (capped - Double(80 * MiB))
+    #expect(abs(pacer.assistWorkPerByte - expected) < 1e-9)
+}

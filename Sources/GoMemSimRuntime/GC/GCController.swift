@@ -199,11 +199,12 @@ public struct GCController: Hashable, Sendable {
         let maxScanWork = Double(heapScan + stackScan + globalsScan)
         var workExpected = expected
         let work = Double(scanWork)
-        if work > expected, let gcPercent {
-            // Extrapolate the goal and cap it at the hard goal (mgcpacer.go revise).
+        if work > expected {
+            // Extrapolate the goal and cap it at the hard goal (mgcpacer.go revise). GOGC=off
+            // is gcPercent −1 there, so the cap is 0.99 × the goal.
             let triggeredAt = Double(triggered ?? heapLive)
             let extended = triggeredAt + (goal - triggeredAt) * (maxScanWork / max(expected, 1))
-            goal = min(extended, (1 + Double(gcPercent) / 100) * Double(cycleGoal))
+            goal = min(extended, (1 + Double(gcPercent ?? -1) / 100) * Double(cycleGoal))
             workExpected = maxScanWork
         }
         if Double(heapLive) > goal {
