@@ -95,12 +95,29 @@ func runHardwareBenchmarks() throws {
         try writer.close()
         let bytes = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
 
+        // Both passes decode through `readAccesses(into:)`, the reader's batch path for
+        // raw-address traces (no TraceRecord per access); other records go through next().
+        var batch = [RawAccess](repeating: RawAccess(), count: 4096)
+        func forEachBatch(_ reader: inout BinaryTraceReader, _ body: (UnsafeMutableBufferPointer<RawAccess>) -> Void) throws {
+            try batch.withUnsafeMutableBufferPointer { buffer in
+                while true {
+                    let n = try reader.readAccesses(into: buffer)
+                    if n == 0 {
+                        guard try reader.next() != nil else { return }
+                        continue
+                    }
+                    body(UnsafeMutableBufferPointer(rebasing: buffer[..<n]))
+                }
+            }
+        }
+
         var decoded = 0
         var sum: UInt64 = 0
         var reader = try BinaryTraceReader(path: path)
         let decode = try seconds {
-            while let record = try reader.next() {
-                if case let .load(address, length, _) = record.event { sum &+= address &+ UInt64(length); decoded += 1 }
+            try forEachBatch(&reader) { run in
+                for a in run { sum &+= a.address &+ UInt64(a.length) }
+                decoded += run.count
             }
         }
         blackHole(sum)
@@ -110,18 +127,12 @@ func runHardwareBenchmarks() throws {
         var replayed = 0
         reader = try BinaryTraceReader(path: path)
         let replay = try seconds {
-            while let record = try reader.next() {
-                switch record.event {
-                case let .load(address, length, dependent):
-                    modelled &+= hw.access(address: address, length: UInt64(length), isWrite: false,
-                                           dependent: dependent, pageShift: 12)
-                    replayed += 1
-                case let .store(address, length):
-                    modelled &+= hw.access(address: address, length: UInt64(length), isWrite: true,
-                                           dependent: false, pageShift: 12)
-                    replayed += 1
-                default: break
+            try forEachBatch(&reader) { run in
+                for a in run {
+                    modelled &+= hw.access(address: a.address, length: UInt64(a.length), isWrite: a.isWrite,
+                                           dependent: a.dependent, pageShift: 12)
                 }
+                replayed += run.count
             }
         }
         guard decoded == accesses, replayed == accesses else {

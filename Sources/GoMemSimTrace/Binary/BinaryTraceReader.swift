@@ -102,6 +102,79 @@ public struct BinaryTraceReader: TraceSource {
         }
     }
 
+    /// Decodes the load and store records that come next into `accesses` (as many as fit)
+    /// and returns how many: the hot loop of a raw-address trace (a cache simulation) without
+    /// a ``TraceRecord`` per access. It stops at any other record, which the next call to
+    /// ``next()`` returns; so 0 means the next record is not an access (or the trace ended,
+    /// and `next()` returns nil). Errors are those `next()` raises, at the same offsets.
+    ///
+    /// ```
+    /// var batch = [RawAccess](repeating: RawAccess(), count: 4096)
+    /// while true {
+    ///     let n = try batch.withUnsafeMutableBufferPointer { try reader.readAccesses(into: $0) }
+    ///     if n == 0 { guard let record = try reader.next() else { break }; handle(record); continue }
+    ///     for a in batch[..<n] { hw.access(address: a.address, length: UInt64(a.length), …) }
+    /// }
+    /// ```
+    public mutating func readAccesses(into accesses: UnsafeMutableBufferPointer<RawAccess>) throws(TraceError) -> Int {
+        if state == .header { try readHeader() }
+        guard state == .records, let out = accesses.baseAddress else { return 0 }
+        let capacity = accesses.count
+        var n = 0
+        // The cursor in locals: stores to `out` cannot alias them, so they stay in registers.
+        var p = position, e = end, b = base
+        var last = recordStart
+        while n < capacity {
+            if e - p < Self.maxRecordBytes && !inputEnded {
+                position = p
+                recordStart = p
+                try refill()
+                (p, e, b) = (position, end, base)
+                continue
+            }
+            guard p < e else { break }
+            let opcode = b[p]
+            guard opcode &- 0x16 < 3 else { break }  // load, load dep, store
+            last = p
+            // Fast path: an address of up to 8 varint bytes and a one-byte length, both
+            // inside the data; anything else (and every error) goes through varint().
+            let (address, count) = Self.shortVarint(b + p + 1)
+            let lengthByte = b[p &+ 1 &+ count]
+            if count != 0 && lengthByte < 0x80 && p &+ 2 &+ count <= e {
+                out[n] = RawAccess(address: address, length: UInt32(lengthByte), isWrite: opcode == 0x18,
+                                   dependent: opcode == 0x17)
+                p &+= 2 &+ count
+            } else {
+                recordStart = p
+                position = p &+ 1
+                let isStore = opcode == 0x18
+                let address = try varint(isStore ? "the address of a store" : "the address of a load")
+                let length = try varint32(isStore ? "the length of a store" : "the length of a load")
+                out[n] = RawAccess(address: address, length: length, isWrite: isStore, dependent: opcode == 0x17)
+                p = position
+            }
+            n &+= 1
+        }
+        recordStart = last  // `location`: the last access decoded
+        position = p
+        return n
+    }
+
+    /// The varint at `start` if it has at most 8 bytes, and its byte count; count 0 when
+    /// it is longer (the caller's slow path decodes or rejects it). Reads 8 bytes, which
+    /// the buffer's padding allows; the caller checks the count against the data's end.
+    @inline(__always)
+    static func shortVarint(_ start: UnsafePointer<UInt8>) -> (value: UInt64, count: Int) {
+        let word = UInt64(littleEndian: UnsafeRawPointer(start).loadUnaligned(as: UInt64.self))
+        let stops = ~word & 0x8080_8080_8080_8080
+        guard stops != 0 else { return (0, 0) }
+        var x = word & (stops ^ (stops &- 1)) & 0x7f7f_7f7f_7f7f_7f7f
+        x = (x & 0x007f_007f_007f_007f) | ((x & 0x7f00_7f00_7f00_7f00) >> 1)
+        x = (x & 0x0000_3fff_0000_3fff) | ((x & 0x3fff_0000_3fff_0000) >> 2)
+        x = (x & 0x0000_0000_0fff_ffff) | ((x & 0x0fff_ffff_0000_0000) >> 4)
+        return (x, (stops.trailingZeroBitCount &+ 1) >> 3)
+    }
+
     /// Decodes a record other than the heap and goroutine records of `next()`.
     @inline(never)
     private mutating func rareRecord(_ opcode: UInt8, goroutine g: UInt32) throws(TraceError) -> TraceRecord {
@@ -213,16 +286,11 @@ public struct BinaryTraceReader: TraceSource {
             position += 1
             return word & 0x7f
         }
-        let stops = ~word & 0x8080_8080_8080_8080
-        guard stops != 0 else { return try longVarint(what) }
-        let count = (stops.trailingZeroBitCount + 1) >> 3
+        let (value, count) = Self.shortVarint(base + position)
+        guard count != 0 else { return try longVarint(what) }
         guard position + count <= end else { throw truncated(what, at: end) }
         position += count
-        var x = word & (stops ^ (stops &- 1)) & 0x7f7f_7f7f_7f7f_7f7f
-        x = (x & 0x007f_007f_007f_007f) | ((x & 0x7f00_7f00_7f00_7f00) >> 1)
-        x = (x & 0x0000_3fff_0000_3fff) | ((x & 0x3fff_0000_3fff_0000) >> 2)
-        x = (x & 0x0000_0000_0fff_ffff) | ((x & 0x0fff_ffff_0000_0000) >> 4)
-        return x
+        return value
     }
 
     @inline(never)
@@ -253,6 +321,7 @@ public struct BinaryTraceReader: TraceSource {
         error("\(what) (a varint below 2^64)", found: "a longer varint", at: index)
     }
 
+    @inline(__always)
     private mutating func varint32(_ what: StaticString) throws(TraceError) -> UInt32 {
         let start = position
         let value = try varint(what)

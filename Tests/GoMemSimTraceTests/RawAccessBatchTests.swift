@@ -1,0 +1,82 @@
+import GoMemSimTrace
+import Testing
+
+/// `BinaryTraceReader.readAccesses(into:)`: the batch path of raw-address traces must
+/// decode exactly what `next()` decodes, stop at every other record, and fail the same way.
+@Suite struct RawAccessBatchTests {
+    /// A mixed trace: runs of loads and stores (1- to 10-byte varints) broken by other
+    /// records, goroutine switches and symbols.
+    static func mixedTrace() throws -> [UInt8] {
+        var writer = BinaryTraceWriter()
+        var symbols = SymbolTable()
+        var state: UInt64 = 7
+        func random() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state
+        }
+        for i in 0..<3000 {
+            let r = random()
+            let address = r >> (r & 63)  // every varint length
+            let record: TraceRecord
+            switch i % 97 {
+            case 13: record = TraceRecord(goroutine: UInt32(i % 5), .compute(ns: r >> 40))
+            case 41: record = TraceRecord(.checkpoint(label: symbols.intern("c\(i)")))
+            case 42, 43: record = TraceRecord(.gc)
+            default:
+                switch r % 3 {
+                case 0: record = TraceRecord(goroutine: UInt32(i / 500), .load(address: address, length: UInt32(r >> 50), dependent: false))
+                case 1: record = TraceRecord(goroutine: UInt32(i / 500), .load(address: address, length: 8, dependent: true))
+                default: record = TraceRecord(goroutine: UInt32(i / 500), .store(address: address, length: UInt32(1 + r % 64)))
+                }
+            }
+            try writer.write(record, symbols: symbols)
+        }
+        writer.finish()
+        return writer.bytes
+    }
+
+    /// Reads with batches of `batch` (falling back to `next()` between runs), as the records
+    /// `next()` alone would give: loads and stores rebuilt from the raw accesses.
+    static func readBatched(_ bytes: [UInt8], batch: Int, chunkSize: Int) throws(TraceError) -> [TraceEvent] {
+        var reader = BinaryTraceReader(bytes: bytes, origin: "t.gmtb", chunkSize: chunkSize)
+        var buffer = [RawAccess](repeating: RawAccess(), count: batch)
+        var events: [TraceEvent] = []
+        while true {
+            let n = try buffer.withUnsafeMutableBufferPointer { (b) throws(TraceError) -> Int in try reader.readAccesses(into: b) }
+            if n == 0 {
+                guard let record = try reader.next() else { break }
+                events.append(record.event)
+                continue
+            }
+            for a in buffer[..<n] {
+                events.append(a.isWrite ? .store(address: a.address, length: a.length)
+                                        : .load(address: a.address, length: a.length, dependent: a.dependent))
+            }
+        }
+        return events
+    }
+
+    @Test(arguments: [(1, 1 << 20), (7, 3), (4096, 64), (4096, 1 << 20)])
+    func batchesDecodeWhatNextDecodes(batch: Int, chunkSize: Int) throws {
+        let bytes = try Self.mixedTrace()
+        var reader = BinaryTraceReader(bytes: bytes, origin: "t.gmtb", chunkSize: chunkSize)
+        var expected: [TraceEvent] = []
+        while let record = try reader.next() { expected.append(record.event) }
+        #expect(expected.count == 3000)
+        #expect(try Self.readBatched(bytes, batch: batch, chunkSize: chunkSize) == expected)
+    }
+
+    @Test func aTruncatedAccessFailsAtTheSameByteAsNext() {
+        // header (9 bytes), a load of 0xc000 length 8, then a store whose address is cut off.
+        let bytes = BinaryFormatBytes.header + [0x16, 0x80, 0x80, 0x03, 0x08, 0x18, 0x80]
+        for chunkSize in [2, 1 << 20] {
+            #expect(throws: TraceError.self) { _ = try Self.readBatched(bytes, batch: 16, chunkSize: chunkSize) }
+            do {
+                _ = try Self.readBatched(bytes, batch: 16, chunkSize: chunkSize)
+            } catch {
+                #expect(error.description == "t.gmtb: byte 16: expected the address of a store, found end of file")
+                #expect(error.description == binaryError(bytes, chunkSize: chunkSize))
+            }
+        }
+    }
+}
