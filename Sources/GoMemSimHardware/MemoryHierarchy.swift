@@ -47,7 +47,9 @@ public struct MemoryHierarchy: HardwareModel {
         hierarchy.latencyTotals
     }
 
-    public func checkpointRows(seq: Int, into rows: inout ModelRows) {}
+    public func checkpointRows(seq: Int, into rows: inout ModelRows) {
+        hierarchy.checkpointRows(seq: seq, into: &rows)
+    }
 
     public func runRows(into rows: inout ModelRows) {
         hierarchy.runRows(into: &rows)

@@ -4,7 +4,7 @@
 extension ResultsSchema {
     /// The DDL of the current schema version, identical to `schemas/results.sql`.
     public static let ddl = """
--- gomemsim results database, schema version 1 (PRAGMA user_version).
+-- gomemsim results database, schema version 2 (PRAGMA user_version).
 --
 -- One run is one row in `runs` plus its children, written in one transaction: a run is
 -- either all here or not at all. Sizes are in bytes and times in nanoseconds; figures
@@ -225,6 +225,36 @@ CREATE TABLE tlb_stats (
 );
 CREATE INDEX tlb_stats_run ON tlb_stats (run_id);
 
+-- The cache and TLB counters at each checkpoint, cumulative since the run started: the
+-- run's counters broken down in time (v_cache_intervals and v_tlb_intervals give what
+-- happened between one checkpoint and the next). Schema version 2.
+CREATE TABLE checkpoint_cache_stats (
+    run_id        INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,   -- checkpoints.seq
+    level         TEXT NOT NULL,
+    accesses      INTEGER,
+    hits          INTEGER,
+    misses        INTEGER,
+    evictions     INTEGER,
+    writebacks    INTEGER,
+    prefetches    INTEGER,
+    prefetch_hits INTEGER
+);
+CREATE INDEX checkpoint_cache_stats_run ON checkpoint_cache_stats (run_id, seq);
+
+CREATE TABLE checkpoint_tlb_stats (
+    run_id      INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,     -- checkpoints.seq
+    level       TEXT NOT NULL,
+    page_size   INTEGER NOT NULL,   -- bytes
+    accesses    INTEGER,
+    hits        INTEGER,
+    misses      INTEGER,
+    walks       INTEGER,
+    walk_cycles INTEGER
+);
+CREATE INDEX checkpoint_tlb_stats_run ON checkpoint_tlb_stats (run_id, seq);
+
 -- Latency percentiles per operation kind (alloc, free, gc-assist, fault, ...).
 CREATE TABLE latency (
     run_id  INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
@@ -422,6 +452,43 @@ LEFT JOIN cycles cy      ON cy.run_id = r.run_id
 LEFT JOIN pauses pz      ON pz.run_id = r.run_id
 ORDER BY r.trace_path, r.gogc IS NULL, r.gogc, r.gomemlimit IS NULL, r.gomemlimit,
          r.gomaxprocs, r.profile, r.run_id;
+
+-- Cache counters per checkpoint interval: what each level saw between the previous
+-- checkpoint (or the start of the run) and this one, and its miss ratio then.
+CREATE VIEW v_cache_intervals AS
+SELECT run_id, seq, label, level, accesses, hits, misses, evictions, writebacks, prefetches, prefetch_hits,
+       round(misses * 1.0 / nullif(accesses, 0), 4) AS miss_ratio
+FROM (
+    SELECT c.run_id, c.seq, k.label, c.level,
+           c.accesses - coalesce(lag(c.accesses) OVER w, 0) AS accesses,
+           c.hits - coalesce(lag(c.hits) OVER w, 0) AS hits,
+           c.misses - coalesce(lag(c.misses) OVER w, 0) AS misses,
+           c.evictions - coalesce(lag(c.evictions) OVER w, 0) AS evictions,
+           c.writebacks - coalesce(lag(c.writebacks) OVER w, 0) AS writebacks,
+           c.prefetches - coalesce(lag(c.prefetches) OVER w, 0) AS prefetches,
+           c.prefetch_hits - coalesce(lag(c.prefetch_hits) OVER w, 0) AS prefetch_hits
+    FROM checkpoint_cache_stats c
+    LEFT JOIN checkpoints k ON k.run_id = c.run_id AND k.seq = c.seq
+    WINDOW w AS (PARTITION BY c.run_id, c.level ORDER BY c.seq)
+)
+ORDER BY run_id, seq, level;
+
+-- TLB counters per checkpoint interval, with the walk cycles per miss.
+CREATE VIEW v_tlb_intervals AS
+SELECT run_id, seq, label, level, page_size, accesses, hits, misses, walks, walk_cycles,
+       round(walk_cycles * 1.0 / nullif(walks, 0), 1) AS cycles_per_walk
+FROM (
+    SELECT t.run_id, t.seq, k.label, t.level, t.page_size,
+           t.accesses - coalesce(lag(t.accesses) OVER w, 0) AS accesses,
+           t.hits - coalesce(lag(t.hits) OVER w, 0) AS hits,
+           t.misses - coalesce(lag(t.misses) OVER w, 0) AS misses,
+           t.walks - coalesce(lag(t.walks) OVER w, 0) AS walks,
+           t.walk_cycles - coalesce(lag(t.walk_cycles) OVER w, 0) AS walk_cycles
+    FROM checkpoint_tlb_stats t
+    LEFT JOIN checkpoints k ON k.run_id = t.run_id AND k.seq = t.seq
+    WINDOW w AS (PARTITION BY t.run_id, t.level, t.page_size ORDER BY t.seq)
+)
+ORDER BY run_id, seq, level, page_size;
 
 """
 }

@@ -42,9 +42,10 @@ import Testing
         #expect(try store.database.scalar("PRAGMA journal_mode") == .text("wal"))
         let tables = try query("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY name", path: path)
         #expect(tables.rows.map { $0[0] } == [
-            "cache_stats", "checkpoint_mappings", "checkpoints", "event_counts", "faults", "gc_cycles", "gc_summary",
+            "cache_stats", "checkpoint_cache_stats", "checkpoint_mappings", "checkpoint_tlb_stats", "checkpoints",
+            "event_counts", "faults", "gc_cycles", "gc_summary",
             "latency", "latency_buckets", "runs", "samples", "size_classes", "tlb_stats",
-            "v_checkpoints", "v_gc_pauses", "v_gogc_compare", "v_runs",
+            "v_cache_intervals", "v_checkpoints", "v_gc_pauses", "v_gogc_compare", "v_runs", "v_tlb_intervals",
         ].map(FigureValue.text))
         // Opening again is a no-op, not a second CREATE.
         _ = try ResultsDatabase(path: path)
@@ -53,11 +54,13 @@ import Testing
     @Test func migrationStepsRunInOrderInOneTransaction() throws {
         let path = try temporaryDatabasePath()
         let database = try Database(path: path)
-        let steps = ResultsSchema.migrations + [
+        let steps: [ResultsSchema.Migration] = [
+            .init(from: 0) { try $0.exec("CREATE TABLE created_in_1 (x)") },
             .init(from: 1) { try $0.exec("CREATE TABLE added_in_2 (x)") },
             .init(from: 2) { try $0.exec("INSERT INTO added_in_2 VALUES (3)") },
         ]
-        try ResultsSchema.migrate(database, steps: ResultsSchema.migrations, to: 1)
+        try ResultsSchema.migrate(database, steps: steps, to: 1)
+        #expect(try database.userVersion() == 1)
         try ResultsSchema.migrate(database, steps: steps, to: 3)
         #expect(try database.userVersion() == 3)
         #expect(try database.scalar("SELECT x FROM added_in_2") == .int(3))
@@ -72,6 +75,39 @@ import Testing
         #expect(try database.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'added_in_4'") == .int(0))
 
         #expect(throws: StoreError.noMigration(from: 3)) { try ResultsSchema.migrate(database, steps: steps, to: 4) }
+    }
+
+    /// A version-1 database (the schema before the per-checkpoint cache and TLB tables)
+    /// is brought to the current schema: the same objects, with the same SQL, as a new one;
+    /// its TLB page sizes, stored as names then, become bytes.
+    @Test func versionOneDatabaseIsMigrated() throws {
+        func schema(_ path: String) throws -> [[FigureValue]] {
+            try query("SELECT type, name, sql FROM sqlite_schema ORDER BY name", path: path).rows
+        }
+        let fresh = try temporaryDatabasePath()
+        _ = try ResultsDatabase(path: fresh)
+
+        let old = try temporaryDatabasePath()
+        do {
+            let database = try Database(path: old)
+            try database.exec(ResultsSchema.ddl)
+            for name in ResultsSchema.addedInVersion2.sorted() {
+                let type = name.hasPrefix("v_") ? "VIEW" : name.hasSuffix("_run") ? "INDEX" : "TABLE"
+                try database.exec("DROP \(type) IF EXISTS \(name)")
+            }
+            try database.exec("""
+                INSERT INTO runs (run_id, trace_path, config_json, gomaxprocs, profile, go_version, tool_version, status,
+                                  started_at, config_key)
+                VALUES (1, 't', '{}', 2, 'p', 'go1.19', 'v', 'complete', '2026-01-01T00:00:00Z', 'k')
+                """)
+            try database.exec("INSERT INTO tlb_stats (run_id, level, page_size) VALUES (1, 'dTLB', '4KiB'), (1, 'dTLB', '2MiB')")
+            try database.exec("PRAGMA user_version = 1")
+            #expect(try schema(old) != schema(fresh))
+        }
+        let store = try ResultsDatabase(path: old)
+        #expect(try store.database.userVersion() == ResultsSchema.version)
+        #expect(try schema(old) == schema(fresh))
+        #expect(try query("SELECT page_size FROM tlb_stats ORDER BY page_size", path: old).rows == [[.int(4096)], [.int(2097152)]])
     }
 
     @Test func newerSchemaIsRefused() throws {

@@ -24,15 +24,52 @@ extension CacheHierarchy {
         (reads.count, reads.totalNs, writes.count, writes.totalNs)
     }
 
-    /// Nothing per checkpoint: the counters are cumulative and summarised per run.
-    public func checkpointRows(seq: Int, into rows: inout ModelRows) {}
+    /// The counters so far at checkpoint `seq` (`checkpoint_cache_stats`,
+    /// `checkpoint_tlb_stats`): cumulative, so the views `v_cache_intervals` and
+    /// `v_tlb_intervals` give each interval between checkpoints as a difference.
+    public func checkpointRows(seq: Int, into rows: inout ModelRows) {
+        for (i, c) in counters.enumerated() {
+            rows.append(to: "checkpoint_cache_stats", columns: Self.checkpointCacheColumns, [
+                .int(Int64(seq)), .text(levelNames[i]), Self.int(c.accesses), Self.int(c.hits), Self.int(c.misses),
+                Self.int(c.evictions), Self.int(c.writebacks), Self.int(c.prefetches), Self.int(c.prefetchHits),
+            ])
+        }
+        forEachTLBRow { level, pageBytes, t in
+            rows.append(to: "checkpoint_tlb_stats", columns: ["seq"] + Self.tlbColumns,
+                        [.int(Int64(seq))] + Self.tlbRow(level, pageBytes, t))
+        }
+    }
+
+    static var checkpointCacheColumns: [String] {
+        ["seq", "level", "accesses", "hits", "misses", "evictions", "writebacks", "prefetches", "prefetch_hits"]
+    }
+    static var tlbColumns: [String] { ["level", "page_size", "accesses", "hits", "misses", "walks", "walk_cycles"] }
+
+    static func int(_ v: UInt64) -> FigureValue { .int(Int64(clamping: v)) }
+
+    static func tlbRow(_ level: TLBLevel, _ pageBytes: Int64, _ t: TLBCounters) -> [FigureValue] {
+        [.text(level.rawValue), .int(pageBytes), int(t.accesses), int(t.hits), int(t.misses), int(t.walks),
+         int(t.walkCycles)]
+    }
+
+    /// Each TLB array and page size in use (present, or walked for), with its counters.
+    func forEachTLBRow(_ body: (TLBLevel, Int64, TLBCounters) -> Void) {
+        for (level, present) in [(TLBLevel.dTLB, translation.hasL1), (.STLB, translation.stlbHolds)] {
+            for c in 0..<3 {
+                let t = translationCounters(level: level, pageClass: c)
+                guard present[c] || t.walks > 0 else { continue }
+                guard t.accesses > 0 || t.walks > 0 else { continue }
+                body(level, Int64(1) << TranslationState.classShifts[c], t)
+            }
+        }
+    }
 
     /// `cache_stats` (one row per level), `tlb_stats` (one row per TLB array and page
     /// size in use) and `latency` (one row per op with accesses).
     public func runRows(into rows: inout ModelRows) {
         let cacheColumns = ["level", "accesses", "hits", "misses", "evictions", "writebacks",
                             "compulsory", "capacity", "conflict", "prefetches", "prefetch_hits"]
-        func int(_ v: UInt64) -> FigureValue { .int(Int64(clamping: v)) }
+        let int = Self.int
         let classified = classifiers != nil
         for (i, c) in counters.enumerated() {
             rows.append(to: "cache_stats", columns: cacheColumns, [
@@ -44,19 +81,8 @@ extension CacheHierarchy {
             ])
         }
 
-        let tlbColumns = ["level", "page_size", "accesses", "hits", "misses", "walks", "walk_cycles"]
-        let sizeNames = ["4KiB", "2MiB", "1GiB"]
-        for (level, present) in [(TLBLevel.dTLB, translation.hasL1), (.STLB, translation.stlbHolds)] {
-            let name = level.rawValue
-            for c in 0..<3 {
-                let t = translationCounters(level: level, pageClass: c)
-                guard present[c] || t.walks > 0 else { continue }
-                guard t.accesses > 0 || t.walks > 0 else { continue }
-                rows.append(to: "tlb_stats", columns: tlbColumns, [
-                    .text(name), .text(sizeNames[c]), int(t.accesses), int(t.hits), int(t.misses),
-                    int(t.walks), int(t.walkCycles),
-                ])
-            }
+        forEachTLBRow { level, pageBytes, t in
+            rows.append(to: "tlb_stats", columns: Self.tlbColumns, Self.tlbRow(level, pageBytes, t))
         }
 
         let latencyColumns = ["op", "count", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns", "mean_ns"]
