@@ -11,6 +11,11 @@ extension GoRuntime {
     mutating func mallocgc<K: KernelModel>(size: UInt64, scan: Bool, p: Int, now: UInt64,
                                            kernel: inout K) throws(ModelError) -> Allocation {
         var allocation = try mallocPath(size: size, scan: scan, p: p, now: now, kernel: &kernel)
+        if bytesUntilFirstProfileSample <= size {
+            allocation.costNs += try takeFirstProfileSample(kernel: &kernel)
+        } else {
+            bytesUntilFirstProfileSample &-= size
+        }
         // `shouldhelpgc`: only a refill or a large allocation tests the trigger, once the
         // object is allocated (malloc.go:1147), so the new object survives.
         if gcCheckPending {

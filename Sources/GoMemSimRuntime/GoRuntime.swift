@@ -105,8 +105,13 @@ public struct GoRuntime: RuntimeModel {
     /// Free pages still backed by memory (`heapFree`).
     public internal(set) var heapFree: UInt64 = 0
     public internal(set) var heapReleased: UInt64 = 0
-    /// Runtime metadata obtained from the OS (`gcMiscSys` + `other_sys`).
+    /// Runtime metadata obtained from the OS (`gcMiscSys` + `other_sys` + `buckhash_sys`).
     public internal(set) var metadataSys: UInt64 = 0
+    /// The heap profiler's part of it (`BuckHashSys`).
+    public internal(set) var buckHashSys: UInt64 = 0
+    /// Bytes left to allocate before the heap profiler's first sample (`.max`: taken, or
+    /// `MemProfileRate` is 0).
+    var bytesUntilFirstProfileSample: UInt64 = .max
     public internal(set) var heapAlloc: UInt64 = 0
     public internal(set) var totalAlloc: UInt64 = 0
     public internal(set) var mallocs: UInt64 = 0
@@ -159,6 +164,7 @@ public struct GoRuntime: RuntimeModel {
         memoryLimit = config.memoryLimit
         gc = CollectorState(gcPercent: percent, memoryLimit: config.memoryLimit, gomaxprocs: procs)
         heapGoal = gc.pacer.heapGoal
+        bytesUntilFirstProfileSample = config.memProfileRate == 0 ? .max : config.memProfileRate
     }
 
     public var modelName: String? { config.goVersion.rawValue }

@@ -26,11 +26,16 @@ public struct RuntimeConfig: Codable, Hashable, Sendable {
     public var costs: CostTable = CostTable()
     /// The process image before `main` runs.
     public var image: ProcessImage = ProcessImage()
+    /// `runtime.MemProfileRate`: the heap profiler samples about one allocation per this
+    /// many bytes (512 KiB by default, 0 = off). The first sample maps the profiler's bucket
+    /// hash table (mprof.go `stkbucket`: 1.4 MB, counted by GOMEMLIMIT).
+    public var memProfileRate: UInt64 = 512 << 10
 
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
         case goVersion, gomaxprocs, gcPercent, memoryLimit, madvdontneed, automaticGC, initialStackBytes, costs, image
+        case memProfileRate
     }
 
     /// Decodes a partial configuration: missing fields keep their defaults.
@@ -46,6 +51,7 @@ public struct RuntimeConfig: Codable, Hashable, Sendable {
         initialStackBytes = try c.decodeIfPresent(UInt64.self, forKey: .initialStackBytes) ?? d.initialStackBytes
         costs = try c.decodeIfPresent(CostTable.self, forKey: .costs) ?? d.costs
         image = try c.decodeIfPresent(ProcessImage.self, forKey: .image) ?? d.image
+        memProfileRate = try c.decodeIfPresent(UInt64.self, forKey: .memProfileRate) ?? d.memProfileRate
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -59,6 +65,7 @@ public struct RuntimeConfig: Codable, Hashable, Sendable {
         try c.encode(initialStackBytes, forKey: .initialStackBytes)
         try c.encode(costs, forKey: .costs)
         try c.encode(image, forKey: .image)
+        try c.encode(memProfileRate, forKey: .memProfileRate)
     }
 }
 

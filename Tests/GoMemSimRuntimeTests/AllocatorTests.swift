@@ -217,3 +217,26 @@ func startedRuntime(_ configure: (inout RuntimeConfig) -> Void = { _ in }) throw
         #expect(rt.allocationCounts == (1, 2, 1))
     }
 }
+
+/// The heap profiler's bucket hash table (mprof.go `stkbucket`): mapped by the first
+/// sampled allocation, after about `MemProfileRate` bytes, and counted in `Sys` (so by
+/// GOMEMLIMIT); never with `MemProfileRate = 0`.
+@Test func theFirstProfileSampleMapsTheBucketHashTable() throws {
+    var (rt, kernel) = try startedRuntime()
+    let sys0 = rt.sys
+    var allocated: UInt64 = 0
+    while rt.buckHashSys == 0 && allocated < 1 << 20 {
+        _ = try rt.allocate(size: 1024, scan: false, goroutine: 0, now: 0, kernel: &kernel)
+        allocated += 1024
+    }
+    // 512 KiB counted from the start, the runtime's own ~48 KiB of start-up objects included.
+    #expect(allocated > 448 << 10 && allocated <= 512 << 10, "first sample after \(allocated) B")
+    #expect(rt.buckHashSys == 1_441_792)  // 179 999 pointers, in whole 4 KiB pages
+    #expect(rt.sys - sys0 >= 1_441_792)
+    _ = try rt.allocate(size: 8 << 20, scan: false, goroutine: 0, now: 0, kernel: &kernel)
+    #expect(rt.buckHashSys == 1_441_792)  // mapped once
+
+    var (off, offKernel) = try startedRuntime { $0.memProfileRate = 0 }
+    _ = try off.allocate(size: 8 << 20, scan: false, goroutine: 0, now: 0, kernel: &offKernel)
+    #expect(off.buckHashSys == 0)
+}

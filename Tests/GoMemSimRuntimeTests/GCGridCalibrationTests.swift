@@ -97,8 +97,11 @@ import Testing
         for gogc: Int32? in [nil, 100] {
             let run = try replay(gogc: gogc, limit: limit)
             let goal = median(run.steady.map(\.heapGoal))
-            // goal = limit − non-heap memory − 1 MiB headroom: below the limit, above the marked heap.
-            #expect(goal < Double(limit) - 1_048_576 && goal > Double(limit) * 0.8, "goal \(goal)")
+            // goal = limit − non-heap memory − 1 MiB headroom, the non-heap memory being the
+            // runtime's metadata and stacks (objects' free slots aside).
+            let nonHeap = Double(run.runtime.metadataSys + run.runtime.stackInuse)
+            let expected = Double(limit) - nonHeap - 1_048_576
+            #expect(goal <= expected && goal > expected - 262_144, "goal \(goal), limit − non-heap − 1 MiB \(expected)")
             let unlimited = try replay(gogc: 100)
             #expect(run.steady.count > unlimited.steady.count)
             #expect(run.runtime._checkInvariants() == [])
