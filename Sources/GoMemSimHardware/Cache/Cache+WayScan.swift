@@ -17,12 +17,12 @@ extension Cache {
     func findWay(_ line: UInt64, set s: Int) -> Int {
         let key = entryKey(line)
         let n = ways
-        let blockByte = (origin &+ s &* stride) &* 8
+        let blockByte = s &* stride &* 8
         let tagAt = tagWord &+ s &* n
         let wide = wide
         if !wide && line &>> narrowShift != 0 { return -1 }  // a narrow cache holds no wide line
-        return storage.withUnsafeBufferPointer { t in
-            guard let words = t.baseAddress else { return -1 }
+        let words = storage.words
+        do {
             let block = UnsafeRawPointer(words) + blockByte
             if n & 3 == 0 {
                 let wanted = SIMD4<UInt32>(repeating: key)
