@@ -13,7 +13,7 @@ extension Cache {
     /// only a way whose entry matches has its full tag compared (in wide mode; a narrow
     /// entry is the tag), so a digest can cost a look but never a wrong answer, and an
     /// empty way (valid bit clear) never matches.
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     func findWay(_ line: UInt64, set s: Int) -> Int {
         let key = entryKey(line)
         let n = ways
@@ -24,6 +24,19 @@ extension Cache {
         let words = storage.words
         do {
             let block = UnsafeRawPointer(words) + blockByte
+            if n == 16 || n == 8 {
+                // The common shapes (8-way L1, 16-way L2/L3): the compares of the whole set
+                // OR-ed, one branch when the line is absent (most lookups below L1).
+                let wanted = SIMD4<UInt32>(repeating: key)
+                let noFlags = SIMD4<UInt32>(repeating: ~3)
+                var m = block.loadUnaligned(as: SIMD4<UInt32>.self) & noFlags .== wanted
+                m .|= block.loadUnaligned(fromByteOffset: 16, as: SIMD4<UInt32>.self) & noFlags .== wanted
+                if n == 16 {
+                    m .|= block.loadUnaligned(fromByteOffset: 32, as: SIMD4<UInt32>.self) & noFlags .== wanted
+                    m .|= block.loadUnaligned(fromByteOffset: 48, as: SIMD4<UInt32>.self) & noFlags .== wanted
+                }
+                guard any(m) else { return -1 }
+            }
             if n & 3 == 0 {
                 let wanted = SIMD4<UInt32>(repeating: key)
                 let noFlags = SIMD4<UInt32>(repeating: ~3)
@@ -52,8 +65,18 @@ extension Cache {
 
     /// The first way of the block at `block` whose valid bit is clear, or -1 (the set is
     /// full, the common case once warm: then four entries are tested per instruction).
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     static func firstEmptyWay(_ block: UnsafeRawPointer, ways n: Int) -> Int {
+        if n == 16 || n == 8 {
+            // A full set (the common case once warm): the valid bits of the whole set AND-ed.
+            let validBit = SIMD4<UInt32>(repeating: valid)
+            var all = block.loadUnaligned(as: SIMD4<UInt32>.self) & block.loadUnaligned(fromByteOffset: 16, as: SIMD4<UInt32>.self)
+            if n == 16 {
+                all &= block.loadUnaligned(fromByteOffset: 32, as: SIMD4<UInt32>.self)
+                    & block.loadUnaligned(fromByteOffset: 48, as: SIMD4<UInt32>.self)
+            }
+            if !any(all & validBit .== .zero) { return -1 }
+        }
         if n & 3 == 0 {
             let validBit = SIMD4<UInt32>(repeating: valid)
             var w = 0

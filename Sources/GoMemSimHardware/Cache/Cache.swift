@@ -159,7 +159,7 @@ public struct Cache<Policy: ReplacementPolicy> {
     }
 
     /// Tells the policy of a use (`fill: false`) or a fill of `way` in `set`.
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     mutating func used(set s: Int, way: Int, fill: Bool) {
         let stateByte = (s &* stride &+ entryWords) &* 8
         let base = UnsafeMutableRawPointer(storage.words)
@@ -187,7 +187,7 @@ public struct Cache<Policy: ReplacementPolicy> {
     }
 
     /// ``insert(_:flags:victimLineNeeded:)`` on a buffer known to be unshared.
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     mutating func insertInPlace(_ line: UInt64, flags newFlags: UInt8, victimLineNeeded: Bool)
         -> (slot: Int, evicted: Bool, victim: UInt64, victimFlags: UInt8) {
         let s = set(of: line)
@@ -252,6 +252,21 @@ public struct Cache<Policy: ReplacementPolicy> {
     public mutating func setFlags(_ value: UInt8, at slot: Int) {
         makeUnique()
         setFlagsInPlace(value, at: slot)
+    }
+
+    /// The flags of `way` in set `s`.
+    @inlinable @inline(__always)
+    func flags(set s: Int, way: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: UnsafeRawPointer(storage.words).load(fromByteOffset: entryByte(set: s, way: way), as: UInt32.self) & 3)
+    }
+
+    /// Sets the flags of `way` in set `s`, on a buffer known to be unshared.
+    @inlinable @inline(__always)
+    mutating func setFlagsInPlace(_ value: UInt8, set s: Int, way: Int) {
+        let at = entryByte(set: s, way: way)
+        let raw = UnsafeMutableRawPointer(storage.words)
+        let e = raw.load(fromByteOffset: at, as: UInt32.self)
+        raw.storeBytes(of: e & ~3 | UInt32(value & 3), toByteOffset: at, as: UInt32.self)
     }
 
     /// ``setFlags(_:at:)`` on a buffer known to be unshared.

@@ -318,18 +318,21 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         var k = 0
         while k < levelCount {
             levelCounters[k].accesses &+= 1
-            if let slot = levels[k].lookupInPlace(line) {
+            let s = levels[k].set(of: line)
+            let way = levels[k].findWay(line, set: s)
+            if way >= 0 {
+                levels[k].used(set: s, way: way, fill: false)
                 levelCounters[k].hits &+= 1
-                var f = levels[k].flags(at: slot)
+                // The hit's flags, read and rewritten where they sit (no slot round trip).
+                let f = levels[k].flags(set: s, way: way)
                 if f & prefetched != 0 {
                     levelCounters[k].prefetchHits &+= 1
-                    f &= ~prefetched
                     usedPrefetch = true
                 }
-                if isWrite && writeBack[k] { f |= dirty }
-                levels[k].setFlagsInPlace(f, at: slot)
+                let newFlags = f & ~prefetched | (isWrite && writeBack[k] ? dirty : 0)
+                if newFlags != f { levels[k].setFlagsInPlace(newFlags, set: s, way: way) }
                 classify(k, line, missed: false)
-                if k == 0 { demandL1Slot = slot }
+                if k == 0 { demandL1Slot = s &* levels[0].ways &+ way }
                 hitLevel = k
                 break
             }
@@ -361,7 +364,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             level -= 1
         }
         if top >= 0 {
-            if let slot = top == 0 && levels[0].holds(line, at: demandL1Slot) ? demandL1Slot : levels[top].slot(of: line) {
+            // Otherwise the filled line keeps the flags 0 it was placed with.
+            if carried != 0 || isWrite && writeBack[top],
+               let slot = top == 0 && levels[0].holds(line, at: demandL1Slot) ? demandL1Slot : levels[top].slot(of: line) {
                 var f = levels[top].flags(at: slot) | carried
                 if isWrite && writeBack[top] { f |= dirty }
                 levels[top].setFlagsInPlace(f, at: slot)
