@@ -202,7 +202,10 @@ public struct Cache<Policy: ReplacementPolicy> {
         let block = base + blockByte
         var way = Self.firstEmptyWay(UnsafeRawPointer(block), ways: n)
         let full = way < 0
-        if full { way = policy.victim(base + stateByte) }
+        // A renumbering keeps the order of the state, so doing it before the victim choice
+        // picks the same victim; a full set's victim is refilled in one step (``ReplacementPolicy/refill(_:)``).
+        if policy.needsRenumber { policy.renumber(base + entryWords &* 8, sets: sets, strideBytes: stride &* 8) }
+        if full { way = policy.refill(base + stateByte) } else { policy.filled(base + stateByte, way: way) }
         let old = block.load(fromByteOffset: way &* 4, as: UInt32.self)
         let oldFlags = UInt8(truncatingIfNeeded: old & 3)
         var victim = Self.empty
@@ -213,8 +216,6 @@ public struct Cache<Policy: ReplacementPolicy> {
             victim = narrowLine(entry: old, set: s)
         }
         block.storeBytes(of: entry, toByteOffset: way &* 4, as: UInt32.self)
-        if policy.needsRenumber { policy.renumber(base + entryWords &* 8, sets: sets, strideBytes: stride &* 8) }
-        policy.filled(base + stateByte, way: way)
         return (s &* n &+ way, full, victim, full ? oldFlags : 0)
     }
 

@@ -40,6 +40,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// `log2(line bytes)`, below 64, so shifts by it use the masking `&>>` / `&<<`: the same
     /// values without the over-shift checks `>>` compiles to for a variable amount.
     let lineShift: UInt64
+    let lineBytes: UInt64
+    let lineOffsetMask: UInt64
     let levelCount: Int
     // Per level, in inline arrays sized for the most levels (8): an `Array` element read is
     // a bounds check against a loaded count plus the load of the buffer.
@@ -95,6 +97,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// no replacement state under any policy.
     var lastLine: UInt64 = .max
     var lastSlot = 0
+    /// The page shift `lastLine`'s access gave when its page was left in the dTLB as
+    /// `lastPageKey` (`.max`: it was not), and that page's class.
+    var lastLinePageShift: UInt16 = .max
+    var lastLinePageClass = 0
     /// Same-page fast path: the last translation, known to be in its L1 dTLB.
     var lastPageKey: UInt64 = .max
     /// The L1 slot the current demand access hit or filled (-1: none), so the fast-path
@@ -114,6 +120,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         let hw = profile.hardware
         self.profile = profile
         lineShift = UInt64(hw.lineBytes.trailingZeroBitCount)
+        lineBytes = UInt64(hw.lineBytes)
+        lineOffsetMask = UInt64(hw.lineBytes - 1)
         levelCount = hw.caches.count
         let caches = hw.caches
         inclusion = InlineArray { k in k < caches.count ? caches[k].inclusion : .nonInclusive }
@@ -165,14 +173,16 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
                                 pageShift: UInt8) -> UInt64 {
         // Same-line fast path (most accesses of a sequential pass): the access stays in the
         // last line, of the last page. Exactly what accessLine's fast paths do, without its frame.
+        // The line's page was translated last with this page size (so its key is
+        // `lastPageKey`) when `lastLinePageShift` is `pageShift`; a length that ends in the
+        // line is at most the bytes left in it (0 and 1 included).
         let line = address &>> lineShift
-        if line == lastLine && (length <= 1 || (address &+ min(length - 1, UInt64.max - address)) &>> lineShift == line)
+        if line == lastLine && UInt16(pageShift) == lastLinePageShift && length <= lineBytes &- (address & lineOffsetMask)
             && (!isWrite || l1WriteBack) {
-            let pageClass = TranslationState.pageClass(pageShift)
-            if TranslationState.key(address: address, pageClass: pageClass) == lastPageKey {
-                fastTLBHits[pageClass] &+= 1
+            do {
+                fastTLBHits[lastLinePageClass] &+= 1
                 fastL1Hits &+= 1
-                if isWrite { levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
+                if isWrite { dirtyLastLine() }
                 let ns = dependent ? l1Ns : l1NsIndependent
                 if isWrite { writes.recordRepeat(dependent: dependent) } else { reads.recordRepeat(dependent: dependent) }
                 return takeWholeNs(adding: ns)
@@ -180,6 +190,13 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         }
         return accessLines(address: address, length: length, isWrite: isWrite, dependent: dependent,
                            pageShift: pageShift)
+    }
+
+    /// Marks the fast path's line dirty: a call of its own, so the read fast path (most
+    /// accesses) saves no registers.
+    @inline(never)
+    mutating func dirtyLastLine() {
+        levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot)
     }
 
     /// Every access but the same-line fast path: its lines one by one.
@@ -262,9 +279,12 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             fastTLBHits[pageClass] &+= 1
         } else {
             ns = translate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
+            lastLinePageShift = .max  // lastPageKey changed
         }
 
         if line == lastLine && (!isWrite || l1WriteBack) {
+            lastLinePageShift = lastPageKey == pageKey ? UInt16(pageShift) : .max
+            lastLinePageClass = pageClass
             fastL1Hits &+= 1
             if isWrite { levels[0].setFlagsInPlace(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
             ns += dependent ? l1Ns : l1NsIndependent
@@ -279,6 +299,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         if classifiers == nil, let slot = levels[0].holds(line, at: demandL1Slot) ? demandL1Slot : levels[0].slot(of: line) {
             lastLine = line
             lastSlot = slot
+            // lastPageKey is now pageKey (this line's page) or .max (no dTLB for the class).
+            lastLinePageShift = lastPageKey == pageKey ? UInt16(pageShift) : .max
+            lastLinePageClass = pageClass
         } else {
             lastLine = .max
         }

@@ -80,6 +80,19 @@ public struct LRUPolicy: ReplacementPolicy {
         return Int(bestWay.replacing(with: .max, where: best .!= oldest).min())
     }
 
+    @inlinable @inline(__always)
+    public mutating func refill(_ state: UnsafeMutableRawPointer) -> Int {
+        guard packed else {
+            let way = victim(state)
+            filled(state, way: way)
+            return way
+        }
+        clock &+= 1  // as filled(_:way:) counts the use
+        let r = RecencyList.rotatingLeastRecent(state.load(as: UInt64.self), ways: ways)
+        state.storeBytes(of: r.list, as: UInt64.self)
+        return r.way
+    }
+
     @inlinable
     public var needsRenumber: Bool { clock == .max }
 

@@ -110,6 +110,18 @@ public struct ProfilePolicy: ReplacementPolicy {
     }
 
     @inline(__always)
+    public mutating func refill(_ state: UnsafeMutableRawPointer) -> Int {
+        if packed {  // LRU's and FIFO's victim is the least recent; its fill makes it the most recent
+            let r = RecencyList.rotatingLeastRecent(state.load(as: UInt64.self), ways: ways)
+            state.storeBytes(of: r.list, as: UInt64.self)
+            return r.way
+        }
+        let way = victim(state)
+        filled(state, way: way)
+        return way
+    }
+
+    @inline(__always)
     public var needsRenumber: Bool {
         if packed { return false }
         switch kind {
