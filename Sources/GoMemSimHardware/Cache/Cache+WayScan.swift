@@ -24,17 +24,16 @@ extension Cache {
         let words = storage.words
         do {
             let block = UnsafeRawPointer(words) + blockByte
-            if n == 16 || n == 8 {
-                // The common shapes (8-way L1, 16-way L2/L3): the compares of the whole set
-                // OR-ed, one branch when the line is absent (most lookups below L1).
+            if n & 3 == 0 && n <= 16 {
+                // Up to 16 ways (every preset's caches and TLBs): the whole set's compares
+                // OR-ed, one branch when the line is absent (most lookups below L1); a
+                // match is then found group by group below.
                 let wanted = SIMD4<UInt32>(repeating: key)
                 let noFlags = SIMD4<UInt32>(repeating: ~3)
                 var m = block.loadUnaligned(as: SIMD4<UInt32>.self) & noFlags .== wanted
-                m .|= block.loadUnaligned(fromByteOffset: 16, as: SIMD4<UInt32>.self) & noFlags .== wanted
-                if n == 16 {
-                    m .|= block.loadUnaligned(fromByteOffset: 32, as: SIMD4<UInt32>.self) & noFlags .== wanted
-                    m .|= block.loadUnaligned(fromByteOffset: 48, as: SIMD4<UInt32>.self) & noFlags .== wanted
-                }
+                if n > 4 { m .|= block.loadUnaligned(fromByteOffset: 16, as: SIMD4<UInt32>.self) & noFlags .== wanted }
+                if n > 8 { m .|= block.loadUnaligned(fromByteOffset: 32, as: SIMD4<UInt32>.self) & noFlags .== wanted }
+                if n > 12 { m .|= block.loadUnaligned(fromByteOffset: 48, as: SIMD4<UInt32>.self) & noFlags .== wanted }
                 guard any(m) else { return -1 }
             }
             if n & 3 == 0 {

@@ -61,6 +61,12 @@ public struct ProfilePolicy: ReplacementPolicy {
             if kind == .lru { state.storeBytes(of: RecencyList.touching(state.load(as: UInt64.self), way: way), as: UInt64.self) }
             return
         }
+        unpackedHit(state, way: way)
+    }
+
+    /// The other policies' hits, out of line so the packed case inlines small.
+    @inline(never)
+    mutating func unpackedHit(_ state: UnsafeMutableRawPointer, way: Int) {
         switch kind {
         case .lru:
             var p = lru()
@@ -79,6 +85,11 @@ public struct ProfilePolicy: ReplacementPolicy {
             state.storeBytes(of: RecencyList.touching(state.load(as: UInt64.self), way: way), as: UInt64.self)
             return
         }
+        unpackedFilled(state, way: way)
+    }
+
+    @inline(never)
+    mutating func unpackedFilled(_ state: UnsafeMutableRawPointer, way: Int) {
         switch kind {
         case .lru, .fifo:  // FIFO's fill is LRU's use
             var p = lru()
@@ -94,6 +105,11 @@ public struct ProfilePolicy: ReplacementPolicy {
     @inline(__always)
     public mutating func victim(_ state: UnsafeMutableRawPointer) -> Int {
         if packed { return RecencyList.leastRecent(state.load(as: UInt64.self), ways: ways) }
+        return unpackedVictim(state)
+    }
+
+    @inline(never)
+    mutating func unpackedVictim(_ state: UnsafeMutableRawPointer) -> Int {
         switch kind {
         case .lru, .fifo:
             var p = lru()
@@ -116,8 +132,8 @@ public struct ProfilePolicy: ReplacementPolicy {
             state.storeBytes(of: r.list, as: UInt64.self)
             return r.way
         }
-        let way = victim(state)
-        filled(state, way: way)
+        let way = unpackedVictim(state)
+        unpackedFilled(state, way: way)
         return way
     }
 
