@@ -66,14 +66,13 @@ extension Cache {
     /// full, the common case once warm: then four entries are tested per instruction).
     @_transparent @usableFromInline
     static func firstEmptyWay(_ block: UnsafeRawPointer, ways n: Int) -> Int {
-        if n == 16 || n == 8 {
+        if n & 3 == 0 && n <= 16 {
             // A full set (the common case once warm): the valid bits of the whole set AND-ed.
             let validBit = SIMD4<UInt32>(repeating: valid)
-            var all = block.loadUnaligned(as: SIMD4<UInt32>.self) & block.loadUnaligned(fromByteOffset: 16, as: SIMD4<UInt32>.self)
-            if n == 16 {
-                all &= block.loadUnaligned(fromByteOffset: 32, as: SIMD4<UInt32>.self)
-                    & block.loadUnaligned(fromByteOffset: 48, as: SIMD4<UInt32>.self)
-            }
+            var all = block.loadUnaligned(as: SIMD4<UInt32>.self)
+            if n > 4 { all &= block.loadUnaligned(fromByteOffset: 16, as: SIMD4<UInt32>.self) }
+            if n > 8 { all &= block.loadUnaligned(fromByteOffset: 32, as: SIMD4<UInt32>.self) }
+            if n > 12 { all &= block.loadUnaligned(fromByteOffset: 48, as: SIMD4<UInt32>.self) }
             if !any(all & validBit .== .zero) { return -1 }
         }
         if n & 3 == 0 {

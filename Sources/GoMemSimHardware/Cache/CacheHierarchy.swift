@@ -223,6 +223,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         for k in 0..<levelCount { levels[k].makeUnique() }
         for c in 0..<3 { translation.l1[c].makeUnique() }
         translation.stlb.makeUnique()
+        translation.pml4eCache.makeUnique()
+        translation.pdpteCache.makeUnique()
+        translation.pdeCache.makeUnique()
         owner = CacheOwner()
     }
 
