@@ -1,3 +1,4 @@
+import GoMemSimCore
 @testable import GoMemSimHardware
 import Testing
 
@@ -15,11 +16,14 @@ private func run(_ hw: inout MemoryHierarchy, seed: UInt64, count: Int) {
     }
 }
 
-private func figures(_ hw: MemoryHierarchy) -> [UInt64] {
+/// Every row the run reports (cache_stats, tlb_stats, latency percentiles) plus the exact
+/// modelled totals.
+private func figures(_ hw: MemoryHierarchy) -> [[FigureValue]] {
+    var rows = ModelRows()
+    hw.runRows(into: &rows)
     let t = hw.latencyTotals
-    return hw.cacheCounters.flatMap { [$0.accesses, $0.hits, $0.evictions, $0.writebacks] }
-        + [hw.tlbCounters(level: .dTLB, pageShift: 12).misses, hw.tlbCounters(level: .STLB, pageShift: 12).walks,
-           t.reads, t.writes, t.readNs.bitPattern, t.writeNs.bitPattern]
+    return rows.tables.flatMap { $0.table.rows }
+        + [[.int(Int64(t.reads)), .int(Int64(t.writes)), .real(t.readNs), .real(t.writeNs)]]
 }
 
 @Test func aCopiedHierarchyAndItsOriginalRunIndependently() throws {

@@ -226,6 +226,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         translation.pml4eCache.makeUnique()
         translation.pdpteCache.makeUnique()
         translation.pdeCache.makeUnique()
+        reads.makeUnique()
+        writes.makeUnique()
         owner = CacheOwner()
     }
 
