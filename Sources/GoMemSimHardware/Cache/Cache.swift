@@ -141,7 +141,7 @@ public struct Cache<Policy: ReplacementPolicy> {
     }
 
     /// ``lookup(_:)`` on a buffer known to be unshared.
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     mutating func lookupInPlace(_ line: UInt64) -> Int? {
         let s = set(of: line)
         let found = findWay(line, set: s)

@@ -426,7 +426,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// Places `line` (absent) at level `k` and deals with the line it evicts. Inlined, so
     /// the common fill — no victim, or a clean one nobody needs (no back-invalidation, no
     /// victim cache below) — costs no call; any other victim goes to ``evicted(_:flags:at:)``.
-    @inline(__always)
+    @_transparent
     mutating func install(_ line: UInt64, at k: Int, flags: UInt8) {
         let result = levels[k].insertInPlace(line, flags: flags, victimLineNeeded: victimLineNeeded[k])
         if k == 0 {
