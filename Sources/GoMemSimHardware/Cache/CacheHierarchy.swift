@@ -338,6 +338,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
 
     /// Looks `line` up level by level and fills the levels above the one that had it.
     /// Returns that level (`levelCount` = DRAM) and whether it was a prefetched line's first use.
+    @_transparent
     mutating func demand(_ line: UInt64, isWrite: Bool) -> (level: Int, usedPrefetch: Bool) {
         let dirty = Cache<Policy>.dirty, prefetched = Cache<Policy>.prefetched
         var hitLevel = levelCount
