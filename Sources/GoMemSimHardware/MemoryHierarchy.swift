@@ -22,14 +22,10 @@ public struct MemoryHierarchy: HardwareModel {
 
     public var modelName: String? { profile.name }
 
-    @inlinable
+    /// One function, not an inlinable wrapper around an internal one: the optimiser merged
+    /// the two identical bodies and every access went through two jump thunks.
     public mutating func access(address: UInt64, length: UInt64, isWrite: Bool, dependent: Bool,
                                 pageShift: UInt8) -> UInt64 {
-        _access(address: address, length: length, isWrite: isWrite, dependent: dependent, pageShift: pageShift)
-    }
-
-    @usableFromInline
-    mutating func _access(address: UInt64, length: UInt64, isWrite: Bool, dependent: Bool, pageShift: UInt8) -> UInt64 {
         hierarchy.access(address: address, length: length, isWrite: isWrite, dependent: dependent, pageShift: pageShift)
     }
 

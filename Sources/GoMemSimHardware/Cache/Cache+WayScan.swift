@@ -13,17 +13,29 @@ extension Cache {
     /// only a way whose entry matches has its full tag compared (in wide mode; a narrow
     /// entry is the tag), so a digest can cost a look but never a wrong answer, and an
     /// empty way (valid bit clear) never matches.
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     func findWay(_ line: UInt64, set s: Int) -> Int {
         let key = entryKey(line)
         let n = ways
-        let blockByte = (origin &+ s &* stride) &* 8
+        let blockByte = s &* stride &* 8
         let tagAt = tagWord &+ s &* n
         let wide = wide
         if !wide && line &>> narrowShift != 0 { return -1 }  // a narrow cache holds no wide line
-        return storage.withUnsafeBufferPointer { t in
-            guard let words = t.baseAddress else { return -1 }
+        let words = storage.words
+        do {
             let block = UnsafeRawPointer(words) + blockByte
+            if n & 3 == 0 && n <= 16 {
+                // Up to 16 ways (every preset's caches and TLBs): the whole set's compares
+                // OR-ed, one branch when the line is absent (most lookups below L1); a
+                // match is then found group by group below.
+                let wanted = SIMD4<UInt32>(repeating: key)
+                let noFlags = SIMD4<UInt32>(repeating: ~3)
+                var m = block.loadUnaligned(as: SIMD4<UInt32>.self) & noFlags .== wanted
+                if n > 4 { m .|= block.loadUnaligned(fromByteOffset: 16, as: SIMD4<UInt32>.self) & noFlags .== wanted }
+                if n > 8 { m .|= block.loadUnaligned(fromByteOffset: 32, as: SIMD4<UInt32>.self) & noFlags .== wanted }
+                if n > 12 { m .|= block.loadUnaligned(fromByteOffset: 48, as: SIMD4<UInt32>.self) & noFlags .== wanted }
+                guard any(m) else { return -1 }
+            }
             if n & 3 == 0 {
                 let wanted = SIMD4<UInt32>(repeating: key)
                 let noFlags = SIMD4<UInt32>(repeating: ~3)
@@ -52,8 +64,17 @@ extension Cache {
 
     /// The first way of the block at `block` whose valid bit is clear, or -1 (the set is
     /// full, the common case once warm: then four entries are tested per instruction).
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     static func firstEmptyWay(_ block: UnsafeRawPointer, ways n: Int) -> Int {
+        if n & 3 == 0 && n <= 16 {
+            // A full set (the common case once warm): the valid bits of the whole set AND-ed.
+            let validBit = SIMD4<UInt32>(repeating: valid)
+            var all = block.loadUnaligned(as: SIMD4<UInt32>.self)
+            if n > 4 { all &= block.loadUnaligned(fromByteOffset: 16, as: SIMD4<UInt32>.self) }
+            if n > 8 { all &= block.loadUnaligned(fromByteOffset: 32, as: SIMD4<UInt32>.self) }
+            if n > 12 { all &= block.loadUnaligned(fromByteOffset: 48, as: SIMD4<UInt32>.self) }
+            if !any(all & validBit .== .zero) { return -1 }
+        }
         if n & 3 == 0 {
             let validBit = SIMD4<UInt32>(repeating: valid)
             var w = 0

@@ -45,12 +45,11 @@ public struct Cache<Policy: ReplacementPolicy> {
     public let sets: Int
     public let ways: Int
     @usableFromInline let setMask: UInt64
-    /// All state in one buffer, so a fill pays one copy-on-write uniqueness check instead
-    /// of one per region: `origin` words of alignment padding, the set blocks, the tags.
-    @usableFromInline var storage: [UInt64]
-    /// Where set 0's block starts, in words: chosen so blocks start on 64-byte host lines.
-    /// (A copy of the cache may lose that alignment; indices, hence results, are unchanged.)
-    @usableFromInline let origin: Int
+    /// All state in one 64-byte-aligned buffer: the set blocks, then the tags. Copy on
+    /// write: the public mutating methods copy a shared buffer first; the `…InPlace`
+    /// methods do not check (a ``CacheHierarchy`` checks once per access that nobody
+    /// shares its caches, instead of once per lookup and fill: a runtime call each).
+    @usableFromInline var storage: CacheStorage
     /// Words per set block: the entries (`(ways + 1) / 2` words) then the policy's state,
     /// rounded up to a power of two up to 16 words (a multiple of 8 above) so no block
     /// straddles more host lines than its size needs.
@@ -86,17 +85,12 @@ public struct Cache<Policy: ReplacementPolicy> {
         let words = entryWords + Policy.stateWords(ways: ways)
         stride = words <= 16 ? 1 << (Int.bitWidth - (words - 1).leadingZeroBitCount) : (words + 7) & ~7
         let blockWords = sets * stride
-        let padding = 8  // up to 7 words to reach a 64-byte boundary
-        var storage = [UInt64](repeating: 0, count: padding + blockWords + sets * ways)
-        let address = storage.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
-        origin = Int((64 - address % 64) % 64 / 8)
-        tagWord = origin + blockWords
-        for slot in 0..<(sets * ways) { storage[tagWord + slot] = Self.empty }  // untouched while narrow
-        let (firstState, strideBytes) = ((origin + entryWords) * 8, stride * 8)
-        storage.withUnsafeMutableBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            for s in 0..<sets { policy.initialize(base + firstState + s * strideBytes) }
-        }
+        let storage = CacheStorage(words: blockWords + sets * ways)
+        tagWord = blockWords
+        (storage.words + tagWord).update(repeating: Self.empty, count: sets * ways)  // untouched while narrow
+        let (firstState, strideBytes) = (entryWords * 8, stride * 8)
+        let base = UnsafeMutableRawPointer(storage.words)
+        for s in 0..<sets { policy.initialize(base + firstState + s * strideBytes) }
         self.storage = storage
         self.policy = policy
     }
@@ -107,9 +101,10 @@ public struct Cache<Policy: ReplacementPolicy> {
     /// (``CacheHierarchy`` does it for the levels below L1 on every line it looks up).
     @inlinable @inline(__always)
     public func peek(_ line: UInt64) -> UInt64 {
-        let first = origin &+ set(of: line) &* stride
+        let first = set(of: line) &* stride
         let second = stride > 8 ? first &+ 8 : first
-        return storage.withUnsafeBufferPointer { t in t[first] &+ t[second] }
+        let t = storage.words
+        return t[first] &+ t[second]
     }
 
     /// The set `line` maps to.
@@ -122,7 +117,13 @@ public struct Cache<Policy: ReplacementPolicy> {
 
     /// Byte offset in `storage` of the entry of `way` in `set`.
     @inlinable @inline(__always)
-    func entryByte(set: Int, way: Int) -> Int { (origin &+ set &* stride) &* 8 &+ way &* 4 }
+    func entryByte(set: Int, way: Int) -> Int { set &* stride &* 8 &+ way &* 4 }
+
+    /// Makes `storage` this value's own before a mutation (copy on write).
+    @inlinable @inline(__always)
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
 
     /// The slot holding `line`, or `nil`; does not touch the replacement state.
     @inlinable @inline(__always)
@@ -135,6 +136,13 @@ public struct Cache<Policy: ReplacementPolicy> {
     /// A demand lookup: on a hit, updates the replacement state and returns the slot.
     @inlinable @inline(__always)
     public mutating func lookup(_ line: UInt64) -> Int? {
+        makeUnique()
+        return lookupInPlace(line)
+    }
+
+    /// ``lookup(_:)`` on a buffer known to be unshared.
+    @_transparent @usableFromInline
+    mutating func lookupInPlace(_ line: UInt64) -> Int? {
         let s = set(of: line)
         let found = findWay(line, set: s)
         guard found >= 0 else { return nil }
@@ -145,29 +153,26 @@ public struct Cache<Policy: ReplacementPolicy> {
     /// A demand hit on a line known to sit in `slot` (the simulators' same-line fast path).
     @inlinable @inline(__always)
     public mutating func touch(_ line: UInt64, slot: Int) {
+        makeUnique()
         let s = set(of: line)
         used(set: s, way: slot &- s &* ways, fill: false)
     }
 
     /// Tells the policy of a use (`fill: false`) or a fill of `way` in `set`.
-    @inlinable @inline(__always)
+    @_transparent @usableFromInline
     mutating func used(set s: Int, way: Int, fill: Bool) {
-        let stateByte = (origin &+ s &* stride &+ entryWords) &* 8
-        let sets = sets, strideBytes = stride &* 8, firstState = (origin &+ entryWords) &* 8
-        var p = policy
-        storage.withUnsafeMutableBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            if p.needsRenumber { p.renumber(base + firstState, sets: sets, strideBytes: strideBytes) }
-            if fill { p.filled(base + stateByte, way: way) } else { p.hit(base + stateByte, way: way) }
-        }
-        policy = p
+        let stateByte = (s &* stride &+ entryWords) &* 8
+        let base = UnsafeMutableRawPointer(storage.words)
+        if policy.needsRenumber { policy.renumber(base + entryWords &* 8, sets: sets, strideBytes: stride &* 8) }
+        if fill { policy.filled(base + stateByte, way: way) } else { policy.hit(base + stateByte, way: way) }
     }
 
     /// Places `line` (not present) with `flags`, evicting if the set is full.
     /// Returns the slot used and the evicted line and its flags, if any.
     @inlinable @inline(__always)
     public mutating func insert(_ line: UInt64, flags newFlags: UInt8 = 0) -> (slot: Int, victim: UInt64?, victimFlags: UInt8) {
-        let r = insert(line, flags: newFlags, victimLineNeeded: true)
+        makeUnique()
+        let r = insertInPlace(line, flags: newFlags, victimLineNeeded: true)
         return (r.slot, r.evicted ? r.victim : nil, r.victimFlags)
     }
 
@@ -177,74 +182,102 @@ public struct Cache<Policy: ReplacementPolicy> {
     @inlinable @inline(__always)
     public mutating func insert(_ line: UInt64, flags newFlags: UInt8, victimLineNeeded: Bool)
         -> (slot: Int, evicted: Bool, victim: UInt64, victimFlags: UInt8) {
+        makeUnique()
+        return insertInPlace(line, flags: newFlags, victimLineNeeded: victimLineNeeded)
+    }
+
+    /// ``insert(_:flags:victimLineNeeded:)`` on a buffer known to be unshared.
+    @_transparent @usableFromInline
+    mutating func insertInPlace(_ line: UInt64, flags newFlags: UInt8, victimLineNeeded: Bool)
+        -> (slot: Int, evicted: Bool, victim: UInt64, victimFlags: UInt8) {
         let s = set(of: line)
         let n = ways
-        let blockByte = (origin &+ s &* stride) &* 8
+        let blockByte = s &* stride &* 8
         let stateByte = blockByte &+ entryWords &* 8
         let tagAt = tagWord &+ s &* n
         let entry = entryKey(line) | UInt32(newFlags & 3)
-        let sets = sets, strideBytes = stride &* 8, firstState = (origin &+ entryWords) &* 8
         if !wide && line &>> narrowShift != 0 { widen() }
-        let wide = wide, setShift = setShift
-        var p = policy
-        let result = storage.withUnsafeMutableBufferPointer { t -> (Int, Bool, UInt64, UInt8) in
-            guard let words = t.baseAddress else { return (0, false, Self.empty, 0) }
-            let base = UnsafeMutableRawPointer(words)
-            let block = base + blockByte
-            var way = Self.firstEmptyWay(UnsafeRawPointer(block), ways: n)
-            let full = way < 0
-            if full { way = p.victim(base + stateByte) }
-            let old = block.load(fromByteOffset: way &* 4, as: UInt32.self)
-            let oldFlags = UInt8(truncatingIfNeeded: old & 3)
-            var victim = Self.empty
-            if wide {
-                if full && (victimLineNeeded || oldFlags & Self.dirty != 0) { victim = words[tagAt &+ way] }
-                words[tagAt &+ way] = line
-            } else if full {
-                victim = UInt64(old &>> 3) &<< setShift | UInt64(truncatingIfNeeded: s)  // narrowLine(entry:set:)
-            }
-            block.storeBytes(of: entry, toByteOffset: way &* 4, as: UInt32.self)
-            if p.needsRenumber { p.renumber(base + firstState, sets: sets, strideBytes: strideBytes) }
-            p.filled(base + stateByte, way: way)
-            return (way, full, victim, full ? oldFlags : 0)
+        let words = storage.words
+        let base = UnsafeMutableRawPointer(words)
+        let block = base + blockByte
+        var way = Self.firstEmptyWay(UnsafeRawPointer(block), ways: n)
+        let full = way < 0
+        // A renumbering keeps the order of the state, so doing it before the victim choice
+        // picks the same victim; a full set's victim is refilled in one step (``ReplacementPolicy/refill(_:)``).
+        if policy.needsRenumber { policy.renumber(base + entryWords &* 8, sets: sets, strideBytes: stride &* 8) }
+        if full { way = policy.refill(base + stateByte) } else { policy.filled(base + stateByte, way: way) }
+        let old = block.load(fromByteOffset: way &* 4, as: UInt32.self)
+        let oldFlags = UInt8(truncatingIfNeeded: old & 3)
+        var victim = Self.empty
+        if wide {
+            if full && (victimLineNeeded || oldFlags & Self.dirty != 0) { victim = words[tagAt &+ way] }
+            words[tagAt &+ way] = line
+        } else if full {
+            victim = narrowLine(entry: old, set: s)
         }
-        policy = p
-        return (s &* n &+ result.0, result.1, result.2, result.3)
+        block.storeBytes(of: entry, toByteOffset: way &* 4, as: UInt32.self)
+        return (s &* n &+ way, full, victim, full ? oldFlags : 0)
     }
 
     /// Removes `line` if present and returns its flags.
     @inlinable
     public mutating func invalidate(_ line: UInt64) -> UInt8? {
+        makeUnique()
+        return invalidateInPlace(line)
+    }
+
+    /// ``invalidate(_:)`` on a buffer known to be unshared.
+    @inlinable
+    mutating func invalidateInPlace(_ line: UInt64) -> UInt8? {
         let s = set(of: line)
         let way = findWay(line, set: s)
         guard way >= 0 else { return nil }
         let at = entryByte(set: s, way: way)
         let tagAt = tagWord &+ s &* ways &+ way
-        return storage.withUnsafeMutableBufferPointer { t in
-            guard let words = t.baseAddress else { return nil }
-            let raw = UnsafeMutableRawPointer(words)
-            let f = UInt8(truncatingIfNeeded: raw.load(fromByteOffset: at, as: UInt32.self) & 3)
-            raw.storeBytes(of: 0, toByteOffset: at, as: UInt32.self)
-            if wide { words[tagAt] = Self.empty }
-            return f
-        }
+        let words = storage.words
+        let raw = UnsafeMutableRawPointer(words)
+        let f = UInt8(truncatingIfNeeded: raw.load(fromByteOffset: at, as: UInt32.self) & 3)
+        raw.storeBytes(of: 0, toByteOffset: at, as: UInt32.self)
+        if wide { words[tagAt] = Self.empty }
+        return f
     }
 
     @inlinable @inline(__always)
     public func flags(at slot: Int) -> UInt8 {
         let s = set(ofSlot: slot)
         let at = entryByte(set: s, way: slot &- s &* ways)
-        return storage.withUnsafeBytes { UInt8(truncatingIfNeeded: $0.load(fromByteOffset: at, as: UInt32.self) & 3) }
+        return UInt8(truncatingIfNeeded: UnsafeRawPointer(storage.words).load(fromByteOffset: at, as: UInt32.self) & 3)
     }
 
     @inlinable @inline(__always)
     public mutating func setFlags(_ value: UInt8, at slot: Int) {
+        makeUnique()
+        setFlagsInPlace(value, at: slot)
+    }
+
+    /// The flags of `way` in set `s`.
+    @inlinable @inline(__always)
+    func flags(set s: Int, way: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: UnsafeRawPointer(storage.words).load(fromByteOffset: entryByte(set: s, way: way), as: UInt32.self) & 3)
+    }
+
+    /// Sets the flags of `way` in set `s`, on a buffer known to be unshared.
+    @inlinable @inline(__always)
+    mutating func setFlagsInPlace(_ value: UInt8, set s: Int, way: Int) {
+        let at = entryByte(set: s, way: way)
+        let raw = UnsafeMutableRawPointer(storage.words)
+        let e = raw.load(fromByteOffset: at, as: UInt32.self)
+        raw.storeBytes(of: e & ~3 | UInt32(value & 3), toByteOffset: at, as: UInt32.self)
+    }
+
+    /// ``setFlags(_:at:)`` on a buffer known to be unshared.
+    @inlinable @inline(__always)
+    mutating func setFlagsInPlace(_ value: UInt8, at slot: Int) {
         let s = set(ofSlot: slot)
         let at = entryByte(set: s, way: slot &- s &* ways)
-        storage.withUnsafeMutableBytes { raw in
-            let e = raw.load(fromByteOffset: at, as: UInt32.self)
-            raw.storeBytes(of: e & ~3 | UInt32(value & 3), toByteOffset: at, as: UInt32.self)
-        }
+        let raw = UnsafeMutableRawPointer(storage.words)
+        let e = raw.load(fromByteOffset: at, as: UInt32.self)
+        raw.storeBytes(of: e & ~3 | UInt32(value & 3), toByteOffset: at, as: UInt32.self)
     }
 
     /// Whether `slot` (any value; out of range is `false`) holds `line`: an O(1) check of
@@ -252,11 +285,11 @@ public struct Cache<Policy: ReplacementPolicy> {
     @inlinable @inline(__always)
     public func holds(_ line: UInt64, at slot: Int) -> Bool {
         guard slot >= 0 && slot < sets &* ways else { return false }
-        if wide { return line != Self.empty && storage[tagWord &+ slot] == line }
+        if wide { return line != Self.empty && storage.words[tagWord &+ slot] == line }
         let s = set(ofSlot: slot)
         guard s == set(of: line) && line &>> narrowShift == 0 else { return false }
         let at = entryByte(set: s, way: slot &- s &* ways)
-        return storage.withUnsafeBytes { $0.load(fromByteOffset: at, as: UInt32.self) & ~3 == entryKey(line) }
+        return UnsafeRawPointer(storage.words).load(fromByteOffset: at, as: UInt32.self) & ~3 == entryKey(line)
     }
 
     /// The line of a valid narrow entry of `set`.
@@ -266,10 +299,12 @@ public struct Cache<Policy: ReplacementPolicy> {
     /// Switches to wide mode: writes every present line's tag, rebuilt from its entry.
     @usableFromInline
     mutating func widen() {
+        makeUnique()
+        let words = storage.words
         for s in 0..<sets {
             for w in 0..<ways {
-                let e = storage.withUnsafeBytes { $0.load(fromByteOffset: entryByte(set: s, way: w), as: UInt32.self) }
-                storage[tagWord + s * ways + w] = e & Self.valid != 0 ? narrowLine(entry: e, set: s) : Self.empty
+                let e = UnsafeRawPointer(words).load(fromByteOffset: entryByte(set: s, way: w), as: UInt32.self)
+                words[tagWord + s * ways + w] = e & Self.valid != 0 ? narrowLine(entry: e, set: s) : Self.empty
             }
         }
         wide = true
@@ -280,12 +315,39 @@ public struct Cache<Policy: ReplacementPolicy> {
 
     /// The lines present, in slot order (tests, invariants).
     public var lines: [UInt64] {
-        guard !wide else { return storage[tagWord...].filter { $0 != Self.empty } }
+        let words = storage.words
+        guard !wide else { return UnsafeBufferPointer(start: words + tagWord, count: sets * ways).filter { $0 != Self.empty } }
         return (0..<sets).flatMap { s in
             (0..<ways).compactMap { w -> UInt64? in
-                let e = storage.withUnsafeBytes { $0.load(fromByteOffset: entryByte(set: s, way: w), as: UInt32.self) }
+                let e = UnsafeRawPointer(words).load(fromByteOffset: entryByte(set: s, way: w), as: UInt32.self)
                 return e & Self.valid != 0 ? narrowLine(entry: e, set: s) : nil
             }
         }
+    }
+}
+
+/// The words of one cache's state: a 64-byte-aligned heap block, so a set's block starts
+/// on a host cache line, owned by reference so a copy of the cache shares it until one of
+/// them writes (``Cache`` copies it then).
+@usableFromInline
+final class CacheStorage {
+    @usableFromInline let words: UnsafeMutablePointer<UInt64>
+    let count: Int
+
+    init(words count: Int) {
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 8, alignment: 64)
+        words = raw.bindMemory(to: UInt64.self, capacity: max(count, 1))
+        words.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    deinit { words.deallocate() }
+
+    /// An unshared copy.
+    @usableFromInline
+    func copy() -> CacheStorage {
+        let c = CacheStorage(words: count)
+        c.words.update(from: words, count: count)
+        return c
     }
 }

@@ -40,16 +40,20 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// `log2(line bytes)`, below 64, so shifts by it use the masking `&>>` / `&<<`: the same
     /// values without the over-shift checks `>>` compiles to for a variable amount.
     let lineShift: UInt64
+    let lineBytes: UInt64
+    let lineOffsetMask: UInt64
     let levelCount: Int
-    let inclusion: [Inclusion]
-    let writeBack: [Bool]
-    let latencyNs: [Double]
-    let latencyCycles: [Double]
+    // Per level, in inline arrays sized for the most levels (8): an `Array` element read is
+    // a bounds check against a loaded count plus the load of the buffer.
+    let inclusion: InlineArray<8, Inclusion>
+    let writeBack: InlineArray<8, Bool>
+    let latencyNs: InlineArray<8, Double>
+    let latencyCycles: InlineArray<8, Double>
     let dramNs: Double
     let l1Ns: Double
     /// The same latencies divided by `overlap` (an independent access's share), computed
     /// once: the values are the very quotients the per-access division gave.
-    let latencyNsIndependent: [Double]
+    let latencyNsIndependent: InlineArray<8, Double>
     let dramNsIndependent: Double
     let l1NsIndependent: Double
     let l1WriteBack: Bool
@@ -64,7 +68,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// Whether an eviction at a level needs the evicted line even when it is clean: to
     /// back-invalidate the levels above an inclusive level, or to fill a victim level
     /// below. Otherwise only dirty victims are read (``Cache/insert(_:flags:victimLineNeeded:)``).
-    let victimLineNeeded: [Bool]
+    let victimLineNeeded: InlineArray<8, Bool>
 
     // State.
     /// The caches, L1 first, in inline arrays sized for the most levels a profile may have
@@ -93,6 +97,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// no replacement state under any policy.
     var lastLine: UInt64 = .max
     var lastSlot = 0
+    /// The page shift `lastLine`'s access gave when its page was left in the dTLB as
+    /// `lastPageKey` (`.max`: it was not), and that page's class.
+    var lastLinePageShift: UInt16 = .max
+    var lastLinePageClass = 0
     /// Same-page fast path: the last translation, known to be in its L1 dTLB.
     var lastPageKey: UInt64 = .max
     /// The L1 slot the current demand access hit or filled (-1: none), so the fast-path
@@ -100,6 +108,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     var demandL1Slot = -1
     /// Where ``peekSets(_:pageShift:)`` leaves what it loaded, so the loads stay.
     var peeked: UInt64 = 0
+    /// Shared by copies of this hierarchy (their caches share buffers until written): the
+    /// line path checks once that it is unshared, then updates every cache and TLB in place
+    /// (``Cache/lookupInPlace(_:)`` …) instead of checking each buffer per lookup and fill.
+    var owner = CacheOwner()
 
     /// Builds the hierarchy of `profile` (validated here). `classifyMisses` turns on the
     /// 3C classification (a fully associative shadow per level: slower).
@@ -108,22 +120,26 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         let hw = profile.hardware
         self.profile = profile
         lineShift = UInt64(hw.lineBytes.trailingZeroBitCount)
+        lineBytes = UInt64(hw.lineBytes)
+        lineOffsetMask = UInt64(hw.lineBytes - 1)
         levelCount = hw.caches.count
-        inclusion = hw.caches.map(\.inclusion)
-        writeBack = hw.caches.map { $0.write == .writeBack }
-        victimLineNeeded = hw.caches.indices.map { k in
-            (k > 0 && hw.caches[k].inclusion == .inclusive)
-                || (k + 1 < hw.caches.count && hw.caches[k + 1].inclusion == .exclusive)
+        let caches = hw.caches
+        inclusion = InlineArray { k in k < caches.count ? caches[k].inclusion : .nonInclusive }
+        writeBack = InlineArray { k in k < caches.count && caches[k].write == .writeBack }
+        victimLineNeeded = InlineArray { k in
+            k < caches.count && ((k > 0 && caches[k].inclusion == .inclusive)
+                || (k + 1 < caches.count && caches[k + 1].inclusion == .exclusive))
         }
         ghz = hw.coreGHz
-        latencyCycles = hw.caches.map { Double($0.latencyCycles) }
-        latencyNs = hw.caches.map { Double($0.latencyCycles) / hw.coreGHz }
+        latencyCycles = InlineArray { k in k < caches.count ? Double(caches[k].latencyCycles) : 0 }
+        latencyNs = InlineArray { k in k < caches.count ? Double(caches[k].latencyCycles) / hw.coreGHz : 0 }
         dramNs = hw.dram.latencyNs
         l1Ns = Double(hw.caches[0].latencyCycles) / hw.coreGHz
         l1WriteBack = hw.caches[0].write == .writeBack
         nsPerDramLine = Double(hw.lineBytes) / hw.dram.bandwidthGBps  // GB/s = bytes per ns
         overlap = Double(hw.maxOutstandingMisses)
-        latencyNsIndependent = latencyNs.map { [overlap] in $0 / overlap }
+        let (ns, overlap) = (latencyNs, overlap)
+        latencyNsIndependent = InlineArray { k in ns[k] / overlap }
         dramNsIndependent = dramNs / overlap
         l1NsIndependent = l1Ns / overlap
         reads = LatencyRecorder(repeatNs: (l1Ns, l1NsIndependent))
@@ -157,14 +173,16 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
                                 pageShift: UInt8) -> UInt64 {
         // Same-line fast path (most accesses of a sequential pass): the access stays in the
         // last line, of the last page. Exactly what accessLine's fast paths do, without its frame.
+        // The line's page was translated last with this page size (so its key is
+        // `lastPageKey`) when `lastLinePageShift` is `pageShift`; a length that ends in the
+        // line is at most the bytes left in it (0 and 1 included).
         let line = address &>> lineShift
-        if line == lastLine && (length <= 1 || (address &+ min(length - 1, UInt64.max - address)) &>> lineShift == line)
+        if line == lastLine && UInt16(pageShift) == lastLinePageShift && length <= lineBytes &- (address & lineOffsetMask)
             && (!isWrite || l1WriteBack) {
-            let pageClass = TranslationState.pageClass(pageShift)
-            if TranslationState.key(address: address, pageClass: pageClass) == lastPageKey {
-                fastTLBHits[pageClass] &+= 1
+            do {
+                fastTLBHits[lastLinePageClass] &+= 1
                 fastL1Hits &+= 1
-                if isWrite { levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
+                if isWrite { dirtyLastLine() }
                 let ns = dependent ? l1Ns : l1NsIndependent
                 if isWrite { writes.recordRepeat(dependent: dependent) } else { reads.recordRepeat(dependent: dependent) }
                 return takeWholeNs(adding: ns)
@@ -174,10 +192,18 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
                            pageShift: pageShift)
     }
 
+    /// Marks the fast path's line dirty: a call of its own, so the read fast path (most
+    /// accesses) saves no registers.
+    @inline(never)
+    mutating func dirtyLastLine() {
+        levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot)
+    }
+
     /// Every access but the same-line fast path: its lines one by one.
     @inline(never)
     mutating func accessLines(address: UInt64, length: UInt64, isWrite: Bool, dependent: Bool,
                               pageShift: UInt8) -> UInt64 {
+        if !isKnownUniquelyReferenced(&owner) { ownCaches() }
         let first = address &>> lineShift
         let lastByte = length <= 1 ? address : address &+ min(length - 1, UInt64.max - address)
         let last = lastByte &>> lineShift
@@ -189,6 +215,20 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             ns += accessLine(line, isWrite: isWrite, dependent: false, pageShift: pageShift)
         }
         return takeWholeNs(adding: ns)
+    }
+
+    /// Gives this copy of the hierarchy caches and TLBs of its own (a copy shared them).
+    @inline(never)
+    mutating func ownCaches() {
+        for k in 0..<levelCount { levels[k].makeUnique() }
+        for c in 0..<3 { translation.l1[c].makeUnique() }
+        translation.stlb.makeUnique()
+        translation.pml4eCache.makeUnique()
+        translation.pdpteCache.makeUnique()
+        translation.pdeCache.makeUnique()
+        reads.makeUnique()
+        writes.makeUnique()
+        owner = CacheOwner()
     }
 
     /// Adds `ns` to the carried fraction and returns the whole nanoseconds due, keeping the
@@ -244,11 +284,14 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             fastTLBHits[pageClass] &+= 1
         } else {
             ns = translate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
+            lastLinePageShift = .max  // lastPageKey changed
         }
 
         if line == lastLine && (!isWrite || l1WriteBack) {
+            lastLinePageShift = lastPageKey == pageKey ? UInt16(pageShift) : .max
+            lastLinePageClass = pageClass
             fastL1Hits &+= 1
-            if isWrite { levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
+            if isWrite { levels[0].setFlagsInPlace(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
             ns += dependent ? l1Ns : l1NsIndependent
             record(ns, isWrite: isWrite)
             return ns
@@ -261,6 +304,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         if classifiers == nil, let slot = levels[0].holds(line, at: demandL1Slot) ? demandL1Slot : levels[0].slot(of: line) {
             lastLine = line
             lastSlot = slot
+            // lastPageKey is now pageKey (this line's page) or .max (no dTLB for the class).
+            lastLinePageShift = lastPageKey == pageKey ? UInt16(pageShift) : .max
+            lastLinePageClass = pageClass
         } else {
             lastLine = .max
         }
@@ -292,6 +338,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
 
     /// Looks `line` up level by level and fills the levels above the one that had it.
     /// Returns that level (`levelCount` = DRAM) and whether it was a prefetched line's first use.
+    @_transparent
     mutating func demand(_ line: UInt64, isWrite: Bool) -> (level: Int, usedPrefetch: Bool) {
         let dirty = Cache<Policy>.dirty, prefetched = Cache<Policy>.prefetched
         var hitLevel = levelCount
@@ -300,18 +347,21 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         var k = 0
         while k < levelCount {
             levelCounters[k].accesses &+= 1
-            if let slot = levels[k].lookup(line) {
+            let s = levels[k].set(of: line)
+            let way = levels[k].findWay(line, set: s)
+            if way >= 0 {
+                levels[k].used(set: s, way: way, fill: false)
                 levelCounters[k].hits &+= 1
-                var f = levels[k].flags(at: slot)
+                // The hit's flags, read and rewritten where they sit (no slot round trip).
+                let f = levels[k].flags(set: s, way: way)
                 if f & prefetched != 0 {
                     levelCounters[k].prefetchHits &+= 1
-                    f &= ~prefetched
                     usedPrefetch = true
                 }
-                if isWrite && writeBack[k] { f |= dirty }
-                levels[k].setFlags(f, at: slot)
+                let newFlags = f & ~prefetched | (isWrite && writeBack[k] ? dirty : 0)
+                if newFlags != f { levels[k].setFlagsInPlace(newFlags, set: s, way: way) }
                 classify(k, line, missed: false)
-                if k == 0 { demandL1Slot = slot }
+                if k == 0 { demandL1Slot = s &* levels[0].ways &+ way }
                 hitLevel = k
                 break
             }
@@ -328,7 +378,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         // An exclusive level gives the line up to the levels above.
         var carried: UInt8 = 0
         if hitLevel < levelCount && inclusion[hitLevel] == .exclusive {
-            carried = (levels[hitLevel].invalidate(line) ?? 0) & dirty
+            carried = (levels[hitLevel].invalidateInPlace(line) ?? 0) & dirty
         }
         // Fill from the outermost level that missed up to L1. Victim caches are skipped
         // (evictions fill them); write-through levels do not allocate on a write.
@@ -343,10 +393,12 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             level -= 1
         }
         if top >= 0 {
-            if let slot = top == 0 && levels[0].holds(line, at: demandL1Slot) ? demandL1Slot : levels[top].slot(of: line) {
+            // Otherwise the filled line keeps the flags 0 it was placed with.
+            if carried != 0 || isWrite && writeBack[top],
+               let slot = top == 0 && levels[0].holds(line, at: demandL1Slot) ? demandL1Slot : levels[top].slot(of: line) {
                 var f = levels[top].flags(at: slot) | carried
                 if isWrite && writeBack[top] { f |= dirty }
-                levels[top].setFlags(f, at: slot)
+                levels[top].setFlagsInPlace(f, at: slot)
             }
         } else if isWrite {
             writeThrough(line, from: hitLevel)  // no level allocated: the write goes below
@@ -360,7 +412,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         while k < levelCount {
             if let slot = levels[k].slot(of: line) {
                 if writeBack[k] {
-                    levels[k].setFlags(levels[k].flags(at: slot) | Cache<Policy>.dirty, at: slot)
+                    levels[k].setFlagsInPlace(levels[k].flags(at: slot) | Cache<Policy>.dirty, at: slot)
                     return
                 }
             } else if writeBack[k] && inclusion[k] != .exclusive {
@@ -375,9 +427,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// Places `line` (absent) at level `k` and deals with the line it evicts. Inlined, so
     /// the common fill — no victim, or a clean one nobody needs (no back-invalidation, no
     /// victim cache below) — costs no call; any other victim goes to ``evicted(_:flags:at:)``.
-    @inline(__always)
+    @_transparent
     mutating func install(_ line: UInt64, at k: Int, flags: UInt8) {
-        let result = levels[k].insert(line, flags: flags, victimLineNeeded: victimLineNeeded[k])
+        let result = levels[k].insertInPlace(line, flags: flags, victimLineNeeded: victimLineNeeded[k])
         if k == 0 {
             lastLine = .max  // the fast path's line may no longer be its set's most recent
             demandL1Slot = result.slot
@@ -395,7 +447,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         var victimFlags = flags
         if k > 0 && inclusion[k] == .inclusive {
             for j in 0..<k {
-                if let f = levels[j].invalidate(victim) {
+                if let f = levels[j].invalidateInPlace(victim) {
                     victimFlags |= f & Cache<Policy>.dirty
                     if j == 0 && victim == lastLine { lastLine = .max }
                 }
@@ -407,7 +459,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         if below < levelCount && inclusion[below] == .exclusive {
             // The victim cache takes every line evicted from the level above it.
             if let slot = levels[below].slot(of: victim) {
-                if isDirty { levels[below].setFlags(levels[below].flags(at: slot) | Cache<Policy>.dirty, at: slot) }
+                if isDirty { levels[below].setFlagsInPlace(levels[below].flags(at: slot) | Cache<Policy>.dirty, at: slot) }
             } else {
                 install(victim, at: below, flags: isDirty ? Cache<Policy>.dirty : 0)
             }
@@ -416,7 +468,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         guard isDirty else { return }
         if below < levelCount {
             if let slot = levels[below].slot(of: victim) {
-                levels[below].setFlags(levels[below].flags(at: slot) | Cache<Policy>.dirty, at: slot)
+                levels[below].setFlagsInPlace(levels[below].flags(at: slot) | Cache<Policy>.dirty, at: slot)
             } else {
                 install(victim, at: below, flags: Cache<Policy>.dirty)
             }
@@ -436,3 +488,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         }
     }
 }
+
+/// A token a ``CacheHierarchy`` and its copies share until one of them next accesses
+/// memory (see ``CacheHierarchy/owner``).
+final class CacheOwner {}

@@ -47,7 +47,7 @@ extension CacheHierarchy {
         }
         var carried: UInt8 = 0
         if source < levelCount && inclusion[source] == .exclusive {
-            carried = (levels[source].invalidate(line) ?? 0) & Cache<Policy>.dirty
+            carried = (levels[source].invalidateInPlace(line) ?? 0) & Cache<Policy>.dirty
         }
         if source == levelCount { dramLines += 1 }
         var level = source - 1

@@ -80,6 +80,23 @@ public struct LRUPolicy: ReplacementPolicy {
         return Int(bestWay.replacing(with: .max, where: best .!= oldest).min())
     }
 
+    @inlinable @inline(__always)
+    public mutating func refill(_ state: UnsafeMutableRawPointer) -> Int {
+        guard packed else { return refillStamps(state) }
+        clock &+= 1  // as filled(_:way:) counts the use
+        let r = RecencyList.rotatingLeastRecent(state.load(as: UInt64.self), ways: ways)
+        state.storeBytes(of: r.list, as: UInt64.self)
+        return r.way
+    }
+
+    /// ``refill(_:)`` of a set that keeps stamps, out of line so the packed case inlines small.
+    @usableFromInline @inline(never)
+    mutating func refillStamps(_ state: UnsafeMutableRawPointer) -> Int {
+        let way = victim(state)
+        filled(state, way: way)
+        return way
+    }
+
     @inlinable
     public var needsRenumber: Bool { clock == .max }
 

@@ -16,6 +16,9 @@ public struct ProfilePolicy: ReplacementPolicy {
     /// policy's generator. Each call rebuilds the policy's value around it (the rest of it
     /// follows from `ways`), so the value a cache copies out and back per fill is two words.
     var word: UInt64
+    /// LRU or FIFO over at most 16 ways: the set's ``RecencyList`` is the whole state. Its
+    /// clock then decides nothing (its wrap only restarts it), so it is not kept.
+    let packed: Bool
 
     /// Exact LRU (the policy a profile names when it names none).
     public init(sets: Int, ways: Int, seed: UInt64) { self.init(.lru, sets: sets, ways: ways, seed: seed) }
@@ -24,6 +27,7 @@ public struct ProfilePolicy: ReplacementPolicy {
         self.kind = kind
         self.ways = ways
         word = kind == .random ? seed : 0  // RandomPolicy starts at its seed, LRU's clock at 0
+        packed = (kind == .lru || kind == .fifo) && ways <= 16
     }
 
     /// LRU's value (FIFO's too: FIFO is LRU that only fills refresh, ``FIFOPolicy``).
@@ -53,6 +57,16 @@ public struct ProfilePolicy: ReplacementPolicy {
 
     @inline(__always)
     public mutating func hit(_ state: UnsafeMutableRawPointer, way: Int) {
+        if packed {
+            if kind == .lru { state.storeBytes(of: RecencyList.touching(state.load(as: UInt64.self), way: way), as: UInt64.self) }
+            return
+        }
+        unpackedHit(state, way: way)
+    }
+
+    /// The other policies' hits, out of line so the packed case inlines small.
+    @inline(never)
+    mutating func unpackedHit(_ state: UnsafeMutableRawPointer, way: Int) {
         switch kind {
         case .lru:
             var p = lru()
@@ -67,6 +81,15 @@ public struct ProfilePolicy: ReplacementPolicy {
 
     @inline(__always)
     public mutating func filled(_ state: UnsafeMutableRawPointer, way: Int) {
+        if packed {  // LRU's fill is a use; FIFO's fill is LRU's use
+            state.storeBytes(of: RecencyList.touching(state.load(as: UInt64.self), way: way), as: UInt64.self)
+            return
+        }
+        unpackedFilled(state, way: way)
+    }
+
+    @inline(never)
+    mutating func unpackedFilled(_ state: UnsafeMutableRawPointer, way: Int) {
         switch kind {
         case .lru, .fifo:  // FIFO's fill is LRU's use
             var p = lru()
@@ -81,6 +104,12 @@ public struct ProfilePolicy: ReplacementPolicy {
 
     @inline(__always)
     public mutating func victim(_ state: UnsafeMutableRawPointer) -> Int {
+        if packed { return RecencyList.leastRecent(state.load(as: UInt64.self), ways: ways) }
+        return unpackedVictim(state)
+    }
+
+    @inline(never)
+    mutating func unpackedVictim(_ state: UnsafeMutableRawPointer) -> Int {
         switch kind {
         case .lru, .fifo:
             var p = lru()
@@ -96,10 +125,24 @@ public struct ProfilePolicy: ReplacementPolicy {
         }
     }
 
+    @inline(__always)
+    public mutating func refill(_ state: UnsafeMutableRawPointer) -> Int {
+        if packed {  // LRU's and FIFO's victim is the least recent; its fill makes it the most recent
+            let r = RecencyList.rotatingLeastRecent(state.load(as: UInt64.self), ways: ways)
+            state.storeBytes(of: r.list, as: UInt64.self)
+            return r.way
+        }
+        let way = unpackedVictim(state)
+        unpackedFilled(state, way: way)
+        return way
+    }
+
+    @inline(__always)
     public var needsRenumber: Bool {
+        if packed { return false }
         switch kind {
-        case .lru, .fifo: lru().needsRenumber
-        case .treePLRU, .random: false
+        case .lru, .fifo: return lru().needsRenumber
+        case .treePLRU, .random: return false
         }
     }
 

@@ -35,6 +35,17 @@ enum RecencyList {
         return above | below &<< 4 | w
     }
 
+    /// `list` with its least recent way (of `ways`) moved to the front: ``touching(_:way:)``
+    /// of ``leastRecent(_:ways:)``, without searching for the way's position.
+    @inlinable @inline(__always)
+    static func rotatingLeastRecent(_ list: UInt64, ways: Int) -> (list: UInt64, way: Int) {
+        let shift = UInt64(truncatingIfNeeded: ways &- 1) &* 4
+        let way = list &>> shift & 0xF
+        let below = list & ((1 &<< shift) &- 1)                    // the ways more recent than it
+        let above = shift >= 60 ? 0 : list & (UInt64.max &<< (shift &+ 4))  // the 0xF fillers
+        return (above | below &<< 4 | way, Int(truncatingIfNeeded: way))
+    }
+
     /// The least recent way of a full set of `ways` ways.
     @inlinable @inline(__always)
     static func leastRecent(_ list: UInt64, ways: Int) -> Int {

@@ -26,6 +26,10 @@ public protocol ReplacementPolicy {
     mutating func filled(_ state: UnsafeMutableRawPointer, way: Int)
     /// The way to evict from the full set whose state is at `state`.
     mutating func victim(_ state: UnsafeMutableRawPointer) -> Int
+    /// Picks the victim of the full set whose state is at `state` and records its refill:
+    /// ``victim(_:)`` then ``filled(_:way:)`` (the default), in one step where the policy
+    /// knows a cheaper one (an LRU list rotates its last way to the front). Returns the way.
+    mutating func refill(_ state: UnsafeMutableRawPointer) -> Int
     /// Whether every set's state must be rewritten before the next `hit` or `filled`
     /// (an exact LRU's clock about to wrap).
     var needsRenumber: Bool { get }
@@ -36,6 +40,12 @@ public protocol ReplacementPolicy {
 extension ReplacementPolicy {
     public init(_ kind: ReplacementKind, sets: Int, ways: Int, seed: UInt64) { self.init(sets: sets, ways: ways, seed: seed) }
     public func initialize(_ state: UnsafeMutableRawPointer) {}
+    @inlinable @inline(__always)
+    public mutating func refill(_ state: UnsafeMutableRawPointer) -> Int {
+        let way = victim(state)
+        filled(state, way: way)
+        return way
+    }
     public var needsRenumber: Bool { false }
     public mutating func renumber(_ first: UnsafeMutableRawPointer, sets: Int, strideBytes: Int) {}
 }

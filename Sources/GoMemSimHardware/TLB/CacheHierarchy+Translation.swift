@@ -24,7 +24,7 @@ extension CacheHierarchy {
     mutating func translate(_ pageKey: UInt64, address: UInt64, pageClass c: Int, dependent: Bool) -> Double {
         if translation.hasL1[c] {
             translation.l1Counters[c].accesses &+= 1
-            if translation.l1[c].lookup(pageKey) != nil {
+            if translation.l1[c].lookupInPlace(pageKey) != nil {
                 translation.l1Counters[c].hits &+= 1
                 lastPageKey = pageKey
                 return 0
@@ -36,7 +36,7 @@ extension CacheHierarchy {
         if translation.stlbHolds[c] {
             translation.stlbCounters[c].accesses &+= 1
             cycles = stlbHitCycles  // STLB lookup time, paid on its misses too
-            if translation.stlb.lookup(pageKey) != nil {
+            if translation.stlb.lookupInPlace(pageKey) != nil {
                 translation.stlbCounters[c].hits &+= 1
             } else {
                 translation.stlbCounters[c].misses &+= 1
@@ -51,7 +51,7 @@ extension CacheHierarchy {
             if translation.stlbHolds[c] {
                 translation.stlbCounters[c].walks &+= 1
                 translation.stlbCounters[c].walkCycles &+= Self.rounded(walkCycles)
-                _ = translation.stlb.insert(pageKey, flags: 0, victimLineNeeded: false)
+                _ = translation.stlb.insertInPlace(pageKey, flags: 0, victimLineNeeded: false)
             } else {
                 translation.l1Counters[c].walks &+= 1
                 translation.l1Counters[c].walkCycles &+= Self.rounded(walkCycles)
@@ -60,7 +60,7 @@ extension CacheHierarchy {
             if !dependent { walkNs /= walkOverlap }  // independent misses walk in parallel
         }
         if translation.hasL1[c] {
-            _ = translation.l1[c].insert(pageKey, flags: 0, victimLineNeeded: false)
+            _ = translation.l1[c].insertInPlace(pageKey, flags: 0, victimLineNeeded: false)
             lastPageKey = pageKey
         } else {
             lastPageKey = .max

@@ -10,7 +10,9 @@
 /// many ways, without a generic cache's set machinery (a 32-stamp victim scan per fill).
 ///
 /// Keys and digests live in one heap buffer, not inline arrays: reading an element of a
-/// large `InlineArray` made the optimiser copy the whole array (a `memcpy` per walk).
+/// large `InlineArray` made the optimiser copy the whole array (a `memcpy` per walk). The
+/// buffer is updated in place without a uniqueness check: a copy must call
+/// ``makeUnique()`` before it changes (``CacheHierarchy`` does, once per copy).
 struct PagingStructureCache {
     static let maxEntries = 64  // profile validation: 0...64
     let capacity: Int
@@ -21,12 +23,18 @@ struct PagingStructureCache {
     /// (low 32 bits) is 32-bit element `s` after the keys. An empty slot's key is
     /// `UInt64.max` (keys are page numbers, below 2^52), its digest `UInt32.max`.
     private let slots: Int
-    private var storage: [UInt64]
+    private var storage: CacheStorage
 
     init(entries: Int) {
         capacity = min(max(entries, 0), Self.maxEntries)
         slots = (capacity + 3) & ~3
-        storage = [UInt64](repeating: .max, count: slots + slots / 2)
+        storage = CacheStorage(words: slots + slots / 2)
+        storage.words.update(repeating: .max, count: slots + slots / 2)
+    }
+
+    /// Gives this copy a buffer of its own.
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 
     /// Whether `key` is cached; a hit makes it the most recent.
@@ -36,18 +44,15 @@ struct PagingStructureCache {
         guard p >= 0 else { return false }
         var distance = p &- head  // the hit's recency position
         if distance < 0 { distance &+= capacity }
-        let (capacity, head, slots) = (capacity, head, slots)
-        storage.withUnsafeMutableBufferPointer { b in
-            guard let words = b.baseAddress else { return }
-            var s = p
-            while distance > 0 {  // the keys more recent than it move one place back
-                let previous = s == 0 ? capacity &- 1 : s &- 1
-                Self.store(words[previous], at: s, words, slots: slots)
-                s = previous
-                distance &-= 1
-            }
-            Self.store(key, at: head, words, slots: slots)
+        let words = storage.words
+        var s = p
+        while distance > 0 {  // the keys more recent than it move one place back
+            let previous = s == 0 ? capacity &- 1 : s &- 1
+            Self.store(words[previous], at: s, words, slots: slots)
+            s = previous
+            distance &-= 1
         }
+        Self.store(key, at: head, words, slots: slots)
         return true
     }
 
@@ -57,11 +62,7 @@ struct PagingStructureCache {
         guard capacity > 0 else { return }
         head = head == 0 ? capacity &- 1 : head &- 1  // free, or the least recent when full
         if count < capacity { count &+= 1 }
-        let (head, slots) = (head, slots)
-        storage.withUnsafeMutableBufferPointer { b in
-            guard let words = b.baseAddress else { return }
-            Self.store(key, at: head, words, slots: slots)
-        }
+        Self.store(key, at: head, storage.words, slots: slots)
     }
 
     /// The slot holding `key`, or -1.
@@ -69,10 +70,19 @@ struct PagingStructureCache {
     func slot(of key: UInt64) -> Int {
         let wanted = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: key))
         let slots = slots
-        return storage.withUnsafeBufferPointer { b -> Int in
-            guard let words = b.baseAddress else { return -1 }
+        let words = storage.words
+        do {
             let digests = UnsafeRawPointer(words + slots)
             var group = 0
+            // 16 digests per branch while they last (a 32-entry PDE cache misses in two).
+            while group &+ 16 <= slots {
+                var m = digests.loadUnaligned(fromByteOffset: group &* 4, as: SIMD4<UInt32>.self) .== wanted
+                m .|= digests.loadUnaligned(fromByteOffset: group &* 4 &+ 16, as: SIMD4<UInt32>.self) .== wanted
+                m .|= digests.loadUnaligned(fromByteOffset: group &* 4 &+ 32, as: SIMD4<UInt32>.self) .== wanted
+                m .|= digests.loadUnaligned(fromByteOffset: group &* 4 &+ 48, as: SIMD4<UInt32>.self) .== wanted
+                if any(m) { break }
+                group &+= 16
+            }
             while group < slots {
                 let match = digests.loadUnaligned(fromByteOffset: group &* 4, as: SIMD4<UInt32>.self) .== wanted
                 if any(match) {

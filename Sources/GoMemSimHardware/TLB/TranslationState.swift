@@ -14,9 +14,9 @@ struct TranslationState {
     /// its buffer is uniquely referenced (a runtime call) on every counter bump and lookup,
     /// and a translation made up to seven of them.
     var l1: InlineArray<3, Cache<LRUPolicy>>
-    let hasL1: [Bool]
+    let hasL1: InlineArray<3, Bool>
     var stlb: Cache<LRUPolicy>
-    let stlbHolds: [Bool]
+    let stlbHolds: InlineArray<3, Bool>
     let hasSTLB: Bool
     /// The PML4E, PDPTE and PDE caches, fully associative: stored properties, not an
     /// inline array, so a lookup mutates them in place (through an `InlineArray` subscript
@@ -24,7 +24,7 @@ struct TranslationState {
     var pml4eCache: PagingStructureCache
     var pdpteCache: PagingStructureCache
     var pdeCache: PagingStructureCache
-    let hasPSC: [Bool]
+    let hasPSC: InlineArray<3, Bool>
 
     var l1Counters = InlineArray<3, TLBCounters>(repeating: TLBCounters())
     var stlbCounters = InlineArray<3, TLBCounters>(repeating: TLBCounters())
@@ -32,14 +32,14 @@ struct TranslationState {
     init(_ profile: TLBProfile) {
         let arrays = Self.classShifts.map { shift in profile.l1.first { UInt64($0.pageShift) == shift } }
         l1 = InlineArray { c in arrays[c].map { Cache(sets: $0.entries / $0.ways, ways: $0.ways) } ?? Cache(sets: 1, ways: 1) }
-        hasL1 = arrays.map { $0 != nil }
+        hasL1 = InlineArray { c in arrays[c] != nil }
         if let s = profile.stlb {
             stlb = Cache(sets: s.entries / s.ways, ways: s.ways)
-            stlbHolds = Self.classShifts.map { s.pageShifts.contains(Int($0)) }
+            stlbHolds = InlineArray { c in s.pageShifts.contains(Int(Self.classShifts[c])) }
             hasSTLB = true
         } else {
             stlb = Cache(sets: 1, ways: 1)
-            stlbHolds = [false, false, false]
+            stlbHolds = InlineArray(repeating: false)
             hasSTLB = false
         }
         let p = profile.pagingStructureCaches
@@ -47,7 +47,7 @@ struct TranslationState {
         pml4eCache = PagingStructureCache(entries: sizes[0])
         pdpteCache = PagingStructureCache(entries: sizes[1])
         pdeCache = PagingStructureCache(entries: sizes[2])
-        hasPSC = sizes.map { $0 > 0 }
+        hasPSC = InlineArray { i in sizes[i] > 0 }
     }
 
     /// The TLB key of the page of class `pageClass` holding `address`.

@@ -10,7 +10,9 @@ struct LatencyRecorder {
     static let bucketsPerNs = 10.0
     static let bucketCount = 32_768
 
-    private var buckets: [UInt64]
+    /// Updated in place without a uniqueness check: a copy calls ``makeUnique()`` before
+    /// it records (``CacheHierarchy`` does, once per copy), instead of a check per access.
+    private var buckets: CacheStorage
     private var overflow: Histogram<UInt64>
     private(set) var count: UInt64 = 0
     private(set) var totalNs: Double = 0
@@ -22,18 +24,25 @@ struct LatencyRecorder {
 
     init(repeatNs: (dependent: Double, independent: Double) = (0, 0)) {
         self.repeatNs = repeatNs
-        buckets = [UInt64](repeating: 0, count: Self.bucketCount)
+        buckets = CacheStorage(words: Self.bucketCount)
         overflow = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
         overflow.autoResize = true
+    }
+
+    /// Gives this copy buckets of its own.
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&buckets) { buckets = buckets.copy() }
     }
 
     @inline(__always)
     mutating func record(_ ns: Double) {
         count &+= 1
         totalNs += ns
-        let tenths = Int(ns * Self.bucketsPerNs + 0.5)
-        if tenths < Self.bucketCount {
-            buckets[tenths] &+= 1
+        // The bucket is the rounded tenths, `Int(ns * 10 + 0.5)`; the range test comes
+        // first, so the conversion needs no overflow check.
+        let tenths = ns * Self.bucketsPerNs + 0.5
+        if tenths < Double(Self.bucketCount) {
+            buckets.words[Int(tenths)] &+= 1
         } else {
             _ = overflow.record(UInt64(tenths))
         }
@@ -55,7 +64,7 @@ struct LatencyRecorder {
     /// The distribution in tenths of a nanosecond.
     func histogram() -> Histogram<UInt64> {
         var h = overflow
-        var all = buckets
+        var all = Array(UnsafeBufferPointer(start: buckets.words, count: Self.bucketCount))
         for (ns, n) in [(repeatNs.dependent, repeats.dependent), (repeatNs.independent, repeats.independent)] where n > 0 {
             let tenths = Int(ns * Self.bucketsPerNs + 0.5)
             if tenths < Self.bucketCount { all[tenths] &+= n } else { _ = h.record(UInt64(tenths), count: n) }
