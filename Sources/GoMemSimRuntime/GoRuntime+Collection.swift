@@ -335,7 +335,10 @@ extension GoRuntime {
         let free = gomaxprocs - busyProcs
         let periodic = periodicGCDeadline
         guard gc.unsweptSpans > 0, free > 0 else { return periodic }
-        let sweepEnd = gc.backgroundSweepNs + UInt64(gc.unsweptSpans) * config.costs.sweepSpanNs / UInt64(free)
+        // Read after every allocation and free: skip the division for one free P (the
+        // usual case), the same value.
+        let sweepNs = UInt64(gc.unsweptSpans) * config.costs.sweepSpanNs
+        let sweepEnd = gc.backgroundSweepNs + (free == 1 ? sweepNs : sweepNs / UInt64(free))
         return min(sweepEnd, periodic ?? .max)
     }
 
