@@ -109,7 +109,7 @@ extension GoRuntime {
         gc.backgroundProcs = max(background, 1e-3)
         gc.idleProcs = kind == .periodic ? 0 : max(0, free - background) * idleShareableFraction()
         gc.backgroundCredit = 0
-        gc.assistBytes.removeAll(keepingCapacity: true)
+        gc.resetAssistBalances()
         gc.cpuAssistNs = 0
         gc.cpuBackgroundNs = 0
         gc.cpuIdleNs = 0
@@ -201,8 +201,8 @@ extension GoRuntime {
     /// scan (at least 64 KiB of work). Returns the goroutine's time, including mark
     /// termination if its assist finished the work.
     mutating func assist(goroutine: UInt32, bytes: UInt64, now: UInt64) -> UInt64 {
-        var balance = gc.assistBytes[goroutine, default: 0] - Int64(clamping: bytes)
-        defer { gc.assistBytes[goroutine] = balance }
+        var balance = gc.assistBalance(of: goroutine) - Int64(clamping: bytes)
+        defer { gc.setAssistBalance(balance, of: goroutine) }
         guard balance < 0 else { return 0 }
         updateLimiter(now: now, force: false)
         guard !gc.limiter.limiting else { return 0 }  // the CPU limiter turns assists off
@@ -334,7 +334,10 @@ extension GoRuntime {
         let free = gomaxprocs - busyProcs
         let periodic = periodicGCDeadline
         guard gc.unsweptSpans > 0, free > 0 else { return periodic }
-        let sweepEnd = gc.backgroundSweepNs + UInt64(gc.unsweptSpans) * config.costs.sweepSpanNs / UInt64(free)
+        // Read after every allocation and free: skip the division for one free P (the
+        // usual case), the same value.
+        let sweepNs = UInt64(gc.unsweptSpans) * config.costs.sweepSpanNs
+        let sweepEnd = gc.backgroundSweepNs + (free == 1 ? sweepNs : sweepNs / UInt64(free))
         return min(sweepEnd, periodic ?? .max)
     }
 

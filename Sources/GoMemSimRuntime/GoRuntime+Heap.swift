@@ -248,9 +248,7 @@ extension GoRuntime {
     private mutating func setSpans<K: KernelModel>(base: UInt64, npages: Int, id: Int32, kernel: inout K) throws(ModelError) -> UInt64 {
         var cost: UInt64 = 0
         let bitmap = config.goVersion.hasArenaHeapBitmap ? Self.arenaBitmapBytes : 0
-        var pieces: [(arena: Int, offset: UInt64, length: UInt64)] = []
-        Self.forEachArenaPiece(base: base, bytes: UInt64(npages) << SizeClasses.pageShift) { pieces.append(($0, $1, $2)) }
-        for piece in pieces {
+        for piece in ArenaPieces(base: base, bytes: UInt64(npages) << SizeClasses.pageShift) {
             let first = Int(piece.offset >> SizeClasses.pageShift)
             let count = Int(piece.length >> SizeClasses.pageShift)
             let heapPage = piece.arena * Self.pagesPerArena + first
@@ -265,9 +263,7 @@ extension GoRuntime {
     /// bitmap, 1/32 of its size.
     private mutating func clearHeapBitmap<K: KernelModel>(base: UInt64, bytes: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
         var cost: UInt64 = 0
-        var pieces: [(arena: Int, offset: UInt64, length: UInt64)] = []
-        Self.forEachArenaPiece(base: base, bytes: bytes) { pieces.append(($0, $1, $2)) }
-        for piece in pieces {
+        for piece in ArenaPieces(base: base, bytes: bytes) {
             cost += try kernel.touch(address: arenas[piece.arena].metadataAddress + piece.offset / 32,
                                      length: piece.length / 32, isWrite: true).costNs
         }
@@ -278,25 +274,11 @@ extension GoRuntime {
     /// was handed out before and may be dirty.
     private mutating func allocNeedsZero(base: UInt64, npages: Int) -> Bool {
         var needZero = false
-        var pieces: [(arena: Int, offset: UInt64, length: UInt64)] = []
-        Self.forEachArenaPiece(base: base, bytes: UInt64(npages) << SizeClasses.pageShift) { pieces.append(($0, $1, $2)) }
-        for piece in pieces {
+        for piece in ArenaPieces(base: base, bytes: UInt64(npages) << SizeClasses.pageShift) {
             if piece.offset < arenas[piece.arena].zeroedBase { needZero = true }
             arenas[piece.arena].zeroedBase = max(arenas[piece.arena].zeroedBase, piece.offset + piece.length)
         }
         return needZero
-    }
-
-    static func forEachArenaPiece(base: UInt64, bytes: UInt64, _ body: (Int, UInt64, UInt64) -> Void) {
-        var address = base
-        let end = base + bytes
-        while address < end {
-            let arena = Int((address - Self.heapBase) / Self.arenaBytes)
-            let arenaBase = Self.heapBase + UInt64(arena) * Self.arenaBytes
-            let pieceEnd = min(end, arenaBase + Self.arenaBytes)
-            body(arena, address - arenaBase, pieceEnd - address)
-            address = pieceEnd
-        }
     }
 
     /// `sysUsed` → `sysHugePage` (mem_linux.go:126-161): MADV_HUGEPAGE on the whole huge
@@ -328,5 +310,27 @@ extension GoRuntime {
         }
         cost += try kernel.advise(address: address, length: length, advice: config.madvdontneed ? .dontNeed : .free).costNs
         return cost
+    }
+}
+
+/// The pieces of `[base, base+bytes)` in each 64 MiB heap arena, in address order:
+/// (arena index, offset in the arena, length). A sequence, not an array, so the span
+/// allocation path (three walks per span) allocates nothing.
+struct ArenaPieces: Sequence, IteratorProtocol {
+    var address: UInt64
+    let end: UInt64
+
+    init(base: UInt64, bytes: UInt64) {
+        address = base
+        end = base + bytes
+    }
+
+    mutating func next() -> (arena: Int, offset: UInt64, length: UInt64)? {
+        guard address < end else { return nil }
+        let arena = Int((address - GoRuntime.heapBase) / GoRuntime.arenaBytes)
+        let arenaBase = GoRuntime.heapBase + UInt64(arena) * GoRuntime.arenaBytes
+        let pieceEnd = Swift.min(end, arenaBase + GoRuntime.arenaBytes)
+        defer { address = pieceEnd }
+        return (arena, address - arenaBase, pieceEnd - address)
     }
 }

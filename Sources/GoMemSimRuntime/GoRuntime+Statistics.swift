@@ -82,7 +82,7 @@ extension GoRuntime {
 
     /// Allocations by path so far (tiny, small, large), as recorded in the histograms.
     public var allocationCounts: (tiny: UInt64, small: UInt64, large: UInt64) {
-        (latency.tiny.totalCount, latency.small.totalCount, latency.large.totalCount)
+        (latency.count(.tiny), latency.count(.small), latency.count(.large))
     }
 
     /// Background and eager (synchronous) scavenger releases, and the background CPU.

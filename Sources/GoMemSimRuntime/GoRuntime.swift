@@ -201,7 +201,9 @@ public struct GoRuntime: RuntimeModel {
         if !pendingStacks.isEmpty { cost += try allocatePendingStacks(kernel: &kernel) }
         // A goroutine that would run during a stop-the-world pause waits for its end.
         if now < gc.worldStoppedUntil { cost += gc.worldStoppedUntil - now }
-        let p = gomaxprocs == 1 ? 0 : Int(goroutine) % gomaxprocs
+        // A mask when GOMAXPROCS is a power of two: a division per allocation was
+        // measurable (the value is the same).
+        let p = gomaxprocs & (gomaxprocs - 1) == 0 ? Int(goroutine) & (gomaxprocs - 1) : Int(goroutine) % gomaxprocs
         // mallocgc checks for an assist before allocating: the allocation that starts a
         // cycle owes none.
         let marking = gc.phase == .mark

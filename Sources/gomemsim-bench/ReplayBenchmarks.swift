@@ -103,7 +103,10 @@ func runReplayBenchmarks() throws {
 /// runtime with its collector; allocations per CPU-second against ≥ 10 M.
 func runAllocatorReplay() throws {
     let allocations = ProcessInfo.processInfo.environment["GOMEMSIM_REPLAY_ALLOCS"].flatMap { UInt64($0) } ?? 20_000_000
-    for liveSet: UInt64 in [10_000, 1_000_000] {
+    // GOMEMSIM_REPLAY_ALLOC_LIVE: one live set only (for profiling).
+    let liveSets = ProcessInfo.processInfo.environment["GOMEMSIM_REPLAY_ALLOC_LIVE"].flatMap { UInt64($0) }.map { [UInt64]([$0]) }
+        ?? [UInt64]([10_000, 1_000_000])
+    for liveSet in liveSets {
         let source = ChurnSource(events: 2 * allocations, liveSet: liveSet, reads: false)
         let config = RunConfig()
         var engine = Engine(source: source, kernel: LinuxKernel(config: KernelConfig()),

@@ -12,6 +12,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("hardware", runHardwareBenchmarks),
     ("gc-grid", runGCGridBenchmarks),
     ("gctrace", runGCGridTrace),
+    ("replay-digest", runReplayDigest),
 ]
 
 let selected = Set(CommandLine.arguments.dropFirst())
