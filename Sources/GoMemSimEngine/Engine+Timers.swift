@@ -49,7 +49,10 @@ extension Engine {
                 let (next, overflow) = timer.time.addingReportingOverflow(config.sampleIntervalNs)
                 if !overflow, result.samples.count < Self.sampleLimit { timers.push(at: next, .sample) }
             case .runtimeDeadline:
-                armedRuntimeDeadline = nil
+                // A timer left queued when the deadline moved earlier still runs what is
+                // due at its time, but only the armed one gives way to a new one: each
+                // firing re-arming made the queue grow by one per firing, for good.
+                if armedRuntimeDeadline == timer.time { armedRuntimeDeadline = nil }
                 if let deadline = runtimeDeadline(), deadline <= timer.time {
                     do throws(ModelError) {
                         try runtime.advance(to: timer.time, kernel: &kernel)
@@ -69,9 +72,10 @@ extension Engine {
     @inlinable mutating func armRuntimeTimer(after fired: UInt64? = nil) {
         guard var deadline = runtimeDeadline() else { return }
         if let fired, deadline <= fired { deadline = fired.saturatingAdd(1) }
+        deadline = max(deadline, now)  // the time the timer fires at, which identifies it
         if let armed = armedRuntimeDeadline, armed <= deadline { return }
         armedRuntimeDeadline = deadline
-        timers.push(at: max(deadline, now), .runtimeDeadline)
+        timers.push(at: deadline, .runtimeDeadline)
     }
 
     /// `runtime.nextDeadline`, read through `inout` (see

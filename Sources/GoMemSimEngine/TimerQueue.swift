@@ -40,6 +40,9 @@
 
     @usableFromInline var timers: [Timer] = []
     @usableFromInline var nextSeq: UInt64 = 0
+    /// The most timers queued at once (the engine keeps one sample and about one runtime
+    /// timer; tests check it stays so).
+    @usableFromInline var peakCount = 0
 
     @inlinable var isEmpty: Bool { timers.isEmpty }
     @inlinable var count: Int { timers.count }
@@ -48,6 +51,7 @@
     @inlinable mutating func push(at time: UInt64, _ kind: Kind) {
         timers.append(Timer(time: time, seq: nextSeq, kind: kind))
         nextSeq += 1
+        peakCount = max(peakCount, timers.count)
         var child = timers.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
