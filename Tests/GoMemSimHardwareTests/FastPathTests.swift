@@ -6,21 +6,6 @@ import Testing
 // that keeps returning to the last line, with page sizes, writes, lengths and straddles
 // changing under it, and compare every returned nanosecond and every counter.
 
-private func counters(_ hw: CacheHierarchy<ProfilePolicy>) -> [UInt64] {
-    var f: [UInt64] = []
-    for c in hw.counters {
-        f += [c.accesses, c.hits, c.misses, c.evictions, c.writebacks, c.prefetches, c.prefetchHits]
-    }
-    for level in [TLBLevel.dTLB, .STLB] {
-        for shift: UInt8 in [12, 21, 30] {
-            let t = hw.tlbCounters(level: level, pageShift: shift)
-            f += [t.accesses, t.hits, t.misses, t.walks, t.walkCycles]
-        }
-    }
-    let l = hw.latencyTotals
-    return f + [l.reads, l.writes, l.readNs.bitPattern, l.writeNs.bitPattern]
-}
-
 private func profiles() -> [String: MachineProfile] {
     var all: [String: MachineProfile] = ["skylake-sp": .skylakeSP, "zen3": .zen3, "zen4": .zen4, "tiny": .tiny]
     for kind in ReplacementKind.allCases {
@@ -63,6 +48,6 @@ func theSameLineFastPathLeavesWhatTheLinePathLeaves(profile: MachineProfile) thr
         if a != b { mismatches += 1 }
     }
     #expect(mismatches == 0)
-    #expect(counters(fast) == counters(lines))
+    #expect(fingerprint(fast, times: true) == fingerprint(lines, times: true))
     #expect(fast.fastL1Hits > 10_000)  // the stream keeps returning to the last line
 }

@@ -2,23 +2,6 @@ import GoMemSimCore
 @testable import GoMemSimHardware
 import Testing
 
-/// What a run leaves in the counters: per-level cache counters, TLB counters per array
-/// and page size, and the number of line accesses recorded.
-private func fingerprint(_ hw: MemoryHierarchy) -> [UInt64] {
-    var f: [UInt64] = []
-    for c in hw.cacheCounters {
-        f += [c.accesses, c.hits, c.misses, c.evictions, c.writebacks, c.prefetches, c.prefetchHits]
-    }
-    for level in [TLBLevel.dTLB, .STLB] {
-        for shift: UInt8 in [12, 21, 30] {
-            let t = hw.tlbCounters(level: level, pageShift: shift)
-            f += [t.accesses, t.hits, t.misses, t.walks, t.walkCycles]
-        }
-    }
-    let l = hw.latencyTotals
-    return f + [l.reads, l.writes]
-}
-
 @Test(arguments: ["skylake-sp", "zen3", "tiny"])
 func rangeAccessEqualsItsLinesOneByOne(profileName: String) throws {
     // A range is its lines in order, the first as dependent as asked, the rest independent:
