@@ -29,6 +29,11 @@ public protocol KernelModel {
     /// smallest, if mixed), which the TLB model needs.
     mutating func touch(address: UInt64, length: UInt64, isWrite: Bool) throws(ModelError) -> PageTouch
 
+    /// log2 of the page size backing `address` now (12 = 4 KiB, 21 = 2 MiB): for a range
+    /// that `touch` found mixed, the engine asks per 2 MiB piece, so each part of the range
+    /// reaches the TLB model with its own page size.
+    func pageShift(at address: UInt64) -> UInt8
+
     /// `read(2)` of `length` bytes of `file` at `fileOffset` into memory at `address`,
     /// through the page cache.
     mutating func readFile(_ file: String, fileOffset: UInt64, into address: UInt64,
@@ -94,4 +99,9 @@ public struct ModelError: Error, Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
     public var description: String { message }
+}
+
+extension KernelModel {
+    /// A model with no huge pages: 4 KiB everywhere.
+    public func pageShift(at address: UInt64) -> UInt8 { 12 }
 }

@@ -201,8 +201,37 @@ extension Engine {
                                  dependent: Bool) throws(ModelError) -> UInt64 {
         guard length > 0 else { return 0 }
         let touch = try kernel.touch(address: address, length: length, isWrite: isWrite)
-        return touch.costNs.saturatingAdd(hardware.access(address: address, length: length, isWrite: isWrite,
-                                              dependent: dependent, pageShift: touch.pageShift))
+        let end = address &+ length
+        guard touch.pageShift == 12, (address >> 21) != ((end &- 1) >> 21) else {
+            return touch.costNs.saturatingAdd(hardware.access(address: address, length: length, isWrite: isWrite,
+                                                  dependent: dependent, pageShift: touch.pageShift))
+        }
+        return touch.costNs.saturatingAdd(accessByPageSize(address, end, isWrite: isWrite, dependent: dependent))
+    }
+
+    /// A range over more than one 2 MiB piece, some of it in small pages (the kernel's
+    /// `touch` reports the smallest): each run of pieces with one page size reaches the
+    /// memory system with that size — a Go heap's first 2 MiB are NOHUGEPAGE and the rest
+    /// huge pages, and a pass over a large buffer crosses both. The range stays one pass:
+    /// only its first line is `dependent`.
+    @inline(never)
+    @inlinable mutating func accessByPageSize(_ address: UInt64, _ end: UInt64, isWrite: Bool,
+                                              dependent: Bool) -> UInt64 {
+        var ns: UInt64 = 0
+        var start = address
+        var shift = kernel.pageShift(at: start)
+        var piece = (start >> 21 + 1) << 21
+        while start < end {
+            // Extend the run while the next 2 MiB piece has the same page size.
+            while piece < end && kernel.pageShift(at: piece) == shift { piece += 1 << 21 }
+            let stop = min(piece, end)
+            ns = ns.saturatingAdd(hardware.access(address: start, length: stop - start, isWrite: isWrite,
+                                                  dependent: dependent && start == address, pageShift: shift))
+            start = stop
+            if start < end { shift = kernel.pageShift(at: start) }
+            piece = start + (1 << 21)
+        }
+        return ns
     }
 
     @inlinable func fileName(_ pending: Lookahead.Pending) -> String {

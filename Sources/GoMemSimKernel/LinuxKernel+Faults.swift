@@ -4,6 +4,12 @@ import GoMemSimTrace
 // Demand paging: what a CPU access to not-yet-mapped memory costs and leaves behind
 // (facts/linux-paging.md §1, §2, §5; mm/memory.c `handle_mm_fault`).
 extension LinuxKernel {
+    /// 21 where a PMD maps a huge page (anonymous, lazily freed, or the huge zero page),
+    /// else 12.
+    public func pageShift(at address: UInt64) -> UInt8 {
+        HugeState(rawValue: pmds[address >> 21]) == nil ? 12 : 21
+    }
+
     public mutating func touch(address: UInt64, length: UInt64, isWrite: Bool) throws(ModelError) -> PageTouch {
         guard length > 0 else { return PageTouch() }
         guard length <= UInt64.max - address else { throw .segfault(address, "access of \(length) bytes wraps the address space") }
