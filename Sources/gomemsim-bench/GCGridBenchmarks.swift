@@ -114,7 +114,9 @@ func runGCGridBenchmarks() throws {
 /// `gomemsim-bench gctrace`: the gctrace lines of one gc-grid replay (env GOGC,
 /// GOMEMLIMIT in bytes, S), for looking at the pacer cycle by cycle.
 func runGCGridTrace() throws {
-    let gogc = ProcessInfo.processInfo.environment["GOGC"].flatMap { Int32($0) }
+    // As Go reads it: unset is 100, "off" (or any negative value) turns the collector off.
+    let gogcText = ProcessInfo.processInfo.environment["GOGC"] ?? "100"
+    let gogc = Int32(gogcText).flatMap { $0 < 0 ? nil : $0 }
     let limit = ProcessInfo.processInfo.environment["GOMEMLIMIT"].flatMap { UInt64($0) }
     var runConfig = RunConfig()
     runConfig.gogc = gogc
