@@ -59,9 +59,13 @@ public struct KernelConfig: Codable, Hashable, Sendable {
     public var releasePageNs: UInt64 = 100
     /// Zapping one PMD-mapped 2 MiB transparent huge page wholly inside the range
     /// (`zap_huge_pmd`): one PMD, but freeing the order-9 folio walks its 512 struct pages
-    /// and flushes the TLB — ≈ 10 µs, far less than 512 PTE zaps. Consistent with the
-    /// calibration's 5-6 `wait` run: Go's first ≥ 1 ms scavenger run released 133.9 MiB
-    /// (67 huge pages, ≈ 15 µs each with the runtime's own work per step).
+    /// and flushes the TLB — ≈ 10 µs, far less than 512 PTE zaps. The calibration's 5-6
+    /// `wait` run implies more: Go's first ≥ 1 ms scavenger run released 133.9 MiB (67 huge
+    /// pages, ≈ 15 µs each with the runtime's own 1 µs per step), which 14 µs here would
+    /// reproduce; but its `book` run had released 208 MiB by the 300 MiB `make` (a second
+    /// burst the model does not start), and 14 µs would put that step's RSS out of the real
+    /// range (322–458 MiB). 10 µs keeps `book` in range and `wait` at 500 ms at 445 MiB
+    /// (real 479–545).
     public var releaseHugePageNs: UInt64 = 10_000
     /// read(2)'s copy from the page cache, per byte (≈ 10 GB/s memcpy).
     public var copyByteNs: Double = 0.1
