@@ -48,6 +48,14 @@ struct CLI {
         return url
     }
 
+    /// Writes `trace` (text format) to `directory`, replays it with `gomemsim replay` into a
+    /// database there, and returns the database's path with what the command printed.
+    static func replay(trace: String, in directory: URL) throws -> (db: String, output: Output) {
+        try trace.write(to: directory.appendingPathComponent("t.gmt"), atomically: true, encoding: .utf8)
+        let db = directory.appendingPathComponent("r.sqlite").path
+        return (db, try run(["replay", "t.gmt", "--db", db, "--quiet"], in: directory))
+    }
+
     /// Every run's status and how many checkpoint rows it has.
     static func runs(in database: URL) throws -> [(status: String, checkpoints: Int64)] {
         let result = try query("""

@@ -11,7 +11,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: directory) }
     // Interval 1: one pass over 64 KiB (1024 lines, cold: misses or prefetched);
     // interval 2: its last 32 KiB again, still in the 32 KiB L1.
-    try """
+    let (db, run) = try CLI.replay(trace: """
         gomemsim-trace 1
         alloc 1 64KiB noscan
         checkpoint "cold"
@@ -19,9 +19,7 @@ import Testing
         checkpoint "first_pass"
         read 1 32KiB 32KiB
         checkpoint "second_pass"
-        """.write(to: directory.appendingPathComponent("t.gmt"), atomically: true, encoding: .utf8)
-    let db = directory.appendingPathComponent("r.sqlite").path
-    let run = try CLI.run(["replay", "t.gmt", "--db", db, "--quiet"], in: directory)
+        """, in: directory)
     #expect(run.status == 0, "\(run.stderr)")
 
     let intervals = try query("""

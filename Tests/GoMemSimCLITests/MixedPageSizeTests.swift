@@ -9,14 +9,12 @@ import Testing
 @Test func aRangeOverMixedPageSizesUsesEachPartsPageSize() throws {
     let directory = try CLI.scratch()
     defer { try? FileManager.default.removeItem(at: directory) }
-    try """
+    let (db, run) = try CLI.replay(trace: """
         gomemsim-trace 1
         alloc 1 600MiB noscan
         write 1 0 600MiB
         checkpoint "written"
-        """.write(to: directory.appendingPathComponent("t.gmt"), atomically: true, encoding: .utf8)
-    let db = directory.appendingPathComponent("r.sqlite").path
-    let run = try CLI.run(["replay", "t.gmt", "--db", db, "--quiet"], in: directory)
+        """, in: directory)
     #expect(run.status == 0, "\(run.stderr)")
     let rows = try query("""
         SELECT page_size, accesses, walks FROM tlb_stats WHERE level = 'STLB' ORDER BY page_size
