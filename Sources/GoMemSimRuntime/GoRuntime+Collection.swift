@@ -160,8 +160,8 @@ extension GoRuntime {
             guard span.freedCount > 0 || span.freedRequestedBytes > 0 else { continue }
             for w in 0..<SpanTable.bitmapWords {
                 let i = id * SpanTable.bitmapWords + w
-                spans.condemnedBits[i] |= spans.freedBits[i]
-                spans.freedBits[i] = 0
+                spans.bits[i].condemned |= spans.bits[i].freed
+                spans.bits[i].freed = 0
             }
             spans.spans[id].condemnedCount += span.freedCount
             spans.spans[id].freedCount = 0

@@ -199,7 +199,10 @@ extension GoRuntime {
         guard spans.spans[id].state == .heap else { invalidReleases += 1; return }
         let large = spans.spans[id].spanClass.sizeClass == 0
         let index = large ? 0 : spans.spans[id].objectIndex(address)
-        guard index < spans.spans[id].nelems, spans.isAllocated(id, index) else { invalidReleases += 1; return }
+        guard index < spans.spans[id].nelems else { invalidReleases += 1; return }
+        let word = SpanTable.word(id, index), mask = SpanTable.mask(index)
+        let bits = spans.bits[word]
+        guard bits.allocated & mask != 0 else { invalidReleases += 1; return }
         let tinyRefs = spans.spans[id].tinyRefs
         if tinyRefs >= 0 {
             let ref = Int(tinyRefs) * SpanTable.tinySlots + Int(index)
@@ -212,8 +215,8 @@ extension GoRuntime {
             }
             return
         }
-        guard !spans.isFreed(id, index), !spans.isCondemned(id, index) else { invalidReleases += 1; return }
-        spans.setFreed(id, index)
+        guard (bits.freed | bits.condemned) & mask == 0 else { invalidReleases += 1; return }
+        spans.bits[word].freed = bits.freed | mask
         spans.spans[id].freedCount &+= 1
         spans.spans[id].freedRequestedBytes &+= large ? spans.spans[id].requestedBytes : size
         let elemSize = spans.spans[id].elemSize

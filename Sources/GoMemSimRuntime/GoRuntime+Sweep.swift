@@ -119,14 +119,14 @@ extension GoRuntime {
             // Tiny-class slots die when no sub-object is referenced any more.
             let refs = Int(span.tinyRefs) * SpanTable.tinySlots
             for slot in 0..<span.nelems where spans.isAllocated(id, slot) && spans.tinyRefCounts[refs + Int(slot)] == 0 {
-                spans.allocBits[id * SpanTable.bitmapWords + Int(slot >> 6)] &= ~(UInt64(1) << UInt64(slot & 63))
+                spans.clearAllocated(id, slot)
                 freed += 1
             }
         } else if span.condemnedCount > 0 {
             for w in 0..<SpanTable.bitmapWords {
                 let i = id * SpanTable.bitmapWords + w
-                spans.allocBits[i] &= ~spans.condemnedBits[i]
-                spans.condemnedBits[i] = 0
+                spans.bits[i].allocated &= ~spans.bits[i].condemned
+                spans.bits[i].condemned = 0
             }
             freed = span.condemnedCount
         }
