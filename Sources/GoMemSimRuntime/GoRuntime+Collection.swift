@@ -109,7 +109,7 @@ extension GoRuntime {
         gc.backgroundProcs = max(background, 1e-3)
         gc.idleProcs = kind == .periodic ? 0 : max(0, free - background) * idleShareableFraction()
         gc.backgroundCredit = 0
-        gc.resetAssistBalances()
+        gc.assistBytes.resetAll()
         gc.cpuAssistNs = 0
         gc.cpuBackgroundNs = 0
         gc.cpuIdleNs = 0
@@ -201,8 +201,8 @@ extension GoRuntime {
     /// scan (at least 64 KiB of work). Returns the goroutine's time, including mark
     /// termination if its assist finished the work.
     mutating func assist(goroutine: UInt32, bytes: UInt64, now: UInt64) -> UInt64 {
-        var balance = gc.assistBalance(of: goroutine) - Int64(clamping: bytes)
-        defer { gc.setAssistBalance(balance, of: goroutine) }
+        var balance = gc.assistBytes[goroutine] - Int64(clamping: bytes)
+        defer { gc.assistBytes[goroutine] = balance }
         guard balance < 0 else { return 0 }
         updateLimiter(now: now, force: false)
         guard !gc.limiter.limiting else { return 0 }  // the CPU limiter turns assists off

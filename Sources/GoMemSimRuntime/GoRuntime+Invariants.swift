@@ -6,15 +6,15 @@ extension GoRuntime {
         for id in spans.spans.indices {
             let span = spans.spans[id]
             guard span.state != .dead else { continue }
-            let taken = spans.popcount(\.allocated, id)
+            let taken = spans.popcount(id) { $0.allocated }
             if taken != Int(span.allocCount) {
                 problems.append("span \(id): allocCount \(span.allocCount) but \(taken) bits set")
             }
-            let freed = spans.popcount(\.freed, id)
+            let freed = spans.popcount(id) { $0.freed }
             if span.tinyRefs < 0 && freed != Int(span.freedCount) {
                 problems.append("span \(id): freedCount \(span.freedCount) but \(freed) bits set")
             }
-            let condemned = spans.popcount(\.condemned, id)
+            let condemned = spans.popcount(id) { $0.condemned }
             if condemned != Int(span.condemnedCount) {
                 problems.append("span \(id): condemnedCount \(span.condemnedCount) but \(condemned) bits set")
             }

@@ -20,11 +20,12 @@ struct LatencyStatistics {
     private var recordedLarge = Self.makeHistogram()
     /// Values not yet in their histogram, counted per (path, value) in a small
     /// direct-mapped table: a program's allocations take a few distinct costs over and
-    /// over (one per size class and path), and adding a count once per run of a value
-    /// saves the histogram's index computation per allocation (~10 % of the allocator
-    /// bench with a single pending value, as the churn alternates sizes). Recording is
-    /// commutative (bucket counts, total, min, max), so the histograms end the same.
-    private var pending = InlineArray<32, PendingValue>(repeating: PendingValue())
+    /// over (one per size class, path and zeroing), and adding a count once per run of a
+    /// value saves the histogram's index computation per allocation (~10 % of the
+    /// allocator bench with a single pending value, as the churn alternates sizes; its
+    /// ~40 costs collide too often in 32 slots). Recording is commutative (bucket
+    /// counts, total, min, max), so the histograms end the same.
+    private var pending = InlineArray<64, PendingValue>(repeating: PendingValue())
 
     /// A value (with its path in the top byte, see ``key(_:_:)``) and how many times it
     /// is pending.
@@ -54,7 +55,7 @@ struct LatencyStatistics {
     @inline(__always)
     mutating func record(_ path: Path, _ ns: UInt64) {
         let key = Self.key(path, min(max(ns, 1), Self.highestValue))
-        let slot = Int((key &* 0x9E37_79B9_7F4A_7C15) >> 59)  // Fibonacci hashing into 32 slots
+        let slot = Int((key &* 0x9E37_79B9_7F4A_7C15) >> 58)  // Fibonacci hashing into 64 slots
         if pending[slot].key == key {
             pending[slot].count &+= 1
             return

@@ -171,9 +171,9 @@ struct SpanTable {
     }
 
     /// Bits set in one of span `id`'s bitmaps.
-    func popcount(_ bitmap: KeyPath<SlotBits, UInt64>, _ id: Int) -> Int {
+    func popcount(_ id: Int, of bitmap: (SlotBits) -> UInt64) -> Int {
         var n = 0
-        for w in 0..<Self.bitmapWords { n += bits[id * Self.bitmapWords + w][keyPath: bitmap].nonzeroBitCount }
+        for w in 0..<Self.bitmapWords { n += bitmap(bits[id * Self.bitmapWords + w]).nonzeroBitCount }
         return n
     }
 }
