@@ -158,8 +158,7 @@ extension GoRuntime {
         for id in spans.spans.indices where spans.spans[id].state == .heap {
             let span = spans.spans[id]
             guard span.freedCount > 0 || span.freedRequestedBytes > 0 else { continue }
-            for w in 0..<SpanTable.bitmapWords {
-                let i = id * SpanTable.bitmapWords + w
+            for i in spans.words(id) {
                 spans.bits[i].condemned |= spans.bits[i].freed
                 spans.bits[i].freed = 0
             }

@@ -18,8 +18,8 @@ extension GoRuntime {
             if condemned != Int(span.condemnedCount) {
                 problems.append("span \(id): condemnedCount \(span.condemnedCount) but \(condemned) bits set")
             }
-            for w in 0..<SpanTable.bitmapWords {
-                let word = spans.bits[id * SpanTable.bitmapWords + w]
+            for w in spans.words(id) {
+                let word = spans.bits[w]
                 if word.freed & ~word.allocated != 0 { problems.append("span \(id): freed slot not allocated") }
                 if word.condemned & ~word.allocated != 0 { problems.append("span \(id): condemned slot not allocated") }
                 if word.condemned & word.freed != 0 { problems.append("span \(id): slot both freed and condemned") }

@@ -204,7 +204,7 @@ extension GoRuntime {
         let large = spans.spans[id].spanClass.sizeClass == 0
         let index = large ? 0 : spans.spans[id].objectIndex(address)
         guard index < spans.spans[id].nelems else { invalidReleases += 1; return }
-        let word = SpanTable.word(id, index), mask = SpanTable.mask(index)
+        let word = spans.word(id, index), mask = SpanTable.mask(index)
         let bits = spans.bits[word]
         guard bits.allocated & mask != 0 else { invalidReleases += 1; return }
         let tinyRefs = spans.spans[id].tinyRefs

@@ -123,8 +123,7 @@ extension GoRuntime {
                 freed += 1
             }
         } else if span.condemnedCount > 0 {
-            for w in 0..<SpanTable.bitmapWords {
-                let i = id * SpanTable.bitmapWords + w
+            for i in spans.words(id) {
                 spans.bits[i].allocated &= ~spans.bits[i].condemned
                 spans.bits[i].condemned = 0
             }

@@ -43,6 +43,8 @@ struct Span {
     var tinyRefs: Int32 = -1
     /// `divMul` (sizeclasses.go): `offset * divMul >> 32 == offset / elemSize` within a span.
     var divMul: UInt64 = 0
+    /// The span's first word in ``SpanTable/bits``.
+    var bitmapBase: Int32 = 0
 
     init(base: UInt64, npages: UInt32, state: State, spanClass: SpanClass, elemSize: UInt64, nelems: UInt32, needzero: Bool) {
         self.base = base
@@ -60,6 +62,9 @@ struct Span {
     func objectIndex(_ address: UInt64) -> UInt32 {
         UInt32(truncatingIfNeeded: ((address &- base) &* divMul) >> 32)
     }
+
+    /// Words of each slot bitmap: one bit per slot, as Go sizes `allocBits`.
+    var bitmapWords: Int { Int(max(nelems, 1) + 63) >> 6 }
 
     var bytes: UInt64 { UInt64(npages) << SizeClasses.pageShift }
     var isLarge: Bool { state == .heap && spanClass.sizeClass == 0 }
@@ -82,18 +87,23 @@ struct SlotBits {
 /// released objects, `gcmarkBits`' complement in effect), in flat arrays indexed by
 /// span id.
 struct SpanTable {
-    /// Bitmap words per span: the most objects a span holds is 1024 (8 B class).
+    /// Most bitmap words a span needs: the most objects a span holds is 1024 (8 B class).
     static let bitmapWords = 16
     /// Slots of a tiny-class span (8192 / 16).
     static let tinySlots = 512
 
     var spans: [Span] = []
-    /// `bitmapWords` words per span.
+    /// Every span's bitmap words, ``Span/bitmapWords`` of them from ``Span/bitmapBase``:
+    /// sized by the span's slots as Go sizes `allocBits` (a span of 64-byte objects needs
+    /// 2 words, not the 16 of the 8-byte class), which keeps a large heap's bitmaps —
+    /// read by every release — several times smaller and more often in cache.
     var bits: [SlotBits] = []
     /// Per slot of tiny-class spans: sub-objects still referenced (not released).
     var tinyRefCounts: [UInt8] = []
     private var freeIDs: [Int32] = []
     private var freeTinyRefs: [Int32] = []
+    /// Bitmaps of released spans by length in words, for reuse.
+    private var freeBitmaps: [[Int32]] = Array(repeating: [], count: bitmapWords + 1)
 
     mutating func make(_ span: Span) -> Int {
         var span = span
@@ -105,16 +115,21 @@ struct SpanTable {
                 tinyRefCounts += [UInt8](repeating: 0, count: Self.tinySlots)
             }
         }
-        if let id = freeIDs.popLast() {
-            let i = Int(id)
-            spans[i] = span
+        let words = span.bitmapWords
+        if let base = freeBitmaps[words].popLast() {
+            span.bitmapBase = base
             bits.withUnsafeMutableBufferPointer { bits in
-                for w in i * Self.bitmapWords..<(i + 1) * Self.bitmapWords { bits[w] = SlotBits() }
+                for w in Int(base)..<Int(base) + words { bits[w] = SlotBits() }
             }
-            return i
+        } else {
+            span.bitmapBase = Int32(bits.count)
+            bits += repeatElement(SlotBits(), count: words)
+        }
+        if let id = freeIDs.popLast() {
+            spans[Int(id)] = span
+            return Int(id)
         }
         spans.append(span)
-        bits += repeatElement(SlotBits(), count: Self.bitmapWords)
         return spans.count - 1
     }
 
@@ -124,6 +139,7 @@ struct SpanTable {
             for i in start..<start + Self.tinySlots { tinyRefCounts[i] = 0 }
             freeTinyRefs.append(spans[id].tinyRefs)
         }
+        freeBitmaps[spans[id].bitmapWords].append(spans[id].bitmapBase)
         spans[id].state = .dead
         spans[id].tinyRefs = -1
         freeIDs.append(Int32(id))
@@ -131,7 +147,13 @@ struct SpanTable {
 
     /// The bitmap word holding `slot` of span `id`.
     @inline(__always)
-    static func word(_ id: Int, _ slot: UInt32) -> Int { id &* bitmapWords &+ Int(slot >> 6) }
+    func word(_ id: Int, _ slot: UInt32) -> Int { Int(spans[id].bitmapBase) &+ Int(slot >> 6) }
+
+    /// The range of span `id`'s words in ``bits``.
+    func words(_ id: Int) -> Range<Int> {
+        let base = Int(spans[id].bitmapBase)
+        return base..<base + spans[id].bitmapWords
+    }
 
     /// `slot`'s bit in its word.
     @inline(__always)
@@ -141,14 +163,15 @@ struct SpanTable {
     @inline(__always)
     mutating func takeNextFree(_ id: Int) -> UInt32? {
         let nelems = spans[id].nelems
+        let base = Int(spans[id].bitmapBase)
         var i = spans[id].freeIndex
         while i < nelems {
             let w = Int(i >> 6)
-            let free = ~bits[id &* Self.bitmapWords &+ w].allocated & (~UInt64(0) << UInt64(i & 63))
+            let free = ~bits[base &+ w].allocated & (~UInt64(0) << UInt64(i & 63))
             if free != 0 {
                 let index = UInt32(w << 6 + free.trailingZeroBitCount)
                 guard index < nelems else { break }
-                bits[id &* Self.bitmapWords &+ w].allocated |= Self.mask(index)
+                bits[base &+ w].allocated |= Self.mask(index)
                 spans[id].freeIndex = index + 1
                 spans[id].allocCount += 1
                 return index
@@ -161,19 +184,19 @@ struct SpanTable {
 
     @inline(__always)
     func isAllocated(_ id: Int, _ slot: UInt32) -> Bool {
-        bits[Self.word(id, slot)].allocated & Self.mask(slot) != 0
+        bits[word(id, slot)].allocated & Self.mask(slot) != 0
     }
 
     /// The slot is free again (a sweep or a stack free).
     @inline(__always)
     mutating func clearAllocated(_ id: Int, _ slot: UInt32) {
-        bits[Self.word(id, slot)].allocated &= ~Self.mask(slot)
+        bits[word(id, slot)].allocated &= ~Self.mask(slot)
     }
 
     /// Bits set in one of span `id`'s bitmaps.
     func popcount(_ id: Int, of bitmap: (SlotBits) -> UInt64) -> Int {
         var n = 0
-        for w in 0..<Self.bitmapWords { n += bitmap(bits[id * Self.bitmapWords + w]).nonzeroBitCount }
+        for w in words(id) { n += bitmap(bits[w]).nonzeroBitCount }
         return n
     }
 }

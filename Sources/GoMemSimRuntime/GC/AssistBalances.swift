@@ -21,13 +21,13 @@ struct AssistBalances {
     private var cycle: UInt64 = 1
 
     subscript(goroutine: UInt32) -> Int64 {
-        get {
+        @inline(__always) get {
             guard goroutine < Self.denseLimit else { return sparse[goroutine, default: 0] }
             let i = Int(goroutine)
             guard i < dense.count, dense[i].cycle == cycle else { return 0 }
             return dense[i].balance
         }
-        set {
+        @inline(__always) set {
             guard goroutine < Self.denseLimit else { sparse[goroutine] = newValue; return }
             let i = Int(goroutine)
             if i >= dense.count { dense += repeatElement(Entry(), count: i + 1 - dense.count) }
