@@ -10,41 +10,44 @@ struct Span {
         case stack
     }
 
+    // Declared in this order to pack the struct (88 bytes, no padding) with the fields
+    // a release reads first: a release reaches a span nobody touched for a while, so its
+    // record is usually a cache miss.
     var base: UInt64
-    var npages: UInt32
-    var state: State
-    var spanClass: SpanClass
+    /// `divMul` (sizeclasses.go): `offset * divMul >> 32 == offset / elemSize` within a span.
+    var divMul: UInt64 = 0
     /// `elemsize`: the class size; a large span's whole size; a stack span's stack size.
     var elemSize: UInt64
+    /// Requested bytes of the objects released since the last sweep.
+    var freedRequestedBytes: UInt64 = 0
+    /// Bytes the program asked for in the taken slots (for round-up waste).
+    var requestedBytes: UInt64 = 0
     var nelems: UInt32
-    /// Slots taken (live or released-but-unswept objects).
-    var allocCount: UInt32 = 0
-    /// `freeindex`: slots below it are not searched until the next sweep.
-    var freeIndex: UInt32 = 0
+    /// The span's first word in ``SpanTable/bits``.
+    var bitmapBase: Int32 = 0
     /// Objects the program released since the current (or last) cycle started: they die
     /// at the next cycle.
     var freedCount: UInt32 = 0
+    /// Index of the span's sub-object reference counts (tiny span class only), or -1.
+    var tinyRefs: Int32 = -1
+    var state: State
+    var spanClass: SpanClass
+    /// `needzero`: the memory was used before, so objects must be zeroed on allocation.
+    var needzero: Bool
+    /// `sweepgen` behind the heap's: the span is on an unswept list.
+    var unswept = false
+    /// `freeindex`: slots below it are not searched until the next sweep.
+    var freeIndex: UInt32 = 0
+    /// Slots taken (live or released-but-unswept objects).
+    var allocCount: UInt32 = 0
+    var npages: UInt32
     /// Objects released before the current cycle started: the cycle finds them dead and
     /// the sweep frees them (`gcmarkBits` clear for them).
     var condemnedCount: UInt32 = 0
-    /// Requested bytes of the condemned objects.
-    var condemnedRequestedBytes: UInt64 = 0
-    /// `sweepgen` behind the heap's: the span is on an unswept list.
-    var unswept = false
-    /// `needzero`: the memory was used before, so objects must be zeroed on allocation.
-    var needzero: Bool
     /// The P whose mcache holds the span, or -1.
     var cachedBy: Int32 = -1
-    /// Bytes the program asked for in the taken slots (for round-up waste).
-    var requestedBytes: UInt64 = 0
-    /// Requested bytes of the objects released since the last sweep.
-    var freedRequestedBytes: UInt64 = 0
-    /// Index of the span's sub-object reference counts (tiny span class only), or -1.
-    var tinyRefs: Int32 = -1
-    /// `divMul` (sizeclasses.go): `offset * divMul >> 32 == offset / elemSize` within a span.
-    var divMul: UInt64 = 0
-    /// The span's first word in ``SpanTable/bits``.
-    var bitmapBase: Int32 = 0
+    /// Requested bytes of the condemned objects.
+    var condemnedRequestedBytes: UInt64 = 0
 
     init(base: UInt64, npages: UInt32, state: State, spanClass: SpanClass, elemSize: UInt64, nelems: UInt32, needzero: Bool) {
         self.base = base

@@ -24,5 +24,13 @@ import Testing
         balances[0] = 42
         #expect(balances[0] == 42)
         #expect(balances[3] == 0)
+        // Taking turns: each keeps its own balance.
+        for i in 0..<10 {
+            balances[UInt32(i % 2)] -= 10
+            balances[huge] -= 1
+        }
+        #expect(balances[0] == -8)
+        #expect(balances[1] == -50)
+        #expect(balances[huge] == -10)
     }
 }
