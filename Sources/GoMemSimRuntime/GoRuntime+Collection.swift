@@ -286,6 +286,7 @@ extension GoRuntime {
         gc.condemnedBytes = 0
         gc.condemnedObjects = 0
         gc.lastGCEndNs = end
+        updatePeriodicGCDeadline()
         gc.worldStoppedUntil = max(gc.worldStoppedUntil, end)
         gc.limiterPendingGCNs += stw2 * UInt64(gomaxprocs)
         updateLimiter(now: end, force: true)
@@ -340,14 +341,16 @@ extension GoRuntime {
         return min(sweepEnd, periodic ?? .max)
     }
 
+    /// Recomputes ``periodicGCDeadline`` from its inputs; called wherever one changes
+    /// (GOGC, a cycle's end, the program's exit).
+    ///
     /// When sysmon forces a cycle: `gcTrigger{kind: gcTriggerTime}.test` (mgc.go) is
     /// `lastgc != 0 && now - lastgc > forcegcperiod`, never with GOGC=off, and not before
     /// the first cycle; nothing is forced once the program has exited.
-    @inline(__always)
-    var periodicGCDeadline: UInt64? {
-        guard config.automaticGC, gcPercent != nil, numGC > 0, !exited else { return nil }
+    mutating func updatePeriodicGCDeadline() {
+        guard config.automaticGC, gcPercent != nil, numGC > 0, !exited else { periodicGCDeadline = nil; return }
         let (deadline, overflow) = gc.lastGCEndNs.addingReportingOverflow(CollectorState.forcedPeriodNs + 1)
-        return overflow ? nil : deadline
+        periodicGCDeadline = overflow ? nil : deadline
     }
 
     /// The CPU limiter (mgclimit.go), updated at most every 10 ms unless forced.
