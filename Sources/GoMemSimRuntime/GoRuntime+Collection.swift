@@ -109,7 +109,7 @@ extension GoRuntime {
         gc.backgroundProcs = max(background, 1e-3)
         gc.idleProcs = kind == .periodic ? 0 : max(0, free - background) * idleShareableFraction()
         gc.backgroundCredit = 0
-        gc.resetAssistBalances()
+        gc.assistBytes.resetAll()
         gc.cpuAssistNs = 0
         gc.cpuBackgroundNs = 0
         gc.cpuIdleNs = 0
@@ -158,10 +158,9 @@ extension GoRuntime {
         for id in spans.spans.indices where spans.spans[id].state == .heap {
             let span = spans.spans[id]
             guard span.freedCount > 0 || span.freedRequestedBytes > 0 else { continue }
-            for w in 0..<SpanTable.bitmapWords {
-                let i = id * SpanTable.bitmapWords + w
-                spans.condemnedBits[i] |= spans.freedBits[i]
-                spans.freedBits[i] = 0
+            for i in spans.words(id) {
+                spans.bits[i].condemned |= spans.bits[i].freed
+                spans.bits[i].freed = 0
             }
             spans.spans[id].condemnedCount += span.freedCount
             spans.spans[id].freedCount = 0
@@ -201,8 +200,8 @@ extension GoRuntime {
     /// scan (at least 64 KiB of work). Returns the goroutine's time, including mark
     /// termination if its assist finished the work.
     mutating func assist(goroutine: UInt32, bytes: UInt64, now: UInt64) -> UInt64 {
-        var balance = gc.assistBalance(of: goroutine) - Int64(clamping: bytes)
-        defer { gc.setAssistBalance(balance, of: goroutine) }
+        var balance = gc.assistBytes[goroutine] - Int64(clamping: bytes)
+        defer { gc.assistBytes[goroutine] = balance }
         guard balance < 0 else { return 0 }
         updateLimiter(now: now, force: false)
         guard !gc.limiter.limiting else { return 0 }  // the CPU limiter turns assists off
@@ -287,6 +286,7 @@ extension GoRuntime {
         gc.condemnedBytes = 0
         gc.condemnedObjects = 0
         gc.lastGCEndNs = end
+        updatePeriodicGCDeadline()
         gc.worldStoppedUntil = max(gc.worldStoppedUntil, end)
         gc.limiterPendingGCNs += stw2 * UInt64(gomaxprocs)
         updateLimiter(now: end, force: true)
@@ -341,14 +341,16 @@ extension GoRuntime {
         return min(sweepEnd, periodic ?? .max)
     }
 
+    /// Recomputes ``periodicGCDeadline`` from its inputs; called wherever one changes
+    /// (GOGC, a cycle's end, the program's exit).
+    ///
     /// When sysmon forces a cycle: `gcTrigger{kind: gcTriggerTime}.test` (mgc.go) is
     /// `lastgc != 0 && now - lastgc > forcegcperiod`, never with GOGC=off, and not before
     /// the first cycle; nothing is forced once the program has exited.
-    @inline(__always)
-    var periodicGCDeadline: UInt64? {
-        guard config.automaticGC, gcPercent != nil, numGC > 0, !exited else { return nil }
+    mutating func updatePeriodicGCDeadline() {
+        guard config.automaticGC, gcPercent != nil, numGC > 0, !exited else { periodicGCDeadline = nil; return }
         let (deadline, overflow) = gc.lastGCEndNs.addingReportingOverflow(CollectorState.forcedPeriodNs + 1)
-        return overflow ? nil : deadline
+        periodicGCDeadline = overflow ? nil : deadline
     }
 
     /// The CPU limiter (mgclimit.go), updated at most every 10 ms unless forced.

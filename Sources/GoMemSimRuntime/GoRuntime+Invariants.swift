@@ -6,23 +6,23 @@ extension GoRuntime {
         for id in spans.spans.indices {
             let span = spans.spans[id]
             guard span.state != .dead else { continue }
-            let taken = spans.popcount(spans.allocBits, id)
+            let taken = spans.popcount(id) { $0.allocated }
             if taken != Int(span.allocCount) {
                 problems.append("span \(id): allocCount \(span.allocCount) but \(taken) bits set")
             }
-            let freed = spans.popcount(spans.freedBits, id)
+            let freed = spans.popcount(id) { $0.freed }
             if span.tinyRefs < 0 && freed != Int(span.freedCount) {
                 problems.append("span \(id): freedCount \(span.freedCount) but \(freed) bits set")
             }
-            let condemned = spans.popcount(spans.condemnedBits, id)
+            let condemned = spans.popcount(id) { $0.condemned }
             if condemned != Int(span.condemnedCount) {
                 problems.append("span \(id): condemnedCount \(span.condemnedCount) but \(condemned) bits set")
             }
-            for w in 0..<SpanTable.bitmapWords {
-                let i = id * SpanTable.bitmapWords + w
-                if spans.freedBits[i] & ~spans.allocBits[i] != 0 { problems.append("span \(id): freed slot not allocated") }
-                if spans.condemnedBits[i] & ~spans.allocBits[i] != 0 { problems.append("span \(id): condemned slot not allocated") }
-                if spans.condemnedBits[i] & spans.freedBits[i] != 0 { problems.append("span \(id): slot both freed and condemned") }
+            for w in spans.words(id) {
+                let word = spans.bits[w]
+                if word.freed & ~word.allocated != 0 { problems.append("span \(id): freed slot not allocated") }
+                if word.condemned & ~word.allocated != 0 { problems.append("span \(id): condemned slot not allocated") }
+                if word.condemned & word.freed != 0 { problems.append("span \(id): slot both freed and condemned") }
             }
             if span.unswept && span.cachedBy >= 0 { problems.append("span \(id): unswept but cached") }
             if span.allocCount > span.nelems { problems.append("span \(id): more objects than slots") }

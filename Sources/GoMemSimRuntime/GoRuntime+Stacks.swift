@@ -40,7 +40,7 @@ extension GoRuntime {
         let span = spans.spans[id]
         let slot = UInt32((address - span.base) / span.elemSize)
         guard spans.isAllocated(id, slot) else { return }
-        spans.allocBits[id * SpanTable.bitmapWords + Int(slot >> 6)] &= ~(UInt64(1) << UInt64(slot & 63))
+        spans.clearAllocated(id, slot)
         spans.spans[id].allocCount -= 1
         spans.spans[id].freeIndex = 0
         let pooled = span.elemSize < Self.stackCacheSize

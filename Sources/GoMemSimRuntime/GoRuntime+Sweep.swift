@@ -116,17 +116,25 @@ extension GoRuntime {
         let span = spans.spans[id]
         var freed: UInt32 = 0
         if span.tinyRefs >= 0 {
-            // Tiny-class slots die when no sub-object is referenced any more.
+            // Tiny-class slots die when no sub-object is referenced any more: visit the
+            // taken slots of each bitmap word only.
             let refs = Int(span.tinyRefs) * SpanTable.tinySlots
-            for slot in 0..<span.nelems where spans.isAllocated(id, slot) && spans.tinyRefCounts[refs + Int(slot)] == 0 {
-                spans.allocBits[id * SpanTable.bitmapWords + Int(slot >> 6)] &= ~(UInt64(1) << UInt64(slot & 63))
-                freed += 1
+            let words = spans.words(id)
+            for w in words {
+                var taken = spans.bits[w].allocated
+                var dead: UInt64 = 0
+                while taken != 0 {
+                    let bit = taken.trailingZeroBitCount
+                    taken &= taken &- 1
+                    if spans.tinyRefCounts[refs + (w - words.lowerBound) << 6 + bit] == 0 { dead |= 1 << bit }
+                }
+                spans.bits[w].allocated &= ~dead
+                freed += UInt32(dead.nonzeroBitCount)
             }
         } else if span.condemnedCount > 0 {
-            for w in 0..<SpanTable.bitmapWords {
-                let i = id * SpanTable.bitmapWords + w
-                spans.allocBits[i] &= ~spans.condemnedBits[i]
-                spans.condemnedBits[i] = 0
+            for i in spans.words(id) {
+                spans.bits[i].allocated &= ~spans.bits[i].condemned
+                spans.bits[i].condemned = 0
             }
             freed = span.condemnedCount
         }

@@ -129,6 +129,9 @@ public struct GoRuntime: RuntimeModel {
     var lastHeapInUse: UInt64 = 0
     var globalsBytes: UInt64 = 0
     public internal(set) var numGC: UInt64 = 0
+    /// When sysmon forces the next cycle, if it will (see ``updatePeriodicGCDeadline()``).
+    /// Stored, not computed: the engine reads the deadlines after every event.
+    var periodicGCDeadline: UInt64?
     /// `main` returned (the trace ended): no new timer-driven work starts.
     var exited = false
     /// Mutator time spent in the write barrier (mutator time, not GC CPU, as in Go).
@@ -242,6 +245,7 @@ public struct GoRuntime: RuntimeModel {
 
     public mutating func setGCPercent(_ percent: Int32?, now: UInt64) {
         gcPercent = percent.flatMap { $0 < 0 ? nil : $0 }
+        updatePeriodicGCDeadline()
         syncPacer()
         gc.pacer.setGCPercent(gcPercent)
         heapGoal = gc.pacer.heapGoal
@@ -286,7 +290,10 @@ public struct GoRuntime: RuntimeModel {
     /// ``nextDeadline`` without copying the runtime (see ``RuntimeModel/readNextDeadline()``).
     public mutating func readNextDeadline() -> UInt64? { nextDeadline }
 
-    public mutating func programExited(now: UInt64) { exited = true }
+    public mutating func programExited(now: UInt64) {
+        exited = true
+        updatePeriodicGCDeadline()
+    }
 
     /// While marking (mgcmark.go: the write barrier is on from mark setup to mark
     /// termination), every pointer-sized word written into a pointerful object goes

@@ -45,7 +45,8 @@ private func runChurn(liveObjects: Int) throws {
     ]
     var ringAddress = [UInt64](repeating: 0, count: liveObjects)
     var ringSize = [UInt8](repeating: 0, count: liveObjects)
-    let allocations = 20_000_000
+    // ALLOCATIONS=N runs a shorter churn (e.g. under valgrind, to count instructions).
+    let allocations = ProcessInfo.processInfo.environment["ALLOCATIONS"].flatMap { Int($0) } ?? 20_000_000
     var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
     var now: UInt64 = 0
 

@@ -30,14 +30,8 @@ struct CollectorState {
     var idleProcs: Double = 0
     /// `bgScanCredit`: work the background workers did that assists may steal.
     var backgroundCredit: Double = 0
-    /// `gcAssistBytes` per goroutine: allocation credit (negative: debt). The balance of
-    /// the goroutine that assisted last lives in `assistCache` instead (see
-    /// ``assistBalance(of:)``).
-    var assistBytes: [UInt32: Int64] = [:]
-    /// The last assisting goroutine and its balance: a trace's allocations come in runs
-    /// from one goroutine, and hashing its id for every allocation while marking cost
-    /// ~2 % of a gc-grid replay (measured).
-    var assistCache: (goroutine: UInt32, balance: Int64)?
+    /// `gcAssistBytes` per goroutine: allocation credit (negative: debt).
+    var assistBytes = AssistBalances()
     var cpuAssistNs: Double = 0
     var cpuBackgroundNs: Double = 0
     var cpuIdleNs: Double = 0
@@ -96,29 +90,4 @@ struct CollectorState {
     static let limiterPeriodNs: UInt64 = 10_000_000
     /// `spanBudget` in `mcentral.cacheSpan`: unswept spans tried before growing.
     static let spanBudget = 100
-}
-
-extension CollectorState {
-    /// `gcAssistBytes` of `goroutine` (0 if it never assisted this cycle).
-    @inline(__always)
-    mutating func assistBalance(of goroutine: UInt32) -> Int64 {
-        if let cache = assistCache, cache.goroutine == goroutine { return cache.balance }
-        if let cache = assistCache { assistBytes[cache.goroutine] = cache.balance }
-        let balance = assistBytes[goroutine, default: 0]
-        assistCache = (goroutine, balance)
-        return balance
-    }
-
-    /// Sets `goroutine`'s balance.
-    @inline(__always)
-    mutating func setAssistBalance(_ balance: Int64, of goroutine: UInt32) {
-        if let cache = assistCache, cache.goroutine != goroutine { assistBytes[cache.goroutine] = cache.balance }
-        assistCache = (goroutine, balance)
-    }
-
-    /// Every goroutine's credit back to 0 (a new cycle).
-    mutating func resetAssistBalances() {
-        assistBytes.removeAll(keepingCapacity: true)
-        assistCache = nil
-    }
 }

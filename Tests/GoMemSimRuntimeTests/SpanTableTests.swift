@@ -1,0 +1,40 @@
+import Testing
+@testable import GoMemSimRuntime
+
+/// Span records and their slot bitmaps: each span gets one bitmap word per 64 slots, a
+/// released span's words are reused (cleared) by the next span of the same length.
+@Suite struct SpanTableTests {
+    func span(nelems: UInt32, elemSize: UInt64) -> Span {
+        Span(base: GoRuntime.heapBase, npages: 1, state: .heap, spanClass: SpanClass(sizeClass: 5, noscan: false),
+             elemSize: elemSize, nelems: nelems, needzero: false)
+    }
+
+    @Test func bitmapsAreSizedBySlotsAndReused() {
+        var table = SpanTable()
+        let eightByte = table.make(span(nelems: 1024, elemSize: 8))
+        let sixtyFour = table.make(span(nelems: 128, elemSize: 64))
+        let large = table.make(span(nelems: 1, elemSize: 8192))
+        #expect(table.bits.count == 16 + 2 + 1)
+        #expect(table.words(sixtyFour) == 16..<18)
+        for _ in 0..<70 { _ = table.takeNextFree(sixtyFour) }
+        #expect(table.isAllocated(sixtyFour, 69) && !table.isAllocated(sixtyFour, 70))
+        #expect(table.takeNextFree(large) == 0)
+        #expect(table.takeNextFree(large) == nil)
+
+        table.release(sixtyFour)
+        let reused = table.make(span(nelems: 100, elemSize: 80))
+        #expect(reused == sixtyFour)  // the id and its two words come back
+        #expect(table.bits.count == 19)
+        #expect(table.words(reused) == 16..<18)
+        #expect(!table.isAllocated(reused, 0) && !table.isAllocated(reused, 69))
+        #expect(table.takeNextFree(reused) == 0)
+        // The other spans' bits were not touched.
+        #expect(table.isAllocated(large, 0) && !table.isAllocated(eightByte, 0))
+        #expect(table.popcount(reused) { $0.allocated } == 1)
+    }
+
+    /// The record is packed (see the field order in Span.swift): 88 bytes, no padding.
+    @Test func spanRecordIsPacked() {
+        #expect(MemoryLayout<Span>.stride == 88)
+    }
+}
