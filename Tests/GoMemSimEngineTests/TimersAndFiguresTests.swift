@@ -206,6 +206,57 @@ import Testing
         #expect(map.count == reference.count)
         for key in 0..<UInt64(2000) { #expect(map.find(key) == reference[key]) }
     }
+
+    /// Locality (see `IDMap.home`): the 16 ids of a block have their homes in one bin of
+    /// 16 buckets, one each, so a trace's consecutive ids are looked up in neighbouring
+    /// cache lines; consecutive blocks land in different bins.
+    @Test func aBlockOfIDsHasItsHomesInOneBin() {
+        let map = IDMap(capacity: 1 << 16)
+        for block: UInt64 in [0, 1, 2, 12_345, 1 << 40] {
+            let homes = (block << 4..<(block + 1) << 4).map { map.home($0) }
+            #expect(Set(homes.map { $0 >> 4 }).count == 1)
+            #expect(Set(homes.map { $0 & 15 }).count == 16)
+        }
+        let bins = (UInt64(0)..<64).map { map.home($0 << 4) >> 4 }
+        #expect(Set(bins).count == 64)
+    }
+
+    /// Mean and longest distance from home over the live ids after `pattern` filled a
+    /// map and then slid a window of `live` ids over it (insert one, remove the oldest).
+    private func probeDistances(live: Int, steps: Int, id: (Int) -> UInt64) -> (mean: Double, max: UInt32) {
+        var map = IDMap()
+        for n in 0..<live { map.insert(id(n), Int32(truncatingIfNeeded: n)) }
+        for n in live..<live + steps {
+            map.insert(id(n), Int32(truncatingIfNeeded: n))
+            #expect(map.remove(id(n - live)) != nil)
+        }
+        var total = 0.0, longest: UInt32 = 0
+        for i in map.buckets.indices where map.buckets[i].value >= 0 {
+            total += Double(map.buckets[i].distance)
+            longest = max(longest, map.buckets[i].distance)
+        }
+        return (total / Double(map.count), longest)
+    }
+
+    /// The id patterns traces have — consecutive ids, ids sparse in their blocks (every
+    /// 16th, every 3rd), random ids — keep entries at or next to their homes: a lookup
+    /// is a probe or two. The price of locality: full blocks of ids scattered at random
+    /// (per-thread id ranges, say) can share a bin and spill into the next, so they sit
+    /// a few buckets on (4.5 at this load, one or two cache lines), never far.
+    @Test func idPatternsStayNearTheirHomes() {
+        var generator = SplitMix(seed: 5)
+        let randomIDs = (0..<150_000).map { _ in generator.next() }
+        let patterns: [(name: String, id: (Int) -> UInt64, mean: Double, longest: UInt32)] = [
+            ("consecutive", { UInt64($0) }, 0.01, 1), ("stride 16", { UInt64($0) * 16 }, 0.5, 8),
+            ("stride 3", { UInt64($0) * 3 }, 0.5, 8), ("random", { randomIDs[$0] }, 0.5, 16),
+            ("full blocks at random", { randomIDs[$0 >> 4] << 4 | UInt64($0 & 15) }, 6, 128),
+        ]
+        for pattern in patterns {
+            let distances = probeDistances(live: 100_000, steps: 50_000, id: pattern.id)
+            #expect(distances.mean < pattern.mean, "\(pattern.name): mean distance \(distances.mean)")
+            #expect(distances.max < pattern.longest, "\(pattern.name): longest distance \(distances.max)")
+        }
+    }
 }
 
 /// SplitMix64, for seeded test data.
