@@ -145,6 +145,20 @@ extension Engine {
         case .load, .store, .gc, .setGCPercent, .setMemoryLimit, .freeOSMemory, .globals,
              .compute, .sleep, .checkpoint:
             break
+        default:
+            try prepareRare(&pending, goroutine: g, ordered: ordered)
+        }
+        if ordered, pending.region >= 0 { pending.ticket = regions.ticket(pending.region) }
+        return g
+    }
+
+    /// ``prepare(_:ordered:)`` for the events a program issues rarely — files,
+    /// mappings, goroutines — out of line, so the per-event function stays small (see
+    /// ``executeRare(_:goroutine:at:ordered:)``).
+    @inline(never)
+    @inlinable mutating func prepareRare(_ pending: inout Lookahead.Pending, goroutine g: Int32,
+                                         ordered: Bool) throws(Stop) {
+        switch pending.record.event {
         case let .declareFile(name, size, cachedBytes):
             // Declaring a file states the machine's initial condition, not something
             // the program does at a time: it takes effect as it is read.
@@ -200,8 +214,9 @@ extension Engine {
             goroutineSlots[pending.record.goroutine] = nil
             lastGoroutine = (UInt32.max, -1)
             lookahead.admitExit(g)
+        case .alloc, .free, .read, .write, .load, .store, .gc, .setGCPercent, .setMemoryLimit, .freeOSMemory,
+             .globals, .compute, .sleep, .checkpoint:
+            break  // prepared inline
         }
-        if ordered, pending.region >= 0 { pending.ticket = regions.ticket(pending.region) }
-        return g
     }
 }

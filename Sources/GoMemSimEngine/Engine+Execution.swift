@@ -41,7 +41,7 @@ extension Engine {
         let start = max(lookahead.goroutines[Int(g)].clock, processors[p], now)
         try advanceClock(to: start)
 
-        let (cpuNs, sleepNs) = try execute(pending, goroutine: g, at: start, ordered: ordered)
+        let (cpuNs, sleepNs) = try execute(&pending, goroutine: g, at: start, ordered: ordered)
         // Saturating: a trace may ask for absurd times; the clock stops at the end of time.
         let end = start.saturatingAdd(cpuNs)
         processors[p] = end
@@ -84,9 +84,10 @@ extension Engine {
     }
 
     /// Sends the record to the models. Returns the CPU time it cost its goroutine and
-    /// the time it then sleeps.
+    /// the time it then sleeps. (`inout` though it only reads `pending`, as ``run``:
+    /// by value, the 150-byte record was copied to the stack and read back per event.)
     @inline(__always)
-    @inlinable mutating func execute(_ pending: Lookahead.Pending, goroutine g: Int32, at now: UInt64,
+    @inlinable mutating func execute(_ pending: inout Lookahead.Pending, goroutine g: Int32, at now: UInt64,
                                      ordered: Bool) throws(Stop) -> (cpuNs: UInt64, sleepNs: UInt64) {
         do throws(ModelError) {
             let slot = Int(pending.region)
@@ -130,61 +131,12 @@ extension Engine {
                 cpu = try access(address, UInt64(length), isWrite: false, dependent: dependent)
             case let .store(address, length):
                 cpu = try access(address, UInt64(length), isWrite: true, dependent: false)
-            case .declareFile, .open, .close:
-                break  // done at admission: they only name things
-            case let .readFile(_, fileOffset, _, offset, length):
-                cpu = try kernel.readFile(fileName(pending), fileOffset: fileOffset,
-                                          into: regions.slots[slot].address &+ offset, length: length).costNs
-            case let .mmap(id, length, protection, flags, _, fileOffset):
-                let call = try kernel.map(length: length, protection: protection, flags: flags,
-                                          file: pending.hasFile ? fileName(pending) : nil,
-                                          fileOffset: fileOffset, fixedAddress: nil)
-                if ordered {
-                    regions.setAddress(call.value, slot: pending.region, id: id)
-                } else {
-                    regions.setAddress(call.value, slot: pending.region, bucket: pending.bucket)
-                }
-                cpu = call.costNs
-            case let .munmap(_, offset, length):
-                cpu = try kernel.unmap(address: regions.slots[slot].address &+ offset, length: length).costNs
-            case let .madvise(_, offset, length, advice):
-                cpu = try kernel.advise(address: regions.slots[slot].address &+ offset, length: length,
-                                        advice: advice).costNs
-            case let .mprotect(_, offset, length, protection):
-                cpu = try kernel.protect(address: regions.slots[slot].address &+ offset, length: length,
-                                         protection: protection).costNs
-            case .gc:
-                // runtime.GC() blocks its caller until the cycle ends; counted as its time.
-                cpu = try runtime.collect(now: now, kernel: &kernel)
-                armRuntimeTimer()
-            case let .setGCPercent(percent):
-                runtime.setGCPercent(percent, now: now)
-                armRuntimeTimer()
-            case let .setMemoryLimit(bytes):
-                runtime.setMemoryLimit(bytes, now: now)
-                armRuntimeTimer()
-            case .freeOSMemory:
-                cpu = try runtime.freeOSMemory(now: now, kernel: &kernel)
-                armRuntimeTimer()
-            case let .globals(bytes):
-                runtime.setGlobals(bytes: bytes)
-                armRuntimeTimer()
             case let .compute(ns):
                 cpu = ns
             case let .sleep(ns):
                 sleep = ns
-            case .spawn:
-                let child = Int(Int32(bitPattern: pending.aux))
-                lookahead.goroutines[child].started = true
-                lookahead.goroutines[child].clock = now
-                runtime.goroutineStarted(lookahead.goroutines[child].id, now: now)
-                armRuntimeTimer()
-            case .exit:
-                runtime.goroutineExited(pending.record.goroutine, now: now)
-                lookahead.retire(g)
-                armRuntimeTimer()
-            case let .checkpoint(label):
-                recordCheckpoint(label: source.symbols[label], at: now)
+            default:
+                cpu = try executeRare(&pending, goroutine: g, at: now, ordered: ordered)
             }
             if slot >= 0 {
                 if ordered { regions.executed(pending.region) } else { regions.executedUnordered(pending.region, killed: pending.killsRegion) }
@@ -193,6 +145,75 @@ extension Engine {
         } catch {
             throw .model(error, record: pending.index)
         }
+    }
+
+    /// ``execute(_:goroutine:at:ordered:)`` for the events a program issues rarely —
+    /// files, mappings, GC and runtime settings, goroutines, checkpoints — out of line:
+    /// inlined, their model calls' large arguments and results made the per-event
+    /// function's frame 19 KiB and spilled the common path's registers. Returns the CPU
+    /// time the event cost its goroutine.
+    @inline(never)
+    @inlinable mutating func executeRare(_ pending: inout Lookahead.Pending, goroutine g: Int32, at now: UInt64,
+                                         ordered: Bool) throws(ModelError) -> UInt64 {
+        let slot = Int(pending.region)
+        switch pending.record.event {
+        case .declareFile, .open, .close:
+            break  // done at admission: they only name things
+        case let .readFile(_, fileOffset, _, offset, length):
+            return try kernel.readFile(fileName(pending), fileOffset: fileOffset,
+                                       into: regions.slots[slot].address &+ offset, length: length).costNs
+        case let .mmap(id, length, protection, flags, _, fileOffset):
+            let call = try kernel.map(length: length, protection: protection, flags: flags,
+                                      file: pending.hasFile ? fileName(pending) : nil,
+                                      fileOffset: fileOffset, fixedAddress: nil)
+            if ordered {
+                regions.setAddress(call.value, slot: pending.region, id: id)
+            } else {
+                regions.setAddress(call.value, slot: pending.region, bucket: pending.bucket)
+            }
+            return call.costNs
+        case let .munmap(_, offset, length):
+            return try kernel.unmap(address: regions.slots[slot].address &+ offset, length: length).costNs
+        case let .madvise(_, offset, length, advice):
+            return try kernel.advise(address: regions.slots[slot].address &+ offset, length: length,
+                                     advice: advice).costNs
+        case let .mprotect(_, offset, length, protection):
+            return try kernel.protect(address: regions.slots[slot].address &+ offset, length: length,
+                                      protection: protection).costNs
+        case .gc:
+            // runtime.GC() blocks its caller until the cycle ends; counted as its time.
+            let cpu = try runtime.collect(now: now, kernel: &kernel)
+            armRuntimeTimer()
+            return cpu
+        case let .setGCPercent(percent):
+            runtime.setGCPercent(percent, now: now)
+            armRuntimeTimer()
+        case let .setMemoryLimit(bytes):
+            runtime.setMemoryLimit(bytes, now: now)
+            armRuntimeTimer()
+        case .freeOSMemory:
+            let cpu = try runtime.freeOSMemory(now: now, kernel: &kernel)
+            armRuntimeTimer()
+            return cpu
+        case let .globals(bytes):
+            runtime.setGlobals(bytes: bytes)
+            armRuntimeTimer()
+        case .spawn:
+            let child = Int(Int32(bitPattern: pending.aux))
+            lookahead.goroutines[child].started = true
+            lookahead.goroutines[child].clock = now
+            runtime.goroutineStarted(lookahead.goroutines[child].id, now: now)
+            armRuntimeTimer()
+        case .exit:
+            runtime.goroutineExited(pending.record.goroutine, now: now)
+            lookahead.retire(g)
+            armRuntimeTimer()
+        case let .checkpoint(label):
+            recordCheckpoint(label: source.symbols[label], at: now)
+        case .alloc, .free, .read, .write, .load, .store, .compute, .sleep:
+            break  // executed inline
+        }
+        return 0
     }
 
     /// A CPU access: the kernel faults the pages in, then the memory system serves it.

@@ -63,8 +63,9 @@ import GoMemSimTrace
         return (bucket.value, bucket.summary, i)
     }
 
-    /// How far ahead of an id ``prefetch(after:)`` looks: 8 cache lines of the id map,
-    /// enough to cover a DRAM miss with the work of the records between.
+    /// How far ahead of an id ``prefetch(after:)`` looks: two id map blocks (see
+    /// ``IDMap/home(_:)``), so a later block's bin, elsewhere in the table, is loading
+    /// while this block's ids walk their own — a DRAM miss covered by 16 ids' work.
     @inlinable static var prefetchDistance: UInt64 { 16 }
 
     /// Prefetches the bucket of the id ``prefetchDistance`` past `id`. Traces number

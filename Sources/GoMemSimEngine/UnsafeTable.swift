@@ -21,10 +21,13 @@ import Darwin
 /// own bookkeeping, never straight from input.
 ///
 /// Storage starts on a cache line, so an element no larger than a line and dividing it
-/// (the id map's 32-byte buckets) never straddles two lines; tables of 2 MiB and more
-/// are 2 MiB-aligned and ask for transparent huge pages, so random lookups in a large
-/// live set (the id map at a million live objects is 64 MiB) do not miss the TLB as
-/// well as the cache. Both only change the host's speed, never a figure.
+/// (the id map's 32-byte buckets) never straddles two lines. It does not ask for
+/// transparent huge pages: on the measuring machine (a VM, THP `madvise`, defrag
+/// `madvise`) a fresh advised huge page cost ~4 ms per MiB to fault in — compaction
+/// and the host — four times a 4 KiB page's, and the id map's growth to 64 MiB at a
+/// million live ids faults in 128 MiB: 10 % of a gc-grid S=64 replay, for no gain once
+/// id map lookups went block-local (a random-read churn at a million live ids ran no
+/// slower on 4 KiB pages). Only the host's speed changes, never a figure.
 @usableFromInline struct UnsafeTable<Element: BitwiseCopyable> {
     /// Owns the allocation; `let` fields, so reading them needs no exclusivity check.
     @usableFromInline final class Storage {
@@ -96,18 +99,12 @@ import Darwin
     }
 }
 
-/// Memory for an ``UnsafeTable``: cache-line aligned; from 2 MiB on, 2 MiB-aligned and
-/// advised `MADV_HUGEPAGE` (a hint: the host may ignore it). Released with `free`.
+/// Memory for an ``UnsafeTable``: cache-line aligned. Released with `free`.
 @usableFromInline func hostAllocate(byteCount: Int) -> UnsafeMutableRawPointer {
-    let hugePage = 2 << 20
-    let bytes = Swift.max(byteCount, 1)
-    let alignment = bytes >= hugePage ? hugePage : 64
     var memory: UnsafeMutableRawPointer?
-    guard posix_memalign(&memory, alignment, bytes) == 0, let memory else {
+    let bytes = Swift.max(byteCount, 1)
+    guard posix_memalign(&memory, 64, bytes) == 0, let memory else {
         fatalError("UnsafeTable: out of host memory for \(bytes) bytes")
     }
-    #if os(Linux)
-    if bytes >= hugePage { _ = madvise(memory, bytes, MADV_HUGEPAGE) }
-    #endif
     return memory
 }

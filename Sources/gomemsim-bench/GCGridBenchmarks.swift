@@ -76,6 +76,13 @@ func replayGCGrid(parameters: [String: String], gogc: Int32?, limit: UInt64?) th
 }
 
 func runGCGridBenchmarks() throws {
+    // GOMEMSIM_BENCH_SPEED_ONLY=1: only the S=64 speed figures (for profiling).
+    if ProcessInfo.processInfo.environment["GOMEMSIM_BENCH_SPEED_ONLY"] != "1" { try runGCGridComparison() }
+    try runGCGridSpeed()
+}
+
+/// Every row of gc-grid-sample.tsv replayed at S=1024, model against real.
+private func runGCGridComparison() throws {
     print("GOGC  limit  | cycles model/real | steady goal MB model/real | GCCPUFraction model/real | marked MB | peak mappedReady MB model/real | peak HeapAlloc MB model/real | virt s | replay s")
     var totalWall = 0.0
     for row in realRows {
@@ -94,6 +101,18 @@ func runGCGridBenchmarks() throws {
                      Double(outcome.peakHeapAlloc) / 1e6, row.peakHeapAlloc / 1e6, outcome.virtualSeconds, seconds))
     }
     print(String(format: "12 replays in %.2f s (the real program: ~3.3 s each)", totalWall))
+}
+
+/// Issue 5's speed goal at S=64, and the share of it that is the engine and the
+/// generator alone (the same trace through the unmodelled stand-ins).
+private func runGCGridSpeed() throws {
+    let engineCPUBefore = processCPUSeconds()
+    let engineAlone = Engine.replay(source: try Synth.make(kind: "gc-grid", parameters: ["L": "64MiB", "S": "64"], seed: 1),
+                                    config: RunConfig())
+    let engineCPU = processCPUSeconds() - engineCPUBefore
+    print(String(format: "S=64 engine + generator alone (unmodelled models): %d events in %.2f s CPU, %.1f M events per CPU-second, %.0f ns/event",
+                 engineAlone.events, engineCPU, Double(engineAlone.events) / engineCPU / 1e6,
+                 engineCPU / Double(max(engineAlone.events, 1)) * 1e9))
     // Issue 5's speed goal: S=64 (16.8 M allocations and as many frees), GOGC=100, the
     // full model, faster than the ~3.3 s the real Go program takes. CPU time, since the
     // machine is shared (wall time also counts waiting for a core).
@@ -112,7 +131,7 @@ func runGCGridBenchmarks() throws {
 }
 
 /// `gomemsim-bench gctrace`: the gctrace lines of one gc-grid replay (env GOGC,
-/// GOMEMLIMIT in bytes, S), for looking at the pacer cycle by cycle.
+/// GOMEMLIMIT in bytes, S, L, STEADY), for looking at the pacer cycle by cycle.
 func runGCGridTrace() throws {
     // As Go reads it: unset is 100, "off" (or any negative value) turns the collector off.
     let gogcText = ProcessInfo.processInfo.environment["GOGC"] ?? "100"
@@ -124,7 +143,10 @@ func runGCGridTrace() throws {
     runConfig.sampleIntervalNs = 0
     if let g = ProcessInfo.processInfo.environment["P"].flatMap({ Int($0) }) { runConfig.gomaxprocs = g }
     let size = ProcessInfo.processInfo.environment["S"] ?? "1024"
-    var engine = Engine(source: try Synth.make(kind: "gc-grid", parameters: ["L": "64MiB", "S": size], seed: 1),
+    // L and STEADY (defaults 64MiB and 1GiB) shorten the run, e.g. under callgrind.
+    var parameters = ["L": ProcessInfo.processInfo.environment["L"] ?? "64MiB", "S": size]
+    parameters["steady"] = ProcessInfo.processInfo.environment["STEADY"]
+    var engine = Engine(source: try Synth.make(kind: "gc-grid", parameters: parameters, seed: 1),
                         kernel: LinuxKernel(config: KernelConfig()), runtime: GoRuntime(config: RuntimeConfig(runConfig)),
                         hardware: UnmodelledHardware(), config: runConfig)
     let cpuBefore = processCPUSeconds()

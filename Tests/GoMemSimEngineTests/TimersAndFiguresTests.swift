@@ -206,6 +206,62 @@ import Testing
         #expect(map.count == reference.count)
         for key in 0..<UInt64(2000) { #expect(map.find(key) == reference[key]) }
     }
+
+    /// Locality (see `IDMap.home`): the ids of a block (8) have their homes in one bin
+    /// of as many buckets, one each, so a trace's consecutive ids are looked up in
+    /// neighbouring cache lines; consecutive blocks land in different bins.
+    @Test func aBlockOfIDsHasItsHomesInOneBin() {
+        let map = IDMap(capacity: 1 << 16)
+        let shift = IDMap.blockShift, size = 1 << Int(shift)
+        for block: UInt64 in [0, 1, 2, 12_345, 1 << 40] {
+            let homes = (block << shift..<(block + 1) << shift).map { map.home($0) }
+            #expect(Set(homes.map { $0 >> Int(shift) }).count == 1)
+            #expect(Set(homes.map { $0 & (size - 1) }).count == size)
+        }
+        let bins = (UInt64(0)..<64).map { map.home($0 << shift) >> Int(shift) }
+        #expect(Set(bins).count == 64)
+    }
+
+    /// Mean and longest distance from home over the live ids after `pattern` filled a
+    /// map and then slid a window of `live` ids over it (insert one, remove the oldest).
+    private func probeDistances(live: Int, steps: Int, id: (Int) -> UInt64) -> (mean: Double, max: UInt32) {
+        var map = IDMap()
+        for n in 0..<live { map.insert(id(n), Int32(truncatingIfNeeded: n)) }
+        for n in live..<live + steps {
+            map.insert(id(n), Int32(truncatingIfNeeded: n))
+            #expect(map.remove(id(n - live)) != nil)
+        }
+        var total = 0.0, longest: UInt32 = 0
+        for i in map.buckets.indices where map.buckets[i].value >= 0 {
+            total += Double(map.buckets[i].distance)
+            longest = max(longest, map.buckets[i].distance)
+        }
+        return (total / Double(map.count), longest)
+    }
+
+    /// The id patterns traces have — consecutive ids, ids sparse in their blocks or
+    /// strided, random ids — keep entries at or next to their homes: a lookup is a
+    /// probe or two. The price of locality: full blocks of ids scattered at random
+    /// (per-thread id ranges, say) can share a bin and spill into the next, so they sit
+    /// a few buckets on (2.5 at this load, a cache line or two), never far; so do ids
+    /// 2²⁰ apart (3.2: the block numbers' trailing zeros leave the product's middle
+    /// bits to pick the bin).
+    @Test func idPatternsStayNearTheirHomes() {
+        var generator = SplitMix(seed: 5)
+        let randomIDs = (0..<150_000).map { _ in generator.next() }
+        let patterns: [(name: String, id: (Int) -> UInt64, mean: Double, longest: UInt32)] = [
+            ("consecutive", { UInt64($0) }, 0.01, 1), ("stride 3", { UInt64($0) * 3 }, 0.5, 8),
+            ("stride 16", { UInt64($0) * 16 }, 0.5, 8), ("stride 48", { UInt64($0) * 48 }, 1, 8),
+            ("stride 256", { UInt64($0) << 8 }, 1, 16), ("stride 4096", { UInt64($0) << 12 }, 0.5, 8),
+            ("stride 2^20", { UInt64($0) << 20 }, 4, 16), ("random", { randomIDs[$0] }, 0.5, 16),
+            ("full blocks at random", { randomIDs[$0 >> 3] << 3 | UInt64($0 & 7) }, 3.5, 96),
+        ]
+        for pattern in patterns {
+            let distances = probeDistances(live: 100_000, steps: 50_000, id: pattern.id)
+            #expect(distances.mean < pattern.mean, "\(pattern.name): mean distance \(distances.mean)")
+            #expect(distances.max < pattern.longest, "\(pattern.name): longest distance \(distances.max)")
+        }
+    }
 }
 
 /// SplitMix64, for seeded test data.

@@ -63,20 +63,30 @@ public struct LiveObjectQueue: Sendable {
 public struct AllocationPacer: Sendable, Hashable {
     /// Bytes per CPU-second; 0 emits no compute (allocation as fast as the model allows).
     public let bytesPerSecond: UInt64
-    public private(set) var allocatedBytes: UInt64 = 0
-    public private(set) var computeNs: UInt64 = 0
+    /// Bytes allocated so far.
+    public var allocatedBytes: UInt64 { allocated }
+    /// Compute emitted so far (ns).
+    public var computeNs: UInt64 { computed }
+    @usableFromInline var allocated: UInt64 = 0
+    @usableFromInline var computed: UInt64 = 0
 
     public init(bytesPerSecond: UInt64) { self.bytesPerSecond = bytesPerSecond }
 
     /// The compute (ns) that must follow an allocation of `bytes` to keep the rate.
-    public mutating func computeAfter(allocating bytes: UInt64) -> UInt64 {
-        allocatedBytes &+= bytes
+    /// (Inlinable: called per allocation from generators the engine specialises, and
+    /// unpaced — the usual case — it is one add.)
+    @inlinable public mutating func computeAfter(allocating bytes: UInt64) -> UInt64 {
+        allocated &+= bytes
         guard bytesPerSecond > 0 else { return 0 }
-        let product = allocatedBytes.multipliedFullWidth(by: 1_000_000_000)
+        return pacedCompute()
+    }
+
+    @usableFromInline mutating func pacedCompute() -> UInt64 {
+        let product = allocated.multipliedFullWidth(by: 1_000_000_000)
         let target: UInt64 = product.high >= bytesPerSecond
             ? .max : bytesPerSecond.dividingFullWidth(product).quotient
-        let delta = target &- computeNs
-        computeNs = target
+        let delta = target &- computed
+        computed = target
         return delta
     }
 }

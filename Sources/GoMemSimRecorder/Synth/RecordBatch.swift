@@ -22,14 +22,15 @@ public struct RecordBatch: Sendable {
 
     public init() { inline = InlineArray(repeating: TraceRecord(.exit)) }
 
-    /// Appends `event` performed by `goroutine`.
+    /// Appends `event` performed by `goroutine`. (Inlinable, as `pop()`: a generator
+    /// specialised into the engine then builds each record in place in the batch.)
     @inline(__always)
-    public mutating func append(_ event: TraceEvent, goroutine: UInt32 = 0) {
+    @inlinable public mutating func append(_ event: TraceEvent, goroutine: UInt32 = 0) {
         append(TraceRecord(goroutine: goroutine, event))
     }
 
     @inline(__always)
-    public mutating func append(_ record: TraceRecord) {
+    @inlinable public mutating func append(_ record: TraceRecord) {
         if used < Self.inlineCapacity {
             inline[used] = record
         } else if used - Self.inlineCapacity < overflow.count {
