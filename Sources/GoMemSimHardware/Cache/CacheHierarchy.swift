@@ -69,6 +69,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// back-invalidate the levels above an inclusive level, or to fill a victim level
     /// below. Otherwise only dirty victims are read (``Cache/insert(_:flags:victimLineNeeded:)``).
     let victimLineNeeded: InlineArray<8, Bool>
+    /// Whether every access may take the plain demand path (``plainDemand(_:isWrite:)``):
+    /// no prefetcher, no 3C classification, every level write-back and, below L1,
+    /// non-inclusive. A `var` so tests can turn it off and compare against the general path.
+    var plain: Bool
 
     // State.
     /// The caches, L1 first, in inline arrays sized for the most levels a profile may have
@@ -152,6 +156,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         streaming = p.l2Streamer && hw.caches.count > 1
         striding = p.stride
         prefetching = nextLine || adjacentPair || streaming || striding
+        plain = !classifyMisses && !prefetching && caches.indices.allSatisfy { k in
+            caches[k].write == .writeBack && (k == 0 || caches[k].inclusion == .nonInclusive)
+        }
         let seed = hw.seed ?? 0x6D65_6D73_696D  // "memsim"
         levels = InlineArray { i in
             guard i < hw.caches.count else { return Cache<Policy>(sets: 1, ways: 1) }
@@ -208,6 +215,15 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         let lastByte = length <= 1 ? address : address &+ min(length - 1, UInt64.max - address)
         let last = lastByte &>> lineShift
         peekSets(first, pageShift: pageShift)
+        if plain {
+            var ns = plainAccessLine(first, isWrite: isWrite, dependent: dependent, pageShift: pageShift)
+            var line = first
+            while line != last {
+                line &+= 1
+                ns += plainAccessLine(line, isWrite: isWrite, dependent: false, pageShift: pageShift)
+            }
+            return takeWholeNs(adding: ns)
+        }
         var ns = accessLine(first, isWrite: isWrite, dependent: dependent, pageShift: pageShift)
         var line = first
         while line != last {  // a range: a sequential pass, independent after its first line

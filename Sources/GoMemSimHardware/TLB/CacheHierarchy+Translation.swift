@@ -87,7 +87,7 @@ extension CacheHierarchy {
         var level = start
         while level >= c {
             let entry = Self.pageTableEntryAddress(level: level, address: address)
-            let (served, _) = demand(entry &>> lineShift, isWrite: false)
+            let served = plain ? plainDemand(entry &>> lineShift, isWrite: false) : demand(entry &>> lineShift, isWrite: false).level
             cycles += served < levelCount ? latencyCycles[served] : dramNs * ghz
             level -= 1
         }
