@@ -7,8 +7,7 @@ import Testing
 // compare every returned nanosecond, every counter, the exact latency totals and both
 // latency histograms.
 
-/// Profiles the plain path takes: every preset with its prefetchers off, and skylake-sp
-/// under each replacement policy.
+/// Profiles the plain path takes: every preset with its prefetchers off (exact LRU).
 private func plainProfiles() -> [String: MachineProfile] {
     var all: [String: MachineProfile] = [:]
     for (name, preset) in [("skylake-sp", MachineProfile.skylakeSP), ("zen3", .zen3), ("zen4", .zen4), ("tiny", .tiny)] {
@@ -19,12 +18,11 @@ private func plainProfiles() -> [String: MachineProfile] {
         for k in p.hardware.caches.indices.dropFirst() { p.hardware.caches[k].inclusion = .nonInclusive }
         all["\(name)-no-prefetch"] = p
     }
-    for kind in ReplacementKind.allCases {
-        var p = MachineProfile.skylakeSP
-        p.hardware.replacement = kind
-        p.hardware.prefetchers = nil
-        all["skylake-sp-\(kind.rawValue)-no-prefetch"] = p
-    }
+    var small = MachineProfile.tiny
+    small.hardware.prefetchers = nil
+    small.hardware.caches[0].ways = 4  // 4-way L1: fills that evict on almost every miss
+    small.hardware.caches[0].sizeBytes = 1024
+    all["tiny-4-way-l1"] = small
     return all
 }
 
@@ -122,4 +120,12 @@ func thePlainPathLeavesWhatTheGeneralPathLeaves(profile: MachineProfile) throws 
     var exclusive = p
     exclusive.hardware.caches[2].inclusion = .exclusive
     #expect(try !CacheHierarchy<ProfilePolicy>(profile: exclusive).plain)
+    for kind in ReplacementKind.allCases {  // only exact LRU keeps a recency list per set
+        var q = p
+        q.hardware.replacement = kind
+        #expect(try CacheHierarchy<ProfilePolicy>(profile: q).plain == (kind == .lru))
+    }
+    var wide = p
+    wide.hardware.caches[2].ways = 32  // LRU over 32 ways keeps stamps, not a recency list
+    #expect(try !CacheHierarchy<ProfilePolicy>(profile: wide).plain)
 }

@@ -1,8 +1,8 @@
 extension CacheHierarchy {
     // The plain demand path: ``accessLine(_:isWrite:dependent:pageShift:)`` and
     // ``demand(_:isWrite:)`` for the hierarchy shape of the speed goal (issue 6) and of
-    // every preset with its prefetchers off — every level write-back, none below L1
-    // inclusive or exclusive, no prefetcher, no 3C classification (``plain``). Then a
+    // every preset with its prefetchers off — every level write-back and exact LRU, none
+    // below L1 inclusive or exclusive, no prefetcher, no 3C classification (``plain``). Then a
     // demand access only looks levels up until a hit and fills every level above it: no
     // per-level inclusion, write-through, prefetched-flag or classification test, and
     // the line is always in L1 afterwards, at the slot the fill or hit left. It changes
@@ -56,7 +56,7 @@ extension CacheHierarchy {
     /// ``demand(_:isWrite:)`` when ``plain``: looks `line` up level by level, then fills
     /// every level above the one that had it (a write's L1 copy dirty). Returns that level
     /// (`levelCount` = DRAM). No line is ever prefetched, so no hit is a prefetch hit.
-    @inline(__always)
+    @_transparent
     mutating func plainDemand(_ line: UInt64, isWrite: Bool) -> Int {
         var k = 0
         while k < levelCount {
@@ -64,7 +64,7 @@ extension CacheHierarchy {
             let s = levels[k].set(of: line)
             let way = levels[k].findWay(line, set: s)
             if way >= 0 {
-                levels[k].used(set: s, way: way, fill: false)
+                levels[k].touchRecency(set: s, way: way)
                 levelCounters[k].hits &+= 1
                 if isWrite {
                     let f = levels[k].flags(set: s, way: way)
@@ -82,10 +82,24 @@ extension CacheHierarchy {
         if k == levelCount { dramLines &+= 1 }
         var level = k &- 1
         while level > 0 {
-            install(line, at: level, flags: 0)
+            plainInstall(line, at: level, flags: 0)
             level &-= 1
         }
-        install(line, at: 0, flags: isWrite ? Cache<Policy>.dirty : 0)
+        plainInstall(line, at: 0, flags: isWrite ? Cache<Policy>.dirty : 0)
         return k
+    }
+
+    /// ``install(_:at:flags:)`` when ``plain``: no level needs a clean victim's line.
+    @_transparent
+    mutating func plainInstall(_ line: UInt64, at k: Int, flags: UInt8) {
+        let result = levels[k].fillRecency(line, set: levels[k].set(of: line), flags: flags)
+        if k == 0 {
+            lastLine = .max  // the fast path's line may no longer be its set's most recent
+            demandL1Slot = result.slot
+        }
+        guard result.evicted else { return }
+        levelCounters[k].evictions &+= 1
+        guard result.victimFlags & Cache<Policy>.dirty != 0 else { return }
+        evicted(result.victim, flags: result.victimFlags, at: k)
     }
 }

@@ -70,8 +70,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// below. Otherwise only dirty victims are read (``Cache/insert(_:flags:victimLineNeeded:)``).
     let victimLineNeeded: InlineArray<8, Bool>
     /// Whether every access may take the plain demand path (``plainDemand(_:isWrite:)``):
-    /// no prefetcher, no 3C classification, every level write-back and, below L1,
-    /// non-inclusive. A `var` so tests can turn it off and compare against the general path.
+    /// no prefetcher, no 3C classification, every level write-back, exact LRU over at most
+    /// 16 ways (``ReplacementPolicy/keepsRecencyList``) and, below L1, non-inclusive. A
+    /// `var` so tests can turn it off and compare against the general path.
     var plain: Bool
 
     // State.
@@ -156,9 +157,6 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         streaming = p.l2Streamer && hw.caches.count > 1
         striding = p.stride
         prefetching = nextLine || adjacentPair || streaming || striding
-        plain = !classifyMisses && !prefetching && caches.indices.allSatisfy { k in
-            caches[k].write == .writeBack && (k == 0 || caches[k].inclusion == .nonInclusive)
-        }
         let seed = hw.seed ?? 0x6D65_6D73_696D  // "memsim"
         levels = InlineArray { i in
             guard i < hw.caches.count else { return Cache<Policy>(sets: 1, ways: 1) }
@@ -167,6 +165,14 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             return Cache<Policy>(sets: sets, ways: level.ways,
                                  policy: Policy(hw.replacement, sets: sets, ways: level.ways, seed: seed &+ UInt64(i)))
         }
+        var plain = !classifyMisses && !prefetching
+        for k in caches.indices {
+            let lru = levels[k].policy.keepsRecencyList
+            if caches[k].write != .writeBack { plain = false }
+            if k > 0 && caches[k].inclusion != .nonInclusive { plain = false }
+            if !lru { plain = false }
+        }
+        self.plain = plain
         classifiers = classifyMisses ? hw.caches.map { MissClassifier(lines: $0.sizeBytes / hw.lineBytes) } : nil
         streamer = StreamPrefetcher(streams: p.streamerStreams, distance: p.streamerDistanceLines, lineShift: lineShift)
         strider = StridePrefetcher(lineShift: lineShift)
