@@ -13,6 +13,17 @@ extension Cache {
         state.storeBytes(of: RecencyList.touching(state.load(as: UInt64.self), way: way), as: UInt64.self)
     }
 
+    /// ``lookupInPlace(_:)`` `!= nil`: whether `line` is present; a hit moves its way to
+    /// the front of its set's list.
+    @_transparent @usableFromInline
+    mutating func lookupRecency(_ line: UInt64) -> Bool {
+        let s = set(of: line)
+        let way = findWay(line, set: s)
+        guard way >= 0 else { return false }
+        touchRecency(set: s, way: way)
+        return true
+    }
+
     /// Places `line` (absent) in set `s` with `flags`: the first empty way, else the least
     /// recent one, either moved to the front. Returns the slot, whether a line was evicted,
     /// and the evicted line (read only if it is dirty; else `UInt64.max`) and its flags.
