@@ -9,8 +9,9 @@ extension Cache {
     /// A demand hit on `way` of set `s`: the way moves to the front of the set's list.
     @_transparent @usableFromInline
     mutating func touchRecency(set s: Int, way: Int) {
-        let state = UnsafeMutableRawPointer(storage.words) + (s &* stride &+ entryWords) &* 8
-        state.storeBytes(of: RecencyList.touching(state.load(as: UInt64.self), way: way), as: UInt64.self)
+        // A typed pointer (the words are UInt64s): the raw load and store stayed calls here.
+        let state = storage.words + (s &* stride &+ entryWords)
+        state.pointee = RecencyList.touching(state.pointee, way: way)
     }
 
     /// ``lookupInPlace(_:)`` `!= nil`: whether `line` is present; a hit moves its way to
@@ -34,16 +35,16 @@ extension Cache {
         let n = ways
         let words = storage.words
         let block = UnsafeMutableRawPointer(words) + s &* stride &* 8
-        let state = block + entryWords &* 8
-        let list = state.load(as: UInt64.self)
+        let state = words + (s &* stride &+ entryWords)
+        let list = state.pointee
         var way = Self.firstEmptyWay(UnsafeRawPointer(block), ways: n)
         let full = way < 0
         if full {
             let r = RecencyList.rotatingLeastRecent(list, ways: n)
             way = r.way
-            state.storeBytes(of: r.list, as: UInt64.self)
+            state.pointee = r.list
         } else {
-            state.storeBytes(of: RecencyList.touching(list, way: way), as: UInt64.self)
+            state.pointee = RecencyList.touching(list, way: way)
         }
         let old = block.load(fromByteOffset: way &* 4, as: UInt32.self)
         let oldFlags = full ? UInt8(truncatingIfNeeded: old & 3) : 0
