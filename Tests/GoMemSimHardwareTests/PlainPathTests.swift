@@ -23,6 +23,10 @@ private func plainProfiles() -> [String: MachineProfile] {
     small.hardware.caches[0].ways = 4  // 4-way L1: fills that evict on almost every miss
     small.hardware.caches[0].sizeBytes = 1024
     all["tiny-4-way-l1"] = small
+    // Three small levels: dirty lines are evicted and written back at every level.
+    var three = small
+    three.hardware.caches.append(CacheLevelProfile(name: "L3", sizeBytes: 16 << 10, ways: 8, latencyCycles: 30))
+    all["tiny-three-levels"] = three
     return all
 }
 
@@ -71,6 +75,12 @@ private func streams() -> [String: [Access]] {
         }
         return Access(address: address, length: length, isWrite: r >> 32 & 3 == 0, dependent: r >> 34 & 1 == 0,
                       pageShift: shift)
+    }
+    state = 13
+    all["small-working-set-writes"] = (0..<40_000).map { (_: Int) -> Access in
+        let r: UInt64 = SplitMix64.next(&state)
+        let offset: UInt64 = r & (64 << 10 - 1)  // 64 KiB: past the small levels, inside skylake's L2
+        return Access(address: base &+ offset, length: 8, isWrite: r >> 63 == 0, dependent: false, pageShift: 12)
     }
     all["ranges"] = (0..<64).map { (i: Int) -> Access in
         let offset: UInt64 = UInt64(i % 8) << 22 &+ UInt64(i) &* 24
