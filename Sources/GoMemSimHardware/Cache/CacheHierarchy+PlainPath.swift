@@ -1,8 +1,9 @@
 extension CacheHierarchy {
     // The plain demand path: ``accessLine(_:isWrite:dependent:pageShift:)`` and
-    // ``demand(_:isWrite:)`` for the hierarchy shape of the speed goal (issue 6) and of
-    // every preset with its prefetchers off — every level write-back and exact LRU, none
-    // below L1 inclusive or exclusive, no prefetcher, no 3C classification (``plain``). Then a
+    // ``demand(_:isWrite:)`` for the hierarchy shape of the speed goal (issue 6: skylake-sp,
+    // or tiny, with prefetchers off) — every level write-back and exact LRU over at most 16
+    // ways, none below L1 inclusive or exclusive, no prefetcher, no 3C classification
+    // (``plain``; Zen's inclusive L2 and victim L3 take the general path). Then a
     // demand access only looks levels up until a hit and fills every level above it: no
     // per-level inclusion, write-through, prefetched-flag or classification test, and
     // the line is always in L1 afterwards, at the slot the fill or hit left. It changes
