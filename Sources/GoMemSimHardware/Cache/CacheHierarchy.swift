@@ -69,6 +69,11 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// back-invalidate the levels above an inclusive level, or to fill a victim level
     /// below. Otherwise only dirty victims are read (``Cache/insert(_:flags:victimLineNeeded:)``).
     let victimLineNeeded: InlineArray<8, Bool>
+    /// Whether every access may take the plain demand path (``plainDemand(_:isWrite:)``):
+    /// no prefetcher, no 3C classification, every level write-back, exact LRU over at most
+    /// 16 ways (``ReplacementPolicy/keepsRecencyList``) and, below L1, non-inclusive. A
+    /// `var` so tests can turn it off and compare against the general path.
+    var plain: Bool
 
     // State.
     /// The caches, L1 first, in inline arrays sized for the most levels a profile may have
@@ -160,6 +165,14 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             return Cache<Policy>(sets: sets, ways: level.ways,
                                  policy: Policy(hw.replacement, sets: sets, ways: level.ways, seed: seed &+ UInt64(i)))
         }
+        var plain = !classifyMisses && !prefetching
+        for k in caches.indices {
+            let lru = levels[k].policy.keepsRecencyList
+            if caches[k].write != .writeBack { plain = false }
+            if k > 0 && caches[k].inclusion != .nonInclusive { plain = false }
+            if !lru { plain = false }
+        }
+        self.plain = plain
         classifiers = classifyMisses ? hw.caches.map { MissClassifier(lines: $0.sizeBytes / hw.lineBytes) } : nil
         streamer = StreamPrefetcher(streams: p.streamerStreams, distance: p.streamerDistanceLines, lineShift: lineShift)
         strider = StridePrefetcher(lineShift: lineShift)
@@ -208,6 +221,15 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         let lastByte = length <= 1 ? address : address &+ min(length - 1, UInt64.max - address)
         let last = lastByte &>> lineShift
         peekSets(first, pageShift: pageShift)
+        if plain {
+            var ns = plainAccessLine(first, isWrite: isWrite, dependent: dependent, pageShift: pageShift)
+            var line = first
+            while line != last {
+                line &+= 1
+                ns += plainAccessLine(line, isWrite: isWrite, dependent: false, pageShift: pageShift)
+            }
+            return takeWholeNs(adding: ns)
+        }
         var ns = accessLine(first, isWrite: isWrite, dependent: dependent, pageShift: pageShift)
         var line = first
         while line != last {  // a range: a sequential pass, independent after its first line

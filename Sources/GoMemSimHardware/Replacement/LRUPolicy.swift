@@ -100,6 +100,10 @@ public struct LRUPolicy: ReplacementPolicy {
     @inlinable
     public var needsRenumber: Bool { clock == .max }
 
+    /// Up to 16 ways: the clock then decides nothing (a renumbering only restarts it), so
+    /// updating the recency list alone leaves the same victims.
+    public var keepsRecencyList: Bool { packed }
+
     /// Replaces every set's stamps by their ranks (0 = oldest) and restarts the clock
     /// above them: same order, room for 2^32 more uses. (Recency lists need no change.)
     public mutating func renumber(_ first: UnsafeMutableRawPointer, sets: Int, strideBytes: Int) {

@@ -137,6 +137,9 @@ public struct ProfilePolicy: ReplacementPolicy {
         return way
     }
 
+    /// LRU over at most 16 ways (FIFO's list is not moved by hits).
+    public var keepsRecencyList: Bool { packed && kind == .lru }
+
     @inline(__always)
     public var needsRenumber: Bool {
         if packed { return false }

@@ -35,6 +35,11 @@ public protocol ReplacementPolicy {
     var needsRenumber: Bool { get }
     /// Rewrites the state of all `sets` sets, the first at `first`, `strideBytes` apart.
     mutating func renumber(_ first: UnsafeMutableRawPointer, sets: Int, strideBytes: Int)
+    /// Whether a set's whole state is one ``RecencyList`` that a hit and a fill move the way
+    /// to the front of, the least recent way being the victim, and nothing else changes
+    /// (exact LRU up to 16 ways): then the cache may update the list itself
+    /// (``Cache/fillRecency(_:set:flags:)``).
+    var keepsRecencyList: Bool { get }
 }
 
 extension ReplacementPolicy {
@@ -47,6 +52,7 @@ extension ReplacementPolicy {
         return way
     }
     public var needsRenumber: Bool { false }
+    public var keepsRecencyList: Bool { false }
     public mutating func renumber(_ first: UnsafeMutableRawPointer, sets: Int, strideBytes: Int) {}
 }
 

@@ -24,7 +24,10 @@ extension CacheHierarchy {
     mutating func translate(_ pageKey: UInt64, address: UInt64, pageClass c: Int, dependent: Bool) -> Double {
         if translation.hasL1[c] {
             translation.l1Counters[c].accesses &+= 1
-            if translation.l1[c].lookupInPlace(pageKey) != nil {
+            // The plain path's arrays update their recency lists themselves (exact LRU).
+            let hit = plain && translation.l1[c].policy.keepsRecencyList
+                ? translation.l1[c].lookupRecency(pageKey) : translation.l1[c].lookupInPlace(pageKey) != nil
+            if hit {
                 translation.l1Counters[c].hits &+= 1
                 lastPageKey = pageKey
                 return 0
@@ -36,7 +39,9 @@ extension CacheHierarchy {
         if translation.stlbHolds[c] {
             translation.stlbCounters[c].accesses &+= 1
             cycles = stlbHitCycles  // STLB lookup time, paid on its misses too
-            if translation.stlb.lookupInPlace(pageKey) != nil {
+            let hit = plain && translation.stlb.policy.keepsRecencyList
+                ? translation.stlb.lookupRecency(pageKey) : translation.stlb.lookupInPlace(pageKey) != nil
+            if hit {
                 translation.stlbCounters[c].hits &+= 1
             } else {
                 translation.stlbCounters[c].misses &+= 1
@@ -51,7 +56,11 @@ extension CacheHierarchy {
             if translation.stlbHolds[c] {
                 translation.stlbCounters[c].walks &+= 1
                 translation.stlbCounters[c].walkCycles &+= Self.rounded(walkCycles)
-                _ = translation.stlb.insertInPlace(pageKey, flags: 0, victimLineNeeded: false)
+                if plain && translation.stlb.policy.keepsRecencyList {
+                    _ = translation.stlb.fillRecency(pageKey, set: translation.stlb.set(of: pageKey), flags: 0)
+                } else {
+                    _ = translation.stlb.insertInPlace(pageKey, flags: 0, victimLineNeeded: false)
+                }
             } else {
                 translation.l1Counters[c].walks &+= 1
                 translation.l1Counters[c].walkCycles &+= Self.rounded(walkCycles)
@@ -60,7 +69,11 @@ extension CacheHierarchy {
             if !dependent { walkNs /= walkOverlap }  // independent misses walk in parallel
         }
         if translation.hasL1[c] {
-            _ = translation.l1[c].insertInPlace(pageKey, flags: 0, victimLineNeeded: false)
+            if plain && translation.l1[c].policy.keepsRecencyList {
+                _ = translation.l1[c].fillRecency(pageKey, set: translation.l1[c].set(of: pageKey), flags: 0)
+            } else {
+                _ = translation.l1[c].insertInPlace(pageKey, flags: 0, victimLineNeeded: false)
+            }
             lastPageKey = pageKey
         } else {
             lastPageKey = .max
@@ -87,7 +100,7 @@ extension CacheHierarchy {
         var level = start
         while level >= c {
             let entry = Self.pageTableEntryAddress(level: level, address: address)
-            let (served, _) = demand(entry &>> lineShift, isWrite: false)
+            let served = plain ? plainDemand(entry &>> lineShift, isWrite: false) : demand(entry &>> lineShift, isWrite: false).level
             cycles += served < levelCount ? latencyCycles[served] : dramNs * ghz
             level -= 1
         }
