@@ -13,8 +13,9 @@ extension LinuxKernel {
     public mutating func touch(address: UInt64, length: UInt64, isWrite: Bool) throws(ModelError) -> PageTouch {
         guard length > 0 else { return PageTouch() }
         guard length <= UInt64.max - address else { throw .segfault(address, "access of \(length) bytes wraps the address space") }
-        defer { notePeak() }
+        // Before the peak's `defer`: without a fault RSS cannot have grown.
         if let touch = touchWithoutFault(address: address, length: length, isWrite: isWrite) { return touch }
+        defer { notePeak() }
         var result = PageTouch(pageShift: 21)
         var page = address >> 12
         let endPage = ((address + length - 1) >> 12) + 1

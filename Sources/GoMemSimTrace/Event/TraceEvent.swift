@@ -111,10 +111,13 @@ public struct Symbol: Hashable, Sendable, Comparable {
 public struct Protection: OptionSet, Hashable, Sendable {
     public var rawValue: UInt8
     @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
-    public static let read = Protection(rawValue: 1)
-    public static let write = Protection(rawValue: 2)
-    public static let exec = Protection(rawValue: 4)
-    public static let none: Protection = []
+    // Computed and inlinable, not `static let`: a stored static is read through an
+    // accessor call and a once-check in other modules, and the kernel tests `.write` on
+    // every access.
+    @inlinable public static var read: Protection { Protection(rawValue: 1) }
+    @inlinable public static var write: Protection { Protection(rawValue: 2) }
+    @inlinable public static var exec: Protection { Protection(rawValue: 4) }
+    @inlinable public static var none: Protection { Protection(rawValue: 0) }
 }
 
 /// `MAP_*` flags of mmap(2) that change how memory behaves.
@@ -122,11 +125,11 @@ public struct MapFlags: OptionSet, Hashable, Sendable {
     public var rawValue: UInt8
     @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
     /// `MAP_SHARED`; without it the mapping is `MAP_PRIVATE`.
-    public static let shared = MapFlags(rawValue: 1)
+    @inlinable public static var shared: MapFlags { MapFlags(rawValue: 1) }
     /// `MAP_ANONYMOUS` (set exactly when the event has no file descriptor).
-    public static let anonymous = MapFlags(rawValue: 2)
+    @inlinable public static var anonymous: MapFlags { MapFlags(rawValue: 2) }
     /// `MAP_POPULATE`: fault every page in at map time.
-    public static let populate = MapFlags(rawValue: 4)
+    @inlinable public static var populate: MapFlags { MapFlags(rawValue: 4) }
 }
 
 /// The `madvise(2)` advice values the models act on.
