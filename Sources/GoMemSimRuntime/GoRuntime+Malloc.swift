@@ -191,6 +191,9 @@ extension GoRuntime {
         return Allocation(address: spans.spans[id].base, costNs: cost)
     }
 
+    // Inlined: called for most small allocations, its own frame was ~30 instructions of
+    // each (callgrind, gc-grid S=256).
+    @inline(__always)
     mutating func zero<K: KernelModel>(address: UInt64, length: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
         let touch = try kernel.touch(address: address, length: length, isWrite: true)
         return touch.costNs + (length * config.costs.zeroingNsPerKiB + 1023) / 1024
