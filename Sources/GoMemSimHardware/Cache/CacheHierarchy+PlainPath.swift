@@ -13,28 +13,14 @@ extension CacheHierarchy {
     /// ``accessLine(_:isWrite:dependent:pageShift:)`` when ``plain``.
     @inline(__always)
     mutating func plainAccessLine(_ line: UInt64, isWrite: Bool, dependent: Bool, pageShift: UInt8) -> Double {
-        let address = line &<< lineShift
-        let pageClass = TranslationState.pageClass(pageShift)
-        let pageKey = TranslationState.key(address: address, pageClass: pageClass)
-        var ns = 0.0
-        if pageKey == lastPageKey {
-            fastTLBHits[pageClass] &+= 1
-        } else {
-            ns = translate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
-            lastLinePageShift = .max  // lastPageKey changed
+        let (translationNs, pageClass, pageKey) = translateLine(line, pageShift: pageShift, dependent: dependent)
+        if line == lastLine {  // every level is write-back: a write stays in L1 too
+            return repeatLine(translationNs, isWrite: isWrite, dependent: dependent, pageShift: pageShift,
+                              pageClass: pageClass, pageKey: pageKey)
         }
+        var ns = translationNs
         // lastPageKey is now pageKey (this line's page) or .max (no dTLB for the class).
         let shift = lastPageKey == pageKey ? UInt16(pageShift) : .max
-
-        if line == lastLine {  // every level is write-back: a write stays in L1 too
-            lastLinePageShift = shift
-            lastLinePageClass = pageClass
-            fastL1Hits &+= 1
-            if isWrite { levels[0].setFlagsInPlace(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
-            ns += dependent ? l1Ns : l1NsIndependent
-            record(ns, isWrite: isWrite)
-            return ns
-        }
 
         dramLines = 0
         let level = plainDemand(line, isWrite: isWrite)
@@ -44,11 +30,7 @@ extension CacheHierarchy {
         lastSlot = demandL1Slot
         lastLinePageShift = shift
         lastLinePageClass = pageClass
-        if level < levelCount {
-            ns += dependent ? latencyNs[level] : latencyNsIndependent[level]
-        } else {
-            ns += dependent ? dramNs : dramNsIndependent
-        }
+        ns += servedNs(level: level, dependent: dependent)
         ns = max(ns, Double(dramLines) * nsPerDramLine)
         record(ns, isWrite: isWrite)
         return ns

@@ -298,26 +298,12 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// One line: translation, caches, prefetchers, cost. Returns nanoseconds.
     @inline(__always)
     mutating func accessLine(_ line: UInt64, isWrite: Bool, dependent: Bool, pageShift: UInt8) -> Double {
-        let address = line &<< lineShift
-        let pageClass = TranslationState.pageClass(pageShift)
-        let pageKey = TranslationState.key(address: address, pageClass: pageClass)
-        var ns = 0.0
-        if pageKey == lastPageKey {
-            fastTLBHits[pageClass] &+= 1
-        } else {
-            ns = translate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
-            lastLinePageShift = .max  // lastPageKey changed
-        }
-
+        let (translationNs, pageClass, pageKey) = translateLine(line, pageShift: pageShift, dependent: dependent)
         if line == lastLine && (!isWrite || l1WriteBack) {
-            lastLinePageShift = lastPageKey == pageKey ? UInt16(pageShift) : .max
-            lastLinePageClass = pageClass
-            fastL1Hits &+= 1
-            if isWrite { levels[0].setFlagsInPlace(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
-            ns += dependent ? l1Ns : l1NsIndependent
-            record(ns, isWrite: isWrite)
-            return ns
+            return repeatLine(translationNs, isWrite: isWrite, dependent: dependent, pageShift: pageShift,
+                              pageClass: pageClass, pageKey: pageKey)
         }
+        var ns = translationNs
 
         dramLines = 0
         let (level, usedPrefetch) = demand(line, isWrite: isWrite)
@@ -332,15 +318,51 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         } else {
             lastLine = .max
         }
-        if level < levelCount {
-            ns += dependent ? latencyNs[level] : latencyNsIndependent[level]
-        } else {
-            ns += dependent ? dramNs : dramNsIndependent
-        }
+        ns += servedNs(level: level, dependent: dependent)
         if prefetching && (level > 0 || usedPrefetch) { trainPrefetchers(line, level: level) }
         ns = max(ns, Double(dramLines) * nsPerDramLine)
         record(ns, isWrite: isWrite)
         return ns
+    }
+
+    /// The translation part of a line access, shared by both demand paths: the same-page
+    /// fast path or ``translate(_:address:pageClass:dependent:)``. Returns its ns, and the
+    /// page's class and key.
+    @inline(__always)
+    mutating func translateLine(_ line: UInt64, pageShift: UInt8, dependent: Bool)
+        -> (ns: Double, pageClass: Int, pageKey: UInt64) {
+        let address = line &<< lineShift
+        let pageClass = TranslationState.pageClass(pageShift)
+        let pageKey = TranslationState.key(address: address, pageClass: pageClass)
+        guard pageKey != lastPageKey else {
+            fastTLBHits[pageClass] &+= 1
+            return (0, pageClass, pageKey)
+        }
+        let ns = translate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
+        lastLinePageShift = .max  // lastPageKey changed
+        return (ns, pageClass, pageKey)
+    }
+
+    /// A use of the last demand line, still the most recent of its L1 set: an L1 hit that
+    /// changes no replacement state. `ns` is the translation's; returns the access's.
+    @inline(__always)
+    mutating func repeatLine(_ ns: Double, isWrite: Bool, dependent: Bool, pageShift: UInt8,
+                             pageClass: Int, pageKey: UInt64) -> Double {
+        // lastPageKey is now pageKey (this line's page) or .max (no dTLB for the class).
+        lastLinePageShift = lastPageKey == pageKey ? UInt16(pageShift) : .max
+        lastLinePageClass = pageClass
+        fastL1Hits &+= 1
+        if isWrite { levels[0].setFlagsInPlace(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
+        let total = ns + (dependent ? l1Ns : l1NsIndependent)
+        record(total, isWrite: isWrite)
+        return total
+    }
+
+    /// The load-to-use latency of the level that served a demand access (`levelCount`: DRAM).
+    @inline(__always)
+    func servedNs(level: Int, dependent: Bool) -> Double {
+        if level < levelCount { return dependent ? latencyNs[level] : latencyNsIndependent[level] }
+        return dependent ? dramNs : dramNsIndependent
     }
 
     /// Per-level counters, L1 first.
