@@ -61,6 +61,23 @@ extension Engine {
         invalid("a live object id", found: "\(id)")
     }
 
+    @inline(never)
+    @usableFromInline func allocationSizeError(_ size: UInt64) -> Stop {
+        // Go's largest allocation: maxAlloc = 1<<heapAddrBits (48 bits on linux/amd64,
+        // runtime/malloc.go); anything larger panics in mallocgc.
+        invalid("an allocation size of at most 256 TiB (Go's maxAlloc)", found: "\(size)")
+    }
+
+    @inline(never)
+    @usableFromInline func liveIDError(_ id: RegionID) -> Stop {
+        invalid("an id that is not live", found: "\(id)")
+    }
+
+    @inline(never)
+    @usableFromInline func notHeapObjectError(_ id: RegionID) -> Stop {
+        invalid("a heap object id (a mapping ends with munmap)", found: "mapping \(id)")
+    }
+
     /// `[offset, offset+length)` lies within the region (mappings: its page-rounded
     /// length, as munmap/madvise/mprotect work on whole pages).
     @inline(__always)
@@ -98,7 +115,7 @@ extension Engine {
     @inlinable mutating func newRegion(id: RegionID, size: UInt64, isMapping: Bool, scan: Bool,
                                        into pending: inout Lookahead.Pending) throws(Stop) {
         guard let (slot, bucket) = regions.create(id: id, size: size, isMapping: isMapping, scan: scan) else {
-            throw invalid("an id that is not live", found: "\(id)")
+            throw liveIDError(id)
         }
         pending.region = slot
         pending.bucket = bucket
@@ -124,19 +141,13 @@ extension Engine {
         let g = try goroutineSlot(pending.record.goroutine)
         switch pending.record.event {
         case let .alloc(id, size, scan):
-            // Go's largest allocation: maxAlloc = 1<<heapAddrBits (48 bits on
-            // linux/amd64, runtime/malloc.go); anything larger panics in mallocgc.
-            guard size <= Self.maxAllocBytes else {
-                throw invalid("an allocation size of at most 256 TiB (Go's maxAlloc)", found: "\(size)")
-            }
+            guard size <= Self.maxAllocBytes else { throw allocationSizeError(size) }
             regions.prefetch(after: id)
             try newRegion(id: id, size: size, isMapping: false, scan: scan, into: &pending)
         case let .free(id):
             regions.prefetch(after: id)
             try liveRegion(id, into: &pending)
-            guard !pending.summary.isMapping else {
-                throw invalid("a heap object id (a mapping ends with munmap)", found: "mapping \(id)")
-            }
+            guard !pending.summary.isMapping else { throw notHeapObjectError(id) }
             regions.kill(bucket: pending.bucket, slot: pending.region, ordered: ordered)
             pending.killsRegion = true
         case let .read(id, offset, length, _), let .write(id, offset, length):

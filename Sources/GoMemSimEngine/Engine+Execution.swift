@@ -4,23 +4,10 @@ import GoMemSimTrace
 // Execution: choosing the next goroutine, timing its event and sending it to the models.
 
 extension Engine {
-    /// Executes one record; `false` at the end of the trace.
+    /// Executes one record, or while records can run at once, all of them up to the
+    /// next that cannot (see ``runAtOnce()``); `false` at the end of the trace.
     @inlinable mutating func step() throws(Stop) -> Bool {
-        // One goroutine and nothing read ahead (most traces, most of the time): the
-        // next record is that goroutine's next event; run it without queueing.
-        if lookahead.buffered == 0, lookahead.goroutinesInUse == 1, !endOfTrace {
-            let record: TraceRecord?
-            do throws(TraceError) { record = try source.next() } catch { throw .trace(error) }
-            guard let record else {
-                endOfTrace = true
-                return false
-            }
-            admittedRecords += 1
-            var pending = Lookahead.Pending(record: record, index: admittedRecords)
-            let g = try prepare(&pending, ordered: false)
-            try run(&pending, goroutine: g, ordered: false)
-            return true
-        }
+        if runsAtOnce() { return try runAtOnce() }
         try fillLookahead()
         guard lookahead.buffered > 0 else { return false }
         let g = try nextGoroutine()
@@ -35,13 +22,29 @@ extension Engine {
     /// of fields `prepare` had just stored stalled on store forwarding — measured.)
     @inline(__always)
     @inlinable mutating func run(_ pending: inout Lookahead.Pending, goroutine g: Int32, ordered: Bool) throws(Stop) {
-        // The earliest free P runs it.
+        let (p, start) = try startEvent(of: g)
+        let (cpuNs, sleepNs) = try execute(&pending, goroutine: g, at: start, ordered: ordered)
+        finishEvent(of: g, on: p, start: start, cpuNs: cpuNs, sleepNs: sleepNs, kind: EventKind(pending.record.event))
+    }
+
+    /// The P that runs goroutine `g`'s next event — the earliest free — and when the
+    /// event starts: `max(g's clock, that P's free time, the clock)`. Moves the clock
+    /// there, firing the timers due.
+    @inline(__always)
+    @inlinable mutating func startEvent(of g: Int32) throws(Stop) -> (processor: Int, start: UInt64) {
         var p = 0
         for i in 1..<processors.count where processors[i] < processors[p] { p = i }
         let start = max(lookahead.goroutines[Int(g)].clock, processors[p], now)
         try advanceClock(to: start)
+        return (p, start)
+    }
 
-        let (cpuNs, sleepNs) = try execute(&pending, goroutine: g, at: start, ordered: ordered)
+    /// The event of goroutine `g` that started at `start` on P `p` cost `cpuNs` of CPU
+    /// and then sleeps `sleepNs`: the P is busy until the end of the CPU time, the
+    /// goroutine until the end of the sleep. Counts it.
+    @inline(__always)
+    @inlinable mutating func finishEvent(of g: Int32, on p: Int, start: UInt64, cpuNs: UInt64, sleepNs: UInt64 = 0,
+                                         kind: EventKind) {
         // Saturating: a trace may ask for absurd times; the clock stops at the end of time.
         let end = start.saturatingAdd(cpuNs)
         processors[p] = end
@@ -50,7 +53,7 @@ extension Engine {
         if clock > horizon { horizon = clock }
 
         executedRecords += 1
-        counts[EventKind(pending.record.event).rawValue] += 1
+        counts[kind.rawValue] += 1
         if executedRecords == nextProgress {
             // A countdown, not `%` and a closure load per event.
             nextProgress = nextProgress.saturatingAdd(progressInterval)

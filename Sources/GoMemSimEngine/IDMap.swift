@@ -61,6 +61,9 @@
     /// 64 − log2(bins): the shift that leaves a product's top bits as a bin index.
     @usableFromInline var binShift: UInt64
     @usableFromInline var count = 0
+    /// The count at which the next insertion grows the table: 75 % load (see
+    /// ``insert(_:_:summary:)``), kept rather than recomputed per insertion.
+    @usableFromInline var growthLimit: Int
 
     /// log2 of the ids in a block, and of the buckets in a bin (see ``home(_:)``).
     @inlinable static var blockShift: UInt64 { 3 }
@@ -72,6 +75,7 @@
         self.buckets = UnsafeTable(repeating: Self.empty, count: buckets)
         mask = buckets - 1
         binShift = 64 - (UInt64(buckets.trailingZeroBitCount) - Self.blockShift)
+        growthLimit = buckets / 4 * 3
     }
 
     @inlinable static var empty: Bucket {
@@ -109,14 +113,17 @@
     /// The bucket holding `key`, if present.
     @inline(__always)
     @inlinable func index(of key: UInt64) -> Int? {
+        // Through the base pointer: every index is masked into the table, so the
+        // subscript's two bounds checks per probe bought nothing.
+        let base = buckets.storage.base
         var i = home(key)
         var distance: UInt32 = 0
         while true {
-            let bucket = buckets[i]
+            let bucket = base + i
             // An empty bucket, or one closer to its home than `key` would be here:
             // Robin Hood order puts `key` before either.
-            if bucket.value < 0 || bucket.distance < distance { return nil }
-            if bucket.key == key { return i }
+            if bucket.pointee.value < 0 || bucket.pointee.distance < distance { return nil }
+            if bucket.pointee.key == key { return i }
             i = (i + 1) & mask
             distance += 1
         }
@@ -148,7 +155,7 @@
         // Up to 75 % load: Robin Hood keeps probe runs short there, and with 32-byte
         // buckets 10 k live ids then take 512 KiB, not 1 MiB (a core's L2 on the
         // measuring machine).
-        if (count + 1) * 4 > (mask + 1) * 3 { grow() }
+        if count >= growthLimit { grow() }
         var entry = Bucket(key: key, value: value, summary: summary)
         var i = home(key)
         while buckets[i].value >= 0 {
@@ -167,25 +174,38 @@
     /// when `key` was present (the map is then unchanged, but for growing).
     @inline(__always)
     @inlinable mutating func insertNew(_ key: UInt64, _ value: Int32, summary: Summary) -> Int? {
-        if (count + 1) * 4 > (mask + 1) * 3 { grow() }
-        var entry = Bucket(key: key, value: value, summary: summary)
+        if count >= growthLimit { grow() }
+        let base = buckets.storage.base  // masked indices: see ``index(of:)``
         var i = home(key)
+        var distance: UInt32 = 0
         // Robin Hood order: `key`, if present, lies before the first bucket nearer its
         // home than `key` would be; that bucket (or the first empty one) is its place.
-        while buckets[i].value >= 0 && buckets[i].distance >= entry.distance {
-            if buckets[i].key == key { return nil }
+        while base[i].value >= 0 && base[i].distance >= distance {
+            if base[i].key == key { return nil }
             i = (i + 1) & mask
-            entry.distance += 1
+            distance += 1
         }
         let placed = i
-        while buckets[i].value >= 0 {
-            if buckets[i].distance < entry.distance { swap(&entry, &buckets[i]) }
-            i = (i + 1) & mask
-            entry.distance += 1
-        }
-        buckets[i] = entry
+        if base[i].value >= 0 { displace(from: i) }
+        base[i] = Bucket(key: key, value: value, summary: summary, distance: distance)
         count += 1
         return placed
+    }
+
+    /// Moves the entries from bucket `i` up to the next empty one a bucket further from
+    /// home, freeing `i` (an insertion taking the place of an entry nearer its home:
+    /// Robin Hood order is kept, as each moved entry stays behind the one before it).
+    @inline(never)
+    @usableFromInline mutating func displace(from i: Int) {
+        let base = buckets.storage.base
+        var end = i
+        while base[end].value >= 0 { end = (end + 1) & mask }
+        while end != i {
+            let previous = (end - 1) & mask
+            base[end] = base[previous]
+            base[end].distance += 1
+            end = previous
+        }
     }
 
     /// Removes `key` and returns its value, if present.
@@ -198,19 +218,21 @@
     /// Removes the entry in bucket `i` (from ``index(of:)`` with no change since) and
     /// returns its value.
     @discardableResult
+    @inline(__always)
     @inlinable mutating func remove(at i: Int) -> Int32 {
+        let base = buckets.storage.base  // masked indices: see ``index(of:)``
         var hole = i
-        let removed = buckets[hole].value
+        let removed = base[hole].value
         // Backward shift: pull each following displaced entry one bucket nearer its
         // home, up to an empty bucket or an entry already at home.
         var next = (hole + 1) & mask
-        while buckets[next].value >= 0 && buckets[next].distance > 0 {
-            buckets[hole] = buckets[next]
-            buckets[hole].distance -= 1
+        while base[next].value >= 0 && base[next].distance > 0 {
+            base[hole] = base[next]
+            base[hole].distance -= 1
             hole = next
             next = (next + 1) & mask
         }
-        buckets[hole].value = -1
+        base[hole].value = -1
         count -= 1
         return removed
     }
@@ -220,6 +242,7 @@
         buckets = UnsafeTable(repeating: Self.empty, count: (mask + 1) * 2)
         mask = buckets.count - 1
         binShift -= 1
+        growthLimit = buckets.count / 4 * 3
         count = 0
         for i in old.indices where old[i].value >= 0 { insert(old[i].key, old[i].value, summary: old[i].summary) }
     }

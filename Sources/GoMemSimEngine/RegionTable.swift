@@ -52,15 +52,45 @@ import GoMemSimTrace
     /// Slots in use (live ids plus dead ones still referenced by pending records).
     @inlinable var slotsInUse: Int { slots.count - freeSlots.count }
 
-    @inlinable func slot(of id: RegionID) -> Int32? { ids.find(id) }
+    /// The id map's value for a live id whose region has no slot: its records so far
+    /// all executed at once (see ``createUnslotted(id:size:scan:)``). A slot is ≥ 0 and
+    /// an empty bucket −1.
+    @inlinable static var noSlot: Int32 { .max }
 
-    /// The slot of live `id` and its summary, read from one bucket, and that bucket's
-    /// index (valid until the next ``create`` or ``kill``).
+    /// The slot of live `id`, if it has one.
+    @inlinable func slot(of id: RegionID) -> Int32? { ids.find(id).flatMap { $0 == Self.noSlot ? nil : $0 } }
+
+    /// The slot of live `id` (given one now if it had none) and its summary, read from
+    /// one bucket, and that bucket's index (valid until the next ``create`` or ``kill``).
     @inline(__always)
-    @inlinable func find(_ id: RegionID) -> (slot: Int32, summary: IDMap.Summary, bucket: Int)? {
+    @inlinable mutating func find(_ id: RegionID) -> (slot: Int32, summary: IDMap.Summary, bucket: Int)? {
         guard let i = ids.index(of: id) else { return nil }
         let bucket = ids.buckets[i]
-        return (bucket.value, bucket.summary, i)
+        let slot = bucket.value == Self.noSlot ? giveSlot(bucket: i) : bucket.value
+        return (slot, bucket.summary, i)
+    }
+
+    /// A slot for the unslotted region of id map bucket `i`, from its summary: nothing
+    /// of it is pending, so its tickets start afresh.
+    @inline(never)
+    @usableFromInline mutating func giveSlot(bucket i: Int) -> Int32 {
+        let summary = ids.buckets[i].summary
+        var region = Region(size: summary.size, isMapping: summary.isMapping, scan: summary.scan)
+        region.address = summary.address
+        let slot = newSlot(region)
+        ids.buckets[i].value = slot
+        return slot
+    }
+
+    /// A free slot holding `region`.
+    @inline(__always)
+    @inlinable mutating func newSlot(_ region: Region) -> Int32 {
+        if let slot = freeSlots.popLast() {
+            slots[Int(slot)] = region
+            return slot
+        }
+        slots.append(region)
+        return Int32(slots.count - 1)
     }
 
     /// How far ahead of an id ``prefetch(after:)`` looks: two id map blocks (see
@@ -113,6 +143,25 @@ import GoMemSimTrace
             slots[Int(slot)] = region
         }
         return (slot, bucket)
+    }
+
+    /// A heap object for new `id` with no slot (``noSlot``), for an `alloc` executed at
+    /// once: its id map bucket (returned, valid until the next change of the id map)
+    /// holds all a record executed at once needs, and a slot — a line written per
+    /// allocation, cold at a million live objects — is given only if a queued record
+    /// ever names the object (``find(_:)``). `nil` if `id` is live.
+    @inline(__always)
+    @inlinable mutating func createUnslotted(id: RegionID, size: UInt64, scan: Bool) -> Int? {
+        ids.insertNew(id, Self.noSlot, summary: IDMap.Summary(size: size, isMapping: false, scan: scan))
+    }
+
+    /// The id of id map bucket `i` (from ``IDMap/index(of:)``, nothing changed since) ends
+    /// with a record executed at once: nothing of its region is pending, so its slot,
+    /// if it has one, is free again.
+    @inline(__always)
+    @inlinable mutating func killAtOnce(bucket i: Int) {
+        let slot = ids.remove(at: i)
+        if slot != Self.noSlot { freeSlots.append(slot) }
     }
 
     /// The id in `bucket` (from ``find(_:)``, nothing changed since) stops naming

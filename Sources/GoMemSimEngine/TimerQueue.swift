@@ -43,6 +43,9 @@
     /// The most timers queued at once (the engine keeps one sample and about one runtime
     /// timer; tests check it stays so).
     @usableFromInline var peakCount = 0
+    /// When the first timer is due (`UInt64.max`: none): the engine compares it with the
+    /// time of every event, a load and a compare instead of reading the optional first.
+    @usableFromInline var nextTime = UInt64.max
 
     @inlinable var isEmpty: Bool { timers.isEmpty }
     @inlinable var count: Int { timers.count }
@@ -59,10 +62,17 @@
             timers.swapAt(child, parent)
             child = parent
         }
+        nextTime = timers[0].time
     }
 
     @discardableResult
     @inlinable mutating func pop() -> Timer? {
+        let top = removeFirst()
+        nextTime = timers.first?.time ?? .max
+        return top
+    }
+
+    @inlinable mutating func removeFirst() -> Timer? {
         guard let top = timers.first else { return nil }
         let last = timers.removeLast()
         guard !timers.isEmpty else { return top }

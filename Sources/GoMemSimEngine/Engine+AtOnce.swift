@@ -1,0 +1,140 @@
+import GoMemSimCore
+import GoMemSimTrace
+
+// Records executed as soon as they are read. While one goroutine runs and nothing is
+// read ahead (most traces, most of the time), the next record is that goroutine's next
+// event: it needs no queue, no region ticket (nothing is pending to order it against)
+// and no slot. The events a program issues per object — alloc, free, read, write, and
+// compute, sleep, load, store — are validated and executed here in one switch, with
+// their ids resolved straight from the id map; any other event takes the general path
+// (``prepare(_:ordered:)`` then ``run(_:goroutine:ordered:)``). The order of effects
+// is the general path's: admission (validation, the id map), then the clock (timers
+// due fire), then the models, then the goroutine's and the P's time — so the schedule,
+// every figure and every error are the same (the engine tests and the replay digests
+// check it). Measured: the general path built a 150-byte ``Lookahead/Pending`` per
+// record and switched on the event three times (admission, execution, counting).
+
+extension Engine {
+    /// Whether the next record can run as soon as it is read (see above).
+    @inline(__always)
+    @inlinable mutating func runsAtOnce() -> Bool {
+        lookahead.buffered == 0 && lookahead.goroutinesInUse == 1 && !endOfTrace
+    }
+
+    /// Reads and executes records while ``runsAtOnce()``; returns `false` at the end of
+    /// the trace, `true` when records must be read ahead again (a `go`).
+    @inlinable mutating func runAtOnce() throws(Stop) -> Bool {
+        while true {
+            let record: TraceRecord?
+            do throws(TraceError) { record = try source.next() } catch { throw .trace(error) }
+            guard let record else {
+                endOfTrace = true
+                return false
+            }
+            admittedRecords += 1
+            guard try executeAtOnce(record) else { return true }
+        }
+    }
+
+    /// Validates and executes `record`, the trace's latest, at once; returns whether
+    /// the next record can run at once too.
+    @inline(__always)
+    @inlinable mutating func executeAtOnce(_ record: TraceRecord) throws(Stop) -> Bool {
+        let g = try goroutineSlot(record.goroutine)
+        switch record.event {
+        case let .alloc(id, size, scan):
+            guard size <= Self.maxAllocBytes else { throw allocationSizeError(size) }
+            regions.prefetch(after: id)
+            guard let bucket = regions.createUnslotted(id: id, size: size, scan: scan) else { throw liveIDError(id) }
+            let (p, start) = try startEvent(of: g)
+            let allocation: Allocation
+            do throws(ModelError) {
+                allocation = try runtime.allocate(size: size, scan: scan, goroutine: record.goroutine, now: start,
+                                                  kernel: &kernel)
+            } catch {
+                throw .model(error, record: admittedRecords)
+            }
+            regions.ids.buckets[bucket].summary.address = allocation.address
+            liveObjects += 1
+            liveBytes &+= size  // wraps back exactly when freed
+            allocatedBytes = allocatedBytes.saturatingAdd(size)
+            armRuntimeTimer()
+            finishEvent(of: g, on: p, start: start, cpuNs: allocation.costNs, kind: .alloc)
+        case let .free(id):
+            regions.prefetch(after: id)
+            guard let i = regions.ids.index(of: id) else { throw unknownRegion(id) }
+            let region = regions.ids.buckets[i].summary
+            guard !region.isMapping else { throw notHeapObjectError(id) }
+            regions.killAtOnce(bucket: i)
+            let (p, start) = try startEvent(of: g)
+            runtime.release(address: region.address, size: region.size, scan: region.scan)
+            armRuntimeTimer()
+            liveObjects -= 1
+            liveBytes &-= region.size
+            freedBytes = freedBytes.saturatingAdd(region.size)
+            finishEvent(of: g, on: p, start: start, cpuNs: 0, kind: .free)
+        case let .read(id, offset, length, dependent):
+            guard let i = regions.ids.index(of: id) else { throw unknownRegion(id) }
+            let region = regions.ids.buckets[i].summary
+            try checkRange(region, id: id, offset: offset, length: length)
+            let (p, start) = try startEvent(of: g)
+            let cpu: UInt64
+            do throws(ModelError) {
+                cpu = try access(region.address &+ offset, length, isWrite: false, dependent: dependent)
+            } catch {
+                throw .model(error, record: admittedRecords)
+            }
+            finishEvent(of: g, on: p, start: start, cpuNs: cpu, kind: .read)
+        case let .write(id, offset, length):
+            guard let i = regions.ids.index(of: id) else { throw unknownRegion(id) }
+            let region = regions.ids.buckets[i].summary
+            try checkRange(region, id: id, offset: offset, length: length)
+            let (p, start) = try startEvent(of: g)
+            var cpu: UInt64
+            do throws(ModelError) {
+                cpu = try access(region.address &+ offset, length, isWrite: true, dependent: false)
+            } catch {
+                throw .model(error, record: admittedRecords)
+            }
+            if region.scan { cpu = cpu.saturatingAdd(runtime.writeBarrier(bytes: length, now: start)) }
+            finishEvent(of: g, on: p, start: start, cpuNs: cpu, kind: .write)
+        case let .load(address, length, dependent):
+            let (p, start) = try startEvent(of: g)
+            let cpu: UInt64
+            do throws(ModelError) {
+                cpu = try access(address, UInt64(length), isWrite: false, dependent: dependent)
+            } catch {
+                throw .model(error, record: admittedRecords)
+            }
+            finishEvent(of: g, on: p, start: start, cpuNs: cpu, kind: .load)
+        case let .store(address, length):
+            let (p, start) = try startEvent(of: g)
+            let cpu: UInt64
+            do throws(ModelError) {
+                cpu = try access(address, UInt64(length), isWrite: true, dependent: false)
+            } catch {
+                throw .model(error, record: admittedRecords)
+            }
+            finishEvent(of: g, on: p, start: start, cpuNs: cpu, kind: .store)
+        case let .compute(ns):
+            let (p, start) = try startEvent(of: g)
+            finishEvent(of: g, on: p, start: start, cpuNs: ns, kind: .compute)
+        case let .sleep(ns):
+            let (p, start) = try startEvent(of: g)
+            finishEvent(of: g, on: p, start: start, cpuNs: 0, sleepNs: ns, kind: .sleep)
+        default:
+            try executeRareAtOnce(record)
+            return runsAtOnce()
+        }
+        return true
+    }
+
+    /// Any other event, through the general path (out of line: rare, and its
+    /// ``Lookahead/Pending`` would widen the per-event frame).
+    @inline(never)
+    @inlinable mutating func executeRareAtOnce(_ record: TraceRecord) throws(Stop) {
+        var pending = Lookahead.Pending(record: record, index: admittedRecords)
+        let g = try prepare(&pending, ordered: false)
+        try run(&pending, goroutine: g, ordered: false)
+    }
+}
