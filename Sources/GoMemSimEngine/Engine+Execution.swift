@@ -32,9 +32,15 @@ extension Engine {
     /// there, firing the timers due.
     @inline(__always)
     @inlinable mutating func startEvent(of g: Int32) throws(Stop) -> (processor: Int, start: UInt64) {
+        // The table holds max(1, GOMAXPROCS) Ps, and `g` is a slot the lookahead handed
+        // out: both in range (see ``UnsafeTable/subscript(unchecked:)``).
         var p = 0
-        for i in 1..<processors.count where processors[i] < processors[p] { p = i }
-        let start = max(lookahead.goroutines[Int(g)].clock, processors[p], now)
+        var free = processors[unchecked: 0]
+        for i in 1..<processors.count where processors[unchecked: i] < free {
+            p = i
+            free = processors[unchecked: i]
+        }
+        let start = max(lookahead.goroutines[unchecked: Int(g)].clock, free, now)
         try advanceClock(to: start)
         return (p, start)
     }
@@ -47,13 +53,13 @@ extension Engine {
                                          kind: EventKind) {
         // Saturating: a trace may ask for absurd times; the clock stops at the end of time.
         let end = start.saturatingAdd(cpuNs)
-        processors[p] = end
+        processors[unchecked: p] = end  // from ``startEvent(of:)``, as `g`
         let clock = end.saturatingAdd(sleepNs)
-        if lookahead.goroutines[Int(g)].started { lookahead.goroutines[Int(g)].clock = clock }
+        if lookahead.goroutines[unchecked: Int(g)].started { lookahead.goroutines[unchecked: Int(g)].clock = clock }
         if clock > horizon { horizon = clock }
 
         executedRecords += 1
-        counts[kind.rawValue] += 1
+        counts[unchecked: kind.rawValue] += 1  // one counter per kind
         if executedRecords == nextProgress {
             // A countdown, not `%` and a closure load per event.
             nextProgress = nextProgress.saturatingAdd(progressInterval)

@@ -106,8 +106,12 @@ private func runGCGridComparison() throws {
 /// Issue 5's speed goal at S=64, and the share of it that is the engine and the
 /// generator alone (the same trace through the unmodelled stand-ins).
 private func runGCGridSpeed() throws {
+    // GOMEMSIM_GCGRID_STEADY (e.g. 64MiB) shortens the steady phase (for profiling); the
+    // figures are for the default 1 GiB.
+    var parameters = ["L": "64MiB", "S": "64"]
+    parameters["steady"] = ProcessInfo.processInfo.environment["GOMEMSIM_GCGRID_STEADY"]
     let engineCPUBefore = processCPUSeconds()
-    let engineAlone = Engine.replay(source: try Synth.make(kind: "gc-grid", parameters: ["L": "64MiB", "S": "64"], seed: 1),
+    let engineAlone = Engine.replay(source: try Synth.make(kind: "gc-grid", parameters: parameters, seed: 1),
                                     config: RunConfig())
     let engineCPU = processCPUSeconds() - engineCPUBefore
     print(String(format: "S=64 engine + generator alone (unmodelled models): %d events in %.2f s CPU, %.1f M events per CPU-second, %.0f ns/event",
@@ -118,7 +122,7 @@ private func runGCGridSpeed() throws {
     // machine is shared (wall time also counts waiting for a core).
     let clock = ContinuousClock.now
     let cpuBefore = processCPUSeconds()
-    let outcome = try replayGCGrid(parameters: ["L": "64MiB", "S": "64"], gogc: 100, limit: nil)
+    let outcome = try replayGCGrid(parameters: parameters, gogc: 100, limit: nil)
     let cpu = processCPUSeconds() - cpuBefore
     let elapsed = ContinuousClock.now - clock
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
