@@ -66,9 +66,10 @@ import GoMemSimTrace
 /// length. The engine is `@inlinable` throughout so the module that instantiates it
 /// (the CLI, a benchmark) specialises it for its source and models: every per-event
 /// call is direct, with no witness-table dispatch. While a single goroutine runs and
-/// nothing is read ahead, records skip the lookahead queue and the region tickets
-/// (there is nothing to order them against). The tables written per event are
-/// ``UnsafeTable``s: no copy-on-write check per write.
+/// nothing is read ahead, records run as soon as they are read: the per-object events
+/// are validated and executed in one switch, with no lookahead queue, region ticket or
+/// slot (there is nothing to order them against; see `Engine+AtOnce.swift`). The
+/// tables written per event are ``UnsafeTable``s: no copy-on-write check per write.
 public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeModel, Hardware: HardwareModel> {
     /// Most records read ahead of the one executing.
     @inlinable public static var lookaheadCapacity: Int { 4096 }

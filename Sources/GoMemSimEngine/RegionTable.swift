@@ -19,6 +19,11 @@ import GoMemSimTrace
 /// (nothing queued) reaches its address, from the bucket its lookup loaded: with
 /// thousands of live objects a random access then costs one cache miss, not two (the
 /// slot was the second). Slots remain the truth for records executed from the queue.
+///
+/// A region whose records have all run at once has no slot (``noSlot`` in the id map):
+/// the bucket holds everything such a record needs, and writing a slot per allocation
+/// touched one more cold line per event at a million live objects. The first queued
+/// record that names the region gives it one, filled from the bucket (``find(_:)``).
 @usableFromInline struct RegionTable {
     @usableFromInline struct Region: BitwiseCopyable {
         /// Object size, or mapped length for a mapping.
