@@ -105,7 +105,7 @@
     @inline(__always)
     @inlinable func home(_ key: UInt64) -> Int {
         let product = (key >> Self.blockShift) &* 0x9E37_79B9_7F4A_7C15
-        let bin = product >> binShift
+        let bin = product &>> binShift  // binShift < 64: no oversized-shift check
         let place = (key &+ product >> 32) & Self.blockMask
         return Int(truncatingIfNeeded: bin << Self.blockShift | place)
     }
@@ -124,8 +124,8 @@
             // Robin Hood order puts `key` before either.
             if bucket.pointee.value < 0 || bucket.pointee.distance < distance { return nil }
             if bucket.pointee.key == key { return i }
-            i = (i + 1) & mask
-            distance += 1
+            i = (i &+ 1) & mask
+            distance &+= 1
         }
     }
 
@@ -136,7 +136,7 @@
     @inlinable func prefetch(_ key: UInt64) {
         let i = home(key)
         GoMemSimEngine.prefetch(UnsafeRawPointer(buckets.storage.base + i))
-        GoMemSimEngine.prefetch(UnsafeRawPointer(buckets.storage.base + (i + 1) & mask))
+        GoMemSimEngine.prefetch(UnsafeRawPointer(buckets.storage.base + (i &+ 1) & mask))
     }
 
     @inline(__always)
