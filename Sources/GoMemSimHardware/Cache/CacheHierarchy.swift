@@ -117,6 +117,16 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// line path checks once that it is unshared, then updates every cache and TLB in place
     /// (``Cache/lookupInPlace(_:)`` …) instead of checking each buffer per lookup and fill.
     var owner = CacheOwner()
+    /// The plain path's state (``plain``): every level, dTLB and the STLB as a
+    /// ``FlatLRUArray`` in one store (a one-word placeholder otherwise). `levels` and
+    /// `translation`'s arrays are then unused; their counters are not.
+    var flatStore: FlatLRUStore
+    var flatLevels: InlineArray<8, FlatLRUArray>
+    var flatDTLB: InlineArray<3, FlatLRUArray>
+    var flatSTLB: FlatLRUArray
+    /// The dirty lines the current plain demand evicted, by level, written back once the
+    /// demand's fills are done (``flatDemand(_:isWrite:)``).
+    var flatVictims = InlineArray<8, UInt64>(repeating: 0)
 
     /// Builds the hierarchy of `profile` (validated here). `classifyMisses` turns on the
     /// 3C classification (a fully associative shadow per level: slower).
@@ -173,10 +183,30 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             if !lru { plain = false }
         }
         self.plain = plain
+        let tlbs = TranslationState(hw.tlb)
+        translation = tlbs
+        // The flat arrays: levels, then the dTLBs, then the STLB.
+        let cacheLevels = levels
+        let levelGeometry = (0..<8).map { k in k < caches.count && plain ? (cacheLevels[k].sets, cacheLevels[k].ways) : (0, 1) }
+        let tlbGeometry = (0..<3).map { c in tlbs.hasL1[c] && plain ? (tlbs.l1[c].sets, tlbs.l1[c].ways) : (0, 1) }
+        let stlbGeometry = tlbs.hasSTLB && plain ? (tlbs.stlb.sets, tlbs.stlb.ways) : (0, 1)
+        var offsets: [Int] = []
+        var total = 0
+        for (sets, ways) in levelGeometry + tlbGeometry + [stlbGeometry] {
+            offsets.append(total)
+            total += FlatLRUArray.words(sets: sets, ways: ways)
+        }
+        let store = FlatLRUStore(words: total)
+        func array(_ i: Int, _ g: (Int, Int)) -> FlatLRUArray {
+            FlatLRUArray(tags: store.words + offsets[i], offset: offsets[i], setMask: UInt64(max(g.0, 1) - 1), ways: g.1)
+        }
+        flatStore = store
+        flatLevels = InlineArray { k in array(k, levelGeometry[k]) }
+        flatDTLB = InlineArray { c in array(8 + c, tlbGeometry[c]) }
+        flatSTLB = array(11, stlbGeometry)
         classifiers = classifyMisses ? hw.caches.map { MissClassifier(lines: $0.sizeBytes / hw.lineBytes) } : nil
         streamer = StreamPrefetcher(streams: p.streamerStreams, distance: p.streamerDistanceLines, lineShift: lineShift)
         strider = StridePrefetcher(lineShift: lineShift)
-        translation = TranslationState(hw.tlb)
     }
 
     // MARK: Access
@@ -209,6 +239,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// accesses) saves no registers.
     @inline(never)
     mutating func dirtyLastLine() {
+        if plain {
+            flatLevels[0].tags[lastSlot] |= 1
+            return
+        }
         levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot)
     }
 
@@ -250,6 +284,11 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         translation.pdeCache.makeUnique()
         reads.makeUnique()
         writes.makeUnique()
+        let store = flatStore.copy()
+        flatStore = store
+        for k in 0..<8 { flatLevels[k].tags = store.words + flatLevels[k].offset }
+        for c in 0..<3 { flatDTLB[c].tags = store.words + flatDTLB[c].offset }
+        flatSTLB.tags = store.words + flatSTLB.offset
         owner = CacheOwner()
     }
 
@@ -282,6 +321,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// no modelled state.
     @inline(__always)
     mutating func peekSets(_ line: UInt64, pageShift: UInt8) {
+        if plain { return flatPeekSets(line, pageShift: pageShift) }
         var sum: UInt64 = 0
         var k = 1
         while k < levelCount { sum &+= levels[k].peek(line); k &+= 1 }
@@ -338,7 +378,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             fastTLBHits[pageClass] &+= 1
             return (0, pageClass, pageKey)
         }
-        let ns = translate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
+        let ns = plain ? flatTranslate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
+            : translate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
         lastLinePageShift = .max  // lastPageKey changed
         return (ns, pageClass, pageKey)
     }
@@ -352,7 +393,13 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         lastLinePageShift = lastPageKey == pageKey ? UInt16(pageShift) : .max
         lastLinePageClass = pageClass
         fastL1Hits &+= 1
-        if isWrite { levels[0].setFlagsInPlace(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
+        if isWrite {
+            if plain {
+                flatLevels[0].tags[lastSlot] |= 1
+            } else {
+                levels[0].setFlagsInPlace(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot)
+            }
+        }
         let total = ns + (dependent ? l1Ns : l1NsIndependent)
         record(total, isWrite: isWrite)
         return total
