@@ -25,10 +25,8 @@ extension CacheHierarchy {
 
         dramLines = 0
         let level = flatDemand(line, isWrite: isWrite)
-        // Every level allocates, so the line is now the most recent of its L1 set: the
-        // set's first word.
+        // Every level allocates, so the line is now in L1.
         lastLine = line
-        lastSlot = Int(truncatingIfNeeded: line & flatLevels[0].setMask) &* flatLevels[0].ways
         lastLinePageShift = shift
         lastLinePageClass = pageClass
         ns += servedNs(level: level, dependent: dependent)
@@ -56,7 +54,10 @@ extension CacheHierarchy {
             let a = flatLevels[k]
             let r = FlatLRUArray.touchOrInsert(a.set(of: line), ways: a.ways, key: key,
                                                inserting: k == 0 ? key | w : key, hitFlag: w)
-            if k == 0 && r.position != 0 { lastLine = .max }  // the L1 set's order changed
+            // An L1 fill may have pushed the same-line path's line out. A hit (a walk's,
+            // in its set) leaves it there, as the general path does, though no longer
+            // first: that path marks it dirty by key (``dirtyLastLine()``), not by slot.
+            if k == 0 && r.position < 0 { lastLine = .max }
             if r.position >= 0 {
                 levelCounters[k].hits &+= 1
                 break
@@ -179,6 +180,13 @@ extension CacheHierarchy {
             }
         }
         peeked ^= sum
+    }
+
+    /// Marks the same-line path's line (`lastLine`, in L1) dirty when ``plain``.
+    @inline(__always)
+    mutating func flatDirtyLastLine() {
+        let a = flatLevels[0]
+        _ = FlatLRUArray.markDirty(a.set(of: lastLine), ways: a.ways, key: lastLine &<< 1)
     }
 
     /// The lines level `k` holds (tests), whichever path ran.

@@ -239,10 +239,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// accesses) saves no registers.
     @inline(never)
     mutating func dirtyLastLine() {
-        if plain {
-            flatLevels[0].tags[lastSlot] |= 1
-            return
-        }
+        if plain { return flatDirtyLastLine() }
         levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot)
     }
 
@@ -395,7 +392,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         fastL1Hits &+= 1
         if isWrite {
             if plain {
-                flatLevels[0].tags[lastSlot] |= 1
+                flatDirtyLastLine()
             } else {
                 levels[0].setFlagsInPlace(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot)
             }
