@@ -69,10 +69,11 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// back-invalidate the levels above an inclusive level, or to fill a victim level
     /// below. Otherwise only dirty victims are read (``Cache/insert(_:flags:victimLineNeeded:)``).
     let victimLineNeeded: InlineArray<8, Bool>
-    /// Whether every access may take the plain demand path (``plainDemand(_:isWrite:)``):
-    /// no prefetcher, no 3C classification, every level write-back, exact LRU over at most
-    /// 16 ways (``ReplacementPolicy/keepsRecencyList``) and, below L1, non-inclusive. A
-    /// `var` so tests can turn it off and compare against the general path.
+    /// Whether every access takes the plain path (``plainAccessLine(_:isWrite:dependent:pageShift:)``,
+    /// on the flat arrays): no prefetcher, no 3C classification, every level write-back,
+    /// exact LRU over at most 16 ways (``ReplacementPolicy/keepsRecencyList``) and, below
+    /// L1, non-inclusive. A `var` so tests can turn it off, before the first access, and
+    /// compare against the general path (the two keep their lines apart).
     var plain: Bool
 
     // State.
@@ -97,9 +98,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     var carryNs: Double = 0
     /// Lines moved to or from DRAM during the current line access.
     var dramLines = 0
-    /// Same-line fast path: the last demand line, known to be in L1 at `lastSlot` and the
-    /// most recent line of its set (any later L1 fill clears it), so a repeat use changes
-    /// no replacement state under any policy.
+    /// Same-line fast path: the last demand line, known to be in L1 (at `lastSlot` on the
+    /// general path) and the most recent line of its set when it was used (any later L1
+    /// fill clears it; a page walk's L1 hit in its set may move it back, and a repeat use
+    /// then still changes no replacement state: both paths do so alike).
     var lastLine: UInt64 = .max
     var lastSlot = 0
     /// The page shift `lastLine`'s access gave when its page was left in the dTLB as

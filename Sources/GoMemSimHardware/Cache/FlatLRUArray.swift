@@ -39,17 +39,40 @@ struct FlatLRUArray {
     @_transparent
     static func touchOrInsert(_ set: UnsafeMutablePointer<UInt64>, ways n: Int, key: UInt64, inserting word: UInt64,
                               hitFlag: UInt64) -> (position: Int, victim: UInt64) {
-        // A miss (most lookups below L1 on random accesses) of an even number of ways up
-        // to 16: every word compared two at a time, one branch, then one block move.
-        if n & 1 == 0 && n <= 16 && set[0] ^ key >= 2 && !contains(set, ways: n, key: key) {
-            return (-1, insert(set, ways: n, word: word))
+        // `word` goes first at once (a hit overwrites it); the words roll back four at a
+        // time (every preset's array has a multiple of four ways), a match among the four
+        // found with three branch-free minimums and one branch, then the rest one by one.
+        var previous = word
+        var i = 0
+        while i &+ 4 <= n {
+            let t0 = set[i], t1 = set[i &+ 1], t2 = set[i &+ 2], t3 = set[i &+ 3]
+            if min(min(t0 ^ key, t1 ^ key), min(t2 ^ key, t3 ^ key)) < 2 {
+                set[i] = previous
+                if t0 ^ key < 2 {
+                    set[0] = t0 | hitFlag
+                    return (i, empty)
+                }
+                set[i &+ 1] = t0
+                if t1 ^ key < 2 {
+                    set[0] = t1 | hitFlag
+                    return (i &+ 1, empty)
+                }
+                set[i &+ 2] = t1
+                if t2 ^ key < 2 {
+                    set[0] = t2 | hitFlag
+                    return (i &+ 2, empty)
+                }
+                set[i &+ 3] = t2
+                set[0] = t3 | hitFlag
+                return (i &+ 3, empty)
+            }
+            set[i] = previous
+            set[i &+ 1] = t0
+            set[i &+ 2] = t1
+            set[i &+ 3] = t2
+            previous = t3
+            i &+= 4
         }
-        var previous = set[0]
-        if previous ^ key < 2 {
-            if hitFlag != 0 { set[0] = previous | hitFlag }
-            return (0, empty)
-        }
-        var i = 1
         while i < n {
             let t = set[i]
             set[i] = previous
@@ -60,25 +83,7 @@ struct FlatLRUArray {
             previous = t
             i &+= 1
         }
-        set[0] = word
         return (-1, previous)
-    }
-
-    /// Whether one of the `n` words at `set` (`n` even, at most 16) has the key `key`
-    /// (shifted left by one): the words compared two at a time, the matches or-ed.
-    @_transparent
-    static func contains(_ set: UnsafeMutablePointer<UInt64>, ways n: Int, key: UInt64) -> Bool {
-        let raw = UnsafeRawPointer(set)
-        let wanted = SIMD2<UInt64>(repeating: key)
-        let noDirty = SIMD2<UInt64>(repeating: ~1)
-        var m = raw.loadUnaligned(as: SIMD2<UInt64>.self) & noDirty .== wanted
-        var offset = 16
-        let end = n &* 8
-        while offset < end {
-            m .|= raw.loadUnaligned(fromByteOffset: offset, as: SIMD2<UInt64>.self) & noDirty .== wanted
-            offset &+= 16
-        }
-        return any(m)
     }
 
     /// Marks the word of `key` (shifted left by one) dirty where it sits, without touching
@@ -101,16 +106,11 @@ struct FlatLRUArray {
     @inline(__always)
     static func insert(_ set: UnsafeMutablePointer<UInt64>, ways n: Int, word: UInt64) -> UInt64 {
         let victim = set[n &- 1]
-        // Words n-2 … 0 move one place back, two at a time from the end (each pair is
-        // loaded before the store that overlaps it): no memmove call for a few words.
-        let raw = UnsafeMutableRawPointer(set)
-        var i = n &- 3
-        while i >= 0 {
-            let pair = raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD2<UInt64>.self)
-            raw.storeBytes(of: pair, toByteOffset: (i &+ 1) &* 8, as: SIMD2<UInt64>.self)
-            i &-= 2
+        var i = n &- 1
+        while i > 0 {
+            set[i] = set[i &- 1]
+            i &-= 1
         }
-        if i == -1 { set[1] = set[0] }  // an even count of ways leaves word 0 to move
         set[0] = word
         return victim
     }
