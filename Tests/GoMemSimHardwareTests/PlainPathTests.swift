@@ -108,8 +108,8 @@ func thePlainPathLeavesWhatTheGeneralPathLeaves(profile: MachineProfile) throws 
         }
         #expect(mismatches == 0, "\(profile.name) \(name)")
         #expect(fingerprint(plain, times: true) == fingerprint(general, times: true), "\(profile.name) \(name)")
-        #expect(plain.reads.histogram() == general.reads.histogram(), "\(profile.name) \(name)")
-        #expect(plain.writes.histogram() == general.writes.histogram(), "\(profile.name) \(name)")
+        #expect(plain.readLatencies.histogram() == general.readLatencies.histogram(), "\(profile.name) \(name)")
+        #expect(plain.writeLatencies.histogram() == general.writeLatencies.histogram(), "\(profile.name) \(name)")
         for k in 0..<plain.levelCount {
             #expect(plain.residentLines(level: k).sorted() == general.residentLines(level: k).sorted(), "\(profile.name) \(name)")
         }

@@ -156,9 +156,12 @@ extension CacheHierarchy {
     }
 
     /// ``peekSets(_:pageShift:)`` when ``plain``: the sets' words below L1 (two host lines
-    /// for more than 8 ways).
+    /// for more than 8 ways), unless `line` follows the line peeked last (a sequential pass).
     @inline(__always)
     mutating func flatPeekSets(_ line: UInt64, pageShift: UInt8) {
+        let previous = peekedLine
+        peekedLine = line
+        if line == previous &+ 1 { return }
         var sum: UInt64 = 0
         var k = 1
         while k < levelCount {

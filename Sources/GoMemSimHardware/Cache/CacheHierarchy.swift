@@ -84,10 +84,15 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     var levels: InlineArray<8, Cache<Policy>>
     /// Per-level counters except the same-line fast path's L1 hits (see ``counters``).
     var levelCounters = InlineArray<8, CacheCounters>(repeating: CacheCounters())
-    /// L1 hits and dTLB hits taken by the fast paths, kept in scalars so the fast path
-    /// touches no array.
+    /// L1 hits and dTLB hits taken by ``repeatLine(_:isWrite:dependent:pageShift:pageClass:pageKey:)``
+    /// and the same-page path of ``translateLine(_:pageShift:dependent:)``.
     var fastL1Hits: UInt64 = 0
     var fastTLBHits = InlineArray<3, UInt64>(repeating: 0)  // by page class: one indexed add, no switch
+    /// The same-line path's accesses (in ``access(address:length:isWrite:dependent:pageShift:)``)
+    /// by `pageClass << 2 | isWrite << 1 | dependent`: one add stands for an L1 hit, a dTLB
+    /// hit and a latency count, which ``counters``, ``tlbCounters(level:pageShift:)`` and
+    /// the latency rows fold in (``readLatencies``, ``writeLatencies``).
+    var repeats = InlineArray<16, UInt64>(repeating: 0)
     var classifiers: [MissClassifier]?
     var streamer: StreamPrefetcher
     var strider: StridePrefetcher
@@ -115,6 +120,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     var demandL1Slot = -1
     /// Where ``peekSets(_:pageShift:)`` leaves what it loaded, so the loads stay.
     var peeked: UInt64 = 0
+    /// The line the plain path last peeked for: the next line's sets follow its sets in
+    /// host memory, which the host prefetches on a sequential pass without being asked.
+    var peekedLine: UInt64 = .max
     /// Shared by copies of this hierarchy (their caches share buffers until written): the
     /// line path checks once that it is unshared, then updates every cache and TLB in place
     /// (``Cache/lookupInPlace(_:)`` …) instead of checking each buffer per lookup and fill.
@@ -225,11 +233,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         if line == lastLine && UInt16(pageShift) == lastLinePageShift && length <= lineBytes &- (address & lineOffsetMask)
             && (!isWrite || l1WriteBack) {
             do {
-                fastTLBHits[lastLinePageClass] &+= 1
-                fastL1Hits &+= 1
+                repeats[(lastLinePageClass &<< 2 | (isWrite ? 2 : 0) | (dependent ? 1 : 0)) & 15] &+= 1
                 if isWrite { dirtyLastLine() }
                 let ns = dependent ? l1Ns : l1NsIndependent
-                if isWrite { writes.recordRepeat(dependent: dependent) } else { reads.recordRepeat(dependent: dependent) }
+                if isWrite { writes.addRepeatNs(ns) } else { reads.addRepeatNs(ns) }
                 return takeWholeNs(adding: ns)
             }
         }
@@ -414,10 +421,27 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// Per-level counters, L1 first.
     public var counters: [CacheCounters] {
         var c = (0..<levelCount).map { levelCounters[$0] }
-        c[0].accesses &+= fastL1Hits
-        c[0].hits &+= fastL1Hits
+        let hits = fastL1Hits &+ sameLineHits
+        c[0].accesses &+= hits
+        c[0].hits &+= hits
         return c
     }
+
+    /// The same-line path's accesses (each an L1 hit).
+    var sameLineHits: UInt64 { (0..<16).reduce(0) { $0 &+ repeats[$1] } }
+
+    /// The same-line path's accesses to pages of class `c` (each a dTLB hit).
+    func sameLineTLBHits(pageClass c: Int) -> UInt64 { (0..<4).reduce(0) { $0 &+ repeats[c << 2 | $1] } }
+
+    /// The same-line path's reads (`isWrite` false) or writes, dependent and independent.
+    func sameLineCounts(isWrite: Bool) -> (dependent: UInt64, independent: UInt64) {
+        let w = isWrite ? 2 : 0
+        return ((0..<3).reduce(0) { $0 &+ repeats[$1 << 2 | w | 1] }, (0..<3).reduce(0) { $0 &+ repeats[$1 << 2 | w] })
+    }
+
+    /// The latencies of reads and of writes, the same-line path's included.
+    var readLatencies: LatencyRecorder { reads.addingRepeats(sameLineCounts(isWrite: false)) }
+    var writeLatencies: LatencyRecorder { writes.addingRepeats(sameLineCounts(isWrite: true)) }
 
     @inline(__always)
     mutating func record(_ ns: Double, isWrite: Bool) {
