@@ -51,9 +51,7 @@ extension CacheHierarchy {
         let n = levelCount
         while k < n {
             levelCounters[k].accesses &+= 1
-            let a = flatLevels[k]
-            let r = FlatLRUArray.touchOrInsert(a.set(of: line), ways: a.ways, key: key,
-                                               inserting: k == 0 ? key | w : key, hitFlag: w)
+            let r = flatLevels[k].demand(key, inserting: k == 0 ? key | w : key, hitFlag: w)
             // An L1 fill may have pushed the same-line path's line out. A hit (a walk's,
             // in its set) leaves it there, as the general path does, though no longer
             // first: that path marks it dirty by key (``dirtyLastLine()``), not by slot.
@@ -96,10 +94,9 @@ extension CacheHierarchy {
                 return
             }
             let a = flatLevels[below]
-            let set = a.set(of: line)
             let key = line &<< 1
-            if FlatLRUArray.markDirty(set, ways: a.ways, key: key) { return }
-            let victim = FlatLRUArray.insert(set, ways: a.ways, word: key | 1)
+            if a.markDirty(key) { return }
+            let victim = a.insert(key | 1)
             guard victim != FlatLRUArray.empty else { return }
             levelCounters[below].evictions &+= 1
             guard victim & 1 != 0 else { return }
@@ -115,8 +112,7 @@ extension CacheHierarchy {
         let key = pageKey &<< 1
         if translation.hasL1[c] {
             translation.l1Counters[c].accesses &+= 1
-            let a = flatDTLB[c]
-            if FlatLRUArray.touchOrInsert(a.set(of: pageKey), ways: a.ways, key: key, inserting: key, hitFlag: 0).position >= 0 {
+            if flatDTLB[c].demand(key, inserting: key, hitFlag: 0).position >= 0 {
                 translation.l1Counters[c].hits &+= 1
                 lastPageKey = pageKey
                 return 0
@@ -129,8 +125,7 @@ extension CacheHierarchy {
         if stlbHolds {
             translation.stlbCounters[c].accesses &+= 1
             cycles = stlbHitCycles  // STLB lookup time, paid on its misses too
-            let a = flatSTLB
-            if FlatLRUArray.touchOrInsert(a.set(of: pageKey), ways: a.ways, key: key, inserting: key, hitFlag: 0).position >= 0 {
+            if flatSTLB.demand(key, inserting: key, hitFlag: 0).position >= 0 {
                 translation.stlbCounters[c].hits &+= 1
                 walked = false
             } else {
@@ -167,7 +162,7 @@ extension CacheHierarchy {
         while k < levelCount {
             let a = flatLevels[k]
             let set = a.set(of: line)
-            sum &+= set[0] &+ set[a.ways > 8 ? 8 : 0]
+            sum &+= set[0] &+ set[a.ways > 8 ? 8 : 0] &+ (a.ways <= 16 ? a.fingerprint(of: line).words[0] : 0)
             k &+= 1
         }
         let address = line &<< lineShift
@@ -178,7 +173,7 @@ extension CacheHierarchy {
             while k < levelCount {
                 let a = flatLevels[k]
                 let set = a.set(of: entry)
-                sum &+= set[0] &+ set[a.ways > 8 ? 8 : 0]
+                sum &+= set[0] &+ set[a.ways > 8 ? 8 : 0] &+ (a.ways <= 16 ? a.fingerprint(of: entry).words[0] : 0)
                 k &+= 1
             }
         }
@@ -188,12 +183,11 @@ extension CacheHierarchy {
     /// Marks the same-line path's line (`lastLine`, in L1) dirty when ``plain``.
     @inline(__always)
     mutating func flatDirtyLastLine() {
-        let a = flatLevels[0]
-        _ = FlatLRUArray.markDirty(a.set(of: lastLine), ways: a.ways, key: lastLine &<< 1)
+        _ = flatLevels[0].markDirty(lastLine &<< 1)
     }
 
     /// The lines level `k` holds (tests), whichever path ran.
     func residentLines(level k: Int) -> [UInt64] {
-        plain ? flatLevels[k].keys(sets: levels[k].sets) : levels[k].lines
+        plain ? flatLevels[k].keys() : levels[k].lines
     }
 }

@@ -208,7 +208,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         }
         let store = FlatLRUStore(words: total)
         func array(_ i: Int, _ g: (Int, Int)) -> FlatLRUArray {
-            FlatLRUArray(tags: store.words + offsets[i], offset: offsets[i], setMask: UInt64(max(g.0, 1) - 1), ways: g.1)
+            let a = FlatLRUArray(tags: store.words + offsets[i], offset: offsets[i], sets: g.0, ways: g.1)
+            a.clearFingerprints()
+            return a
         }
         flatStore = store
         flatLevels = InlineArray { k in array(k, levelGeometry[k]) }
