@@ -72,9 +72,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// Whether every access takes the plain path (``plainAccessLine(_:isWrite:dependent:pageShift:)``,
     /// on the flat arrays): no prefetcher, no 3C classification, every level write-back,
     /// exact LRU over at most 16 ways (``ReplacementPolicy/keepsRecencyList``) and, below
-    /// L1, non-inclusive. A `var` so tests can turn it off, before the first access, and
-    /// compare against the general path (the two keep their lines apart).
-    var plain: Bool
+    /// L1, non-inclusive. Tests build the general path for the same shape with
+    /// `allowsPlainPath: false` and compare the two.
+    let plain: Bool
 
     // State.
     /// The caches, L1 first, in inline arrays sized for the most levels a profile may have
@@ -141,6 +141,12 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// Builds the hierarchy of `profile` (validated here). `classifyMisses` turns on the
     /// 3C classification (a fully associative shadow per level: slower).
     public init(profile: MachineProfile, classifyMisses: Bool = false) throws(HardwareConfigError) {
+        try self.init(profile: profile, classifyMisses: classifyMisses, allowsPlainPath: true)
+    }
+
+    /// The same; `allowsPlainPath: false` keeps the plain shape on the general path (the
+    /// differential tests compare the two).
+    init(profile: MachineProfile, classifyMisses: Bool, allowsPlainPath: Bool) throws(HardwareConfigError) {
         try profile.validate()
         let hw = profile.hardware
         self.profile = profile
@@ -178,26 +184,28 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         striding = p.stride
         prefetching = nextLine || adjacentPair || streaming || striding
         let seed = hw.seed ?? 0x6D65_6D73_696D  // "memsim"
-        levels = InlineArray { i in
-            guard i < hw.caches.count else { return Cache<Policy>(sets: 1, ways: 1) }
-            let level = hw.caches[i]
-            let sets = level.sizeBytes / (hw.lineBytes * level.ways)
-            return Cache<Policy>(sets: sets, ways: level.ways,
-                                 policy: Policy(hw.replacement, sets: sets, ways: level.ways, seed: seed &+ UInt64(i)))
-        }
-        var plain = !classifyMisses && !prefetching
+        let setCounts = caches.map { $0.sizeBytes / (hw.lineBytes * $0.ways) }
+        var plain = allowsPlainPath && !classifyMisses && !prefetching
         for k in caches.indices {
-            let lru = levels[k].policy.keepsRecencyList
+            let lru = Policy(hw.replacement, sets: setCounts[k], ways: caches[k].ways, seed: 0).keepsRecencyList
             if caches[k].write != .writeBack { plain = false }
             if k > 0 && caches[k].inclusion != .nonInclusive { plain = false }
             if !lru { plain = false }
         }
         self.plain = plain
+        // The plain path keeps its lines in the flat arrays below: its `levels` are
+        // one-line placeholders, not a second copy of every level.
+        levels = InlineArray { i in
+            guard i < hw.caches.count && !plain else { return Cache<Policy>(sets: 1, ways: 1) }
+            let level = hw.caches[i]
+            let sets = setCounts[i]
+            return Cache<Policy>(sets: sets, ways: level.ways,
+                                 policy: Policy(hw.replacement, sets: sets, ways: level.ways, seed: seed &+ UInt64(i)))
+        }
         let tlbs = TranslationState(hw.tlb)
         translation = tlbs
         // The flat arrays: levels, then the dTLBs, then the STLB.
-        let cacheLevels = levels
-        let levelGeometry = (0..<8).map { k in k < caches.count && plain ? (cacheLevels[k].sets, cacheLevels[k].ways) : (0, 1) }
+        let levelGeometry = (0..<8).map { k in k < caches.count && plain ? (setCounts[k], caches[k].ways) : (0, 1) }
         let tlbGeometry = (0..<3).map { c in tlbs.hasL1[c] && plain ? (tlbs.l1[c].sets, tlbs.l1[c].ways) : (0, 1) }
         let stlbGeometry = tlbs.hasSTLB && plain ? (tlbs.stlb.sets, tlbs.stlb.ways) : (0, 1)
         var offsets: [Int] = []
