@@ -49,5 +49,8 @@ func theSameLineFastPathLeavesWhatTheLinePathLeaves(profile: MachineProfile) thr
     }
     #expect(mismatches == 0)
     #expect(fingerprint(fast, times: true) == fingerprint(lines, times: true))
-    #expect(fast.fastL1Hits > 10_000)  // the stream keeps returning to the last line
+    #expect(fast.sameLineHits > 10_000)  // the stream keeps returning to the last line
+    #expect(lines.sameLineHits == 0)
+    #expect(fast.readLatencies.histogram() == lines.readLatencies.histogram())
+    #expect(fast.writeLatencies.histogram() == lines.writeLatencies.histogram())
 }

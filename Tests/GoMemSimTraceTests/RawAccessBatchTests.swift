@@ -79,4 +79,45 @@ import Testing
             }
         }
     }
+
+    /// A long run of the short form (a sequential pass: 7-byte address varints, one-byte
+    /// lengths) then a corrupt record: the run's window loop must give what `next()` gives,
+    /// leave `location` at the last access it decoded, and hand the corrupt record to the
+    /// checked path, which fails at the byte `next()` fails at.
+    @Test(arguments: [1 << 20, 100, 64])
+    func aLongRunOfShortRecordsDecodesAsNextDoes(chunkSize: Int) throws {
+        var writer = BinaryTraceWriter()
+        let symbols = SymbolTable()
+        for i in 0..<20_000 {
+            let address = 0x7f00_0000_0000 &+ UInt64(i) &* 8
+            let event: TraceEvent = i % 5 == 0 ? .store(address: address, length: 8)
+                : .load(address: address, length: UInt32(1 + i % 100), dependent: i % 3 == 0)
+            try writer.write(TraceRecord(event), symbols: symbols)
+        }
+        writer.finish()
+        let good = writer.bytes
+        #expect(try Self.readBatched(good, batch: 4096, chunkSize: chunkSize).count == 20_000)
+        var reader = BinaryTraceReader(bytes: good, origin: "t.gmtb", chunkSize: chunkSize)
+        var expected: [TraceEvent] = []
+        var locations: [GoMemSimTrace.SourceLocation] = []
+        while let record = try reader.next() {
+            expected.append(record.event)
+            locations.append(reader.location)
+        }
+        #expect(try Self.readBatched(good, batch: 4096, chunkSize: chunkSize) == expected)
+        var batched = BinaryTraceReader(bytes: good, origin: "t.gmtb", chunkSize: chunkSize)
+        var buffer = [RawAccess](repeating: RawAccess(), count: 4096)
+        let n = try buffer.withUnsafeMutableBufferPointer { (b) throws(TraceError) -> Int in try batched.readAccesses(into: b) }
+        #expect(n == 4096)
+        #expect(batched.location == locations[4095])
+        // The end record replaced by a load whose address varint never ends.
+        let bad = Array(good.dropLast()) + [0x16] + Array(repeating: 0x80, count: 11)
+        do {
+            _ = try Self.readBatched(bad, batch: 4096, chunkSize: chunkSize)
+            Issue.record("a corrupt varint was accepted")
+        } catch {
+            #expect(error.description == binaryError(bad, chunkSize: chunkSize))
+            #expect(error.description.contains("the address of a load"))
+        }
+    }
 }

@@ -13,7 +13,7 @@ extension CacheHierarchy {
     func translationCounters(level: TLBLevel, pageClass c: Int) -> TLBCounters {
         guard level == .dTLB else { return translation.stlbCounters[c] }
         var t = translation.l1Counters[c]
-        let fast = fastTLBHits[c]
+        let fast = fastTLBHits[c] &+ sameLineTLBHits(pageClass: c)
         t.accesses &+= fast
         t.hits &+= fast
         return t
@@ -21,7 +21,8 @@ extension CacheHierarchy {
 
     /// Reads and writes (lines) recorded, and their total modelled time in ns.
     public var latencyTotals: (reads: UInt64, readNs: Double, writes: UInt64, writeNs: Double) {
-        (reads.count, reads.totalNs, writes.count, writes.totalNs)
+        let (r, w) = (readLatencies, writeLatencies)
+        return (r.count, r.totalNs, w.count, w.totalNs)
     }
 
     /// The counters so far at checkpoint `seq` (`checkpoint_cache_stats`,
@@ -86,7 +87,7 @@ extension CacheHierarchy {
         }
 
         let latencyColumns = ["op", "count", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns", "mean_ns"]
-        for (op, recorder) in [("read", reads), ("write", writes)] where recorder.count > 0 {
+        for (op, recorder) in [("read", readLatencies), ("write", writeLatencies)] where recorder.count > 0 {
             let h = recorder.histogram()
             func ns(_ percentile: Double) -> FigureValue { .real(Double(h.valueAtPercentile(percentile)) / LatencyRecorder.bucketsPerNs) }
             rows.append(to: "latency", columns: latencyColumns, [

@@ -69,11 +69,12 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// back-invalidate the levels above an inclusive level, or to fill a victim level
     /// below. Otherwise only dirty victims are read (``Cache/insert(_:flags:victimLineNeeded:)``).
     let victimLineNeeded: InlineArray<8, Bool>
-    /// Whether every access may take the plain demand path (``plainDemand(_:isWrite:)``):
-    /// no prefetcher, no 3C classification, every level write-back, exact LRU over at most
-    /// 16 ways (``ReplacementPolicy/keepsRecencyList``) and, below L1, non-inclusive. A
-    /// `var` so tests can turn it off and compare against the general path.
-    var plain: Bool
+    /// Whether every access takes the plain path (``plainAccessLine(_:isWrite:dependent:pageShift:)``,
+    /// on the flat arrays): no prefetcher, no 3C classification, every level write-back,
+    /// exact LRU over at most 16 ways (``ReplacementPolicy/keepsRecencyList``) and, below
+    /// L1, non-inclusive. Tests build the general path for the same shape with
+    /// `allowsPlainPath: false` and compare the two.
+    let plain: Bool
 
     // State.
     /// The caches, L1 first, in inline arrays sized for the most levels a profile may have
@@ -83,10 +84,15 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     var levels: InlineArray<8, Cache<Policy>>
     /// Per-level counters except the same-line fast path's L1 hits (see ``counters``).
     var levelCounters = InlineArray<8, CacheCounters>(repeating: CacheCounters())
-    /// L1 hits and dTLB hits taken by the fast paths, kept in scalars so the fast path
-    /// touches no array.
+    /// L1 hits and dTLB hits taken by ``repeatLine(_:isWrite:dependent:pageShift:pageClass:pageKey:)``
+    /// and the same-page path of ``translateLine(_:pageShift:dependent:)``.
     var fastL1Hits: UInt64 = 0
     var fastTLBHits = InlineArray<3, UInt64>(repeating: 0)  // by page class: one indexed add, no switch
+    /// The same-line path's accesses (in ``access(address:length:isWrite:dependent:pageShift:)``)
+    /// by `pageClass << 2 | isWrite << 1 | dependent`: one add stands for an L1 hit, a dTLB
+    /// hit and a latency count, which ``counters``, ``tlbCounters(level:pageShift:)`` and
+    /// the latency rows fold in (``readLatencies``, ``writeLatencies``).
+    var repeats = InlineArray<16, UInt64>(repeating: 0)
     var classifiers: [MissClassifier]?
     var streamer: StreamPrefetcher
     var strider: StridePrefetcher
@@ -97,9 +103,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     var carryNs: Double = 0
     /// Lines moved to or from DRAM during the current line access.
     var dramLines = 0
-    /// Same-line fast path: the last demand line, known to be in L1 at `lastSlot` and the
-    /// most recent line of its set (any later L1 fill clears it), so a repeat use changes
-    /// no replacement state under any policy.
+    /// Same-line fast path: the last demand line, known to be in L1 (at `lastSlot` on the
+    /// general path) and the most recent line of its set when it was used (any later L1
+    /// fill clears it; a page walk's L1 hit in its set may move it back, and a repeat use
+    /// then still changes no replacement state: both paths do so alike).
     var lastLine: UInt64 = .max
     var lastSlot = 0
     /// The page shift `lastLine`'s access gave when its page was left in the dTLB as
@@ -113,14 +120,33 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     var demandL1Slot = -1
     /// Where ``peekSets(_:pageShift:)`` leaves what it loaded, so the loads stay.
     var peeked: UInt64 = 0
+    /// The line the plain path last peeked for: the next line's sets follow its sets in
+    /// host memory, which the host prefetches on a sequential pass without being asked.
+    var peekedLine: UInt64 = .max
     /// Shared by copies of this hierarchy (their caches share buffers until written): the
     /// line path checks once that it is unshared, then updates every cache and TLB in place
     /// (``Cache/lookupInPlace(_:)`` …) instead of checking each buffer per lookup and fill.
     var owner = CacheOwner()
+    /// The plain path's state (``plain``): every level, dTLB and the STLB as a
+    /// ``FlatLRUArray`` in one store (a one-word placeholder otherwise). `levels` and
+    /// `translation`'s arrays are then unused; their counters are not.
+    var flatStore: FlatLRUStore
+    var flatLevels: InlineArray<8, FlatLRUArray>
+    var flatDTLB: InlineArray<3, FlatLRUArray>
+    var flatSTLB: FlatLRUArray
+    /// The dirty lines the current plain demand evicted, by level, written back once the
+    /// demand's fills are done (``flatDemand(_:isWrite:)``).
+    var flatVictims = InlineArray<8, UInt64>(repeating: 0)
 
     /// Builds the hierarchy of `profile` (validated here). `classifyMisses` turns on the
     /// 3C classification (a fully associative shadow per level: slower).
     public init(profile: MachineProfile, classifyMisses: Bool = false) throws(HardwareConfigError) {
+        try self.init(profile: profile, classifyMisses: classifyMisses, allowsPlainPath: true)
+    }
+
+    /// The same; `allowsPlainPath: false` keeps the plain shape on the general path (the
+    /// differential tests compare the two).
+    init(profile: MachineProfile, classifyMisses: Bool, allowsPlainPath: Bool) throws(HardwareConfigError) {
         try profile.validate()
         let hw = profile.hardware
         self.profile = profile
@@ -158,25 +184,49 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         striding = p.stride
         prefetching = nextLine || adjacentPair || streaming || striding
         let seed = hw.seed ?? 0x6D65_6D73_696D  // "memsim"
-        levels = InlineArray { i in
-            guard i < hw.caches.count else { return Cache<Policy>(sets: 1, ways: 1) }
-            let level = hw.caches[i]
-            let sets = level.sizeBytes / (hw.lineBytes * level.ways)
-            return Cache<Policy>(sets: sets, ways: level.ways,
-                                 policy: Policy(hw.replacement, sets: sets, ways: level.ways, seed: seed &+ UInt64(i)))
-        }
-        var plain = !classifyMisses && !prefetching
+        let setCounts = caches.map { $0.sizeBytes / (hw.lineBytes * $0.ways) }
+        var plain = allowsPlainPath && !classifyMisses && !prefetching
         for k in caches.indices {
-            let lru = levels[k].policy.keepsRecencyList
+            let lru = Policy(hw.replacement, sets: setCounts[k], ways: caches[k].ways, seed: 0).keepsRecencyList
             if caches[k].write != .writeBack { plain = false }
             if k > 0 && caches[k].inclusion != .nonInclusive { plain = false }
             if !lru { plain = false }
         }
         self.plain = plain
+        // The plain path keeps its lines in the flat arrays below: its `levels` are
+        // one-line placeholders, not a second copy of every level.
+        levels = InlineArray { i in
+            guard i < hw.caches.count && !plain else { return Cache<Policy>(sets: 1, ways: 1) }
+            let level = hw.caches[i]
+            let sets = setCounts[i]
+            return Cache<Policy>(sets: sets, ways: level.ways,
+                                 policy: Policy(hw.replacement, sets: sets, ways: level.ways, seed: seed &+ UInt64(i)))
+        }
+        let tlbs = TranslationState(hw.tlb)
+        translation = tlbs
+        // The flat arrays: levels, then the dTLBs, then the STLB.
+        let levelGeometry = (0..<8).map { k in k < caches.count && plain ? (setCounts[k], caches[k].ways) : (0, 1) }
+        let tlbGeometry = (0..<3).map { c in tlbs.hasL1[c] && plain ? (tlbs.l1[c].sets, tlbs.l1[c].ways) : (0, 1) }
+        let stlbGeometry = tlbs.hasSTLB && plain ? (tlbs.stlb.sets, tlbs.stlb.ways) : (0, 1)
+        var offsets: [Int] = []
+        var total = 0
+        for (sets, ways) in levelGeometry + tlbGeometry + [stlbGeometry] {
+            offsets.append(total)
+            total += FlatLRUArray.words(sets: sets, ways: ways)
+        }
+        let store = FlatLRUStore(words: total)
+        func array(_ i: Int, _ g: (Int, Int)) -> FlatLRUArray {
+            let a = FlatLRUArray(tags: store.words + offsets[i], offset: offsets[i], sets: g.0, ways: g.1)
+            a.clearFingerprints()
+            return a
+        }
+        flatStore = store
+        flatLevels = InlineArray { k in array(k, levelGeometry[k]) }
+        flatDTLB = InlineArray { c in array(8 + c, tlbGeometry[c]) }
+        flatSTLB = array(11, stlbGeometry)
         classifiers = classifyMisses ? hw.caches.map { MissClassifier(lines: $0.sizeBytes / hw.lineBytes) } : nil
         streamer = StreamPrefetcher(streams: p.streamerStreams, distance: p.streamerDistanceLines, lineShift: lineShift)
         strider = StridePrefetcher(lineShift: lineShift)
-        translation = TranslationState(hw.tlb)
     }
 
     // MARK: Access
@@ -193,11 +243,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         if line == lastLine && UInt16(pageShift) == lastLinePageShift && length <= lineBytes &- (address & lineOffsetMask)
             && (!isWrite || l1WriteBack) {
             do {
-                fastTLBHits[lastLinePageClass] &+= 1
-                fastL1Hits &+= 1
+                repeats[(lastLinePageClass &<< 2 | (isWrite ? 2 : 0) | (dependent ? 1 : 0)) & 15] &+= 1
                 if isWrite { dirtyLastLine() }
                 let ns = dependent ? l1Ns : l1NsIndependent
-                if isWrite { writes.recordRepeat(dependent: dependent) } else { reads.recordRepeat(dependent: dependent) }
+                if isWrite { writes.addRepeatNs(ns) } else { reads.addRepeatNs(ns) }
                 return takeWholeNs(adding: ns)
             }
         }
@@ -209,6 +258,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// accesses) saves no registers.
     @inline(never)
     mutating func dirtyLastLine() {
+        if plain { return flatDirtyLastLine() }
         levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot)
     }
 
@@ -250,6 +300,11 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         translation.pdeCache.makeUnique()
         reads.makeUnique()
         writes.makeUnique()
+        let store = flatStore.copy()
+        flatStore = store
+        for k in 0..<8 { flatLevels[k].tags = store.words + flatLevels[k].offset }
+        for c in 0..<3 { flatDTLB[c].tags = store.words + flatDTLB[c].offset }
+        flatSTLB.tags = store.words + flatSTLB.offset
         owner = CacheOwner()
     }
 
@@ -282,6 +337,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// no modelled state.
     @inline(__always)
     mutating func peekSets(_ line: UInt64, pageShift: UInt8) {
+        if plain { return flatPeekSets(line, pageShift: pageShift) }
         var sum: UInt64 = 0
         var k = 1
         while k < levelCount { sum &+= levels[k].peek(line); k &+= 1 }
@@ -338,7 +394,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             fastTLBHits[pageClass] &+= 1
             return (0, pageClass, pageKey)
         }
-        let ns = translate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
+        let ns = plain ? flatTranslate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
+            : translate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
         lastLinePageShift = .max  // lastPageKey changed
         return (ns, pageClass, pageKey)
     }
@@ -352,7 +409,13 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         lastLinePageShift = lastPageKey == pageKey ? UInt16(pageShift) : .max
         lastLinePageClass = pageClass
         fastL1Hits &+= 1
-        if isWrite { levels[0].setFlagsInPlace(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot) }
+        if isWrite {
+            if plain {
+                flatDirtyLastLine()
+            } else {
+                levels[0].setFlagsInPlace(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot)
+            }
+        }
         let total = ns + (dependent ? l1Ns : l1NsIndependent)
         record(total, isWrite: isWrite)
         return total
@@ -368,10 +431,27 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// Per-level counters, L1 first.
     public var counters: [CacheCounters] {
         var c = (0..<levelCount).map { levelCounters[$0] }
-        c[0].accesses &+= fastL1Hits
-        c[0].hits &+= fastL1Hits
+        let hits = fastL1Hits &+ sameLineHits
+        c[0].accesses &+= hits
+        c[0].hits &+= hits
         return c
     }
+
+    /// The same-line path's accesses (each an L1 hit).
+    var sameLineHits: UInt64 { (0..<16).reduce(0) { $0 &+ repeats[$1] } }
+
+    /// The same-line path's accesses to pages of class `c` (each a dTLB hit).
+    func sameLineTLBHits(pageClass c: Int) -> UInt64 { (0..<4).reduce(0) { $0 &+ repeats[c << 2 | $1] } }
+
+    /// The same-line path's reads (`isWrite` false) or writes, dependent and independent.
+    func sameLineCounts(isWrite: Bool) -> (dependent: UInt64, independent: UInt64) {
+        let w = isWrite ? 2 : 0
+        return ((0..<3).reduce(0) { $0 &+ repeats[$1 << 2 | w | 1] }, (0..<3).reduce(0) { $0 &+ repeats[$1 << 2 | w] })
+    }
+
+    /// The latencies of reads and of writes, the same-line path's included.
+    var readLatencies: LatencyRecorder { reads.addingRepeats(sameLineCounts(isWrite: false)) }
+    var writeLatencies: LatencyRecorder { writes.addingRepeats(sameLineCounts(isWrite: true)) }
 
     @inline(__always)
     mutating func record(_ ns: Double, isWrite: Bool) {

@@ -21,13 +21,11 @@ extension CacheHierarchy {
     }
 
     /// Translates the page `pageKey` (not the last one): dTLB, STLB, walk. Returns ns.
+    /// (The plain path's is ``flatTranslate(_:address:pageClass:dependent:)``.)
     mutating func translate(_ pageKey: UInt64, address: UInt64, pageClass c: Int, dependent: Bool) -> Double {
         if translation.hasL1[c] {
             translation.l1Counters[c].accesses &+= 1
-            // The plain path's arrays update their recency lists themselves (exact LRU).
-            let hit = plain && translation.l1[c].policy.keepsRecencyList
-                ? translation.l1[c].lookupRecency(pageKey) : translation.l1[c].lookupInPlace(pageKey) != nil
-            if hit {
+            if translation.l1[c].lookupInPlace(pageKey) != nil {
                 translation.l1Counters[c].hits &+= 1
                 lastPageKey = pageKey
                 return 0
@@ -39,9 +37,7 @@ extension CacheHierarchy {
         if translation.stlbHolds[c] {
             translation.stlbCounters[c].accesses &+= 1
             cycles = stlbHitCycles  // STLB lookup time, paid on its misses too
-            let hit = plain && translation.stlb.policy.keepsRecencyList
-                ? translation.stlb.lookupRecency(pageKey) : translation.stlb.lookupInPlace(pageKey) != nil
-            if hit {
+            if translation.stlb.lookupInPlace(pageKey) != nil {
                 translation.stlbCounters[c].hits &+= 1
             } else {
                 translation.stlbCounters[c].misses &+= 1
@@ -56,11 +52,7 @@ extension CacheHierarchy {
             if translation.stlbHolds[c] {
                 translation.stlbCounters[c].walks &+= 1
                 translation.stlbCounters[c].walkCycles &+= Self.rounded(walkCycles)
-                if plain && translation.stlb.policy.keepsRecencyList {
-                    _ = translation.stlb.fillRecency(pageKey, set: translation.stlb.set(of: pageKey), flags: 0)
-                } else {
-                    _ = translation.stlb.insertInPlace(pageKey, flags: 0, victimLineNeeded: false)
-                }
+                _ = translation.stlb.insertInPlace(pageKey, flags: 0, victimLineNeeded: false)
             } else {
                 translation.l1Counters[c].walks &+= 1
                 translation.l1Counters[c].walkCycles &+= Self.rounded(walkCycles)
@@ -69,11 +61,7 @@ extension CacheHierarchy {
             if !dependent { walkNs /= walkOverlap }  // independent misses walk in parallel
         }
         if translation.hasL1[c] {
-            if plain && translation.l1[c].policy.keepsRecencyList {
-                _ = translation.l1[c].fillRecency(pageKey, set: translation.l1[c].set(of: pageKey), flags: 0)
-            } else {
-                _ = translation.l1[c].insertInPlace(pageKey, flags: 0, victimLineNeeded: false)
-            }
+            _ = translation.l1[c].insertInPlace(pageKey, flags: 0, victimLineNeeded: false)
             lastPageKey = pageKey
         } else {
             lastPageKey = .max
@@ -100,7 +88,7 @@ extension CacheHierarchy {
         var level = start
         while level >= c {
             let entry = Self.pageTableEntryAddress(level: level, address: address)
-            let served = plain ? plainDemand(entry &>> lineShift, isWrite: false) : demand(entry &>> lineShift, isWrite: false).level
+            let served = plain ? flatDemand(entry &>> lineShift, isWrite: false) : demand(entry &>> lineShift, isWrite: false).level
             cycles += served < levelCount ? latencyCycles[served] : dramNs * ghz
             level -= 1
         }

@@ -48,17 +48,21 @@ struct LatencyRecorder {
         }
     }
 
-    /// Records a same-line repeat: `record(dependent ? repeatNs.dependent : repeatNs.independent)`.
+    /// Adds a same-line repeat's time, `repeatNs.dependent` or `.independent` (`ns`), to
+    /// the total, in order: the caller counts the repeats and folds them in with
+    /// ``addingRepeats(_:)`` (`record(ns)` is both).
     @inline(__always)
-    mutating func recordRepeat(dependent: Bool) {
-        count &+= 1
-        if dependent {
-            totalNs += repeatNs.dependent
-            repeats.dependent &+= 1
-        } else {
-            totalNs += repeatNs.independent
-            repeats.independent &+= 1
-        }
+    mutating func addRepeatNs(_ ns: Double) {
+        totalNs += ns
+    }
+
+    /// This recorder with `n` more same-line repeats counted (their time is in `totalNs`).
+    func addingRepeats(_ n: (dependent: UInt64, independent: UInt64)) -> LatencyRecorder {
+        var r = self
+        r.count &+= n.dependent &+ n.independent
+        r.repeats.dependent &+= n.dependent
+        r.repeats.independent &+= n.independent
+        return r
     }
 
     /// The distribution in tenths of a nanosecond.

@@ -132,6 +132,18 @@ public struct BinaryTraceReader: TraceSource {
                 (p, e, b) = (position, end, base)
                 continue
             }
+            // The records wholly before the last `maxRecordBytes` of the data, in a loop of
+            // their own: no refill or end test per record, and no error path to keep
+            // registers for. It stops at the first record it does not take, which the
+            // code below then decodes (or rejects) exactly as before.
+            let limit = e &- Self.maxRecordBytes
+            if p <= limit {
+                let run = Self.shortAccesses(b, from: p, limit: limit, into: out, count: n, capacity: capacity)
+                if run.count != n {
+                    (p, n, last) = (run.position, run.count, run.last)
+                    continue
+                }
+            }
             guard p < e else { break }
             let opcode = b[p]
             guard opcode &- 0x16 < 3 else { break }  // load, load dep, store
@@ -158,6 +170,31 @@ public struct BinaryTraceReader: TraceSource {
         recordStart = last  // `location`: the last access decoded
         position = p
         return n
+    }
+
+    /// Decodes access records from `p` into `out[n...]` while each starts at or before
+    /// `limit` (so all its bytes, and the 8 bytes ``shortVarint(_:)`` reads, lie in the data)
+    /// and is a load, dependent load or store whose address varint has at most 8 bytes and
+    /// whose length is one byte: the form ``readAccesses(into:)`` decodes in line. Returns
+    /// where it stopped, the new count and the start of the last record decoded.
+    @inline(__always)
+    static func shortAccesses(_ b: UnsafeMutablePointer<UInt8>, from start: Int, limit: Int,
+                              into out: UnsafeMutablePointer<RawAccess>, count n0: Int, capacity: Int)
+        -> (position: Int, count: Int, last: Int) {
+        var p = start, n = n0, last = start
+        while n < capacity && p <= limit {
+            let opcode = b[p]
+            guard opcode &- 0x16 < 3 else { break }  // load, load dep, store
+            let (address, count) = shortVarint(b + (p &+ 1))
+            let lengthByte = b[p &+ 1 &+ count]
+            guard count != 0 && lengthByte < 0x80 else { break }
+            out[n] = RawAccess(address: address, length: UInt32(lengthByte), isWrite: opcode == 0x18,
+                               dependent: opcode == 0x17)
+            last = p
+            p &+= 2 &+ count
+            n &+= 1
+        }
+        return (p, n, last)
     }
 
     /// The varint at `start` if it has at most 8 bytes, and its byte count; count 0 when

@@ -1,0 +1,262 @@
+/// One set-associative exact-LRU array (a cache level or a TLB) in the flat form of the
+/// plain path (``CacheHierarchy/plain``): each set is `ways` contiguous words in recency
+/// order, most recent first; a word is `key << 1 | dirty`, an empty way `UInt64.max`
+/// (keys are lines or TLB keys, below 2^61, so no key's word is it).
+///
+/// Up to 16 ways a set also keeps one *fingerprint* byte per way, in the same order, in
+/// two words after all the sets: the low 7 bits of the key above the set index, with the
+/// top bit set (an empty or unused way's byte is 0, which matches nothing). A lookup
+/// compares the 16 bytes at once (SWAR on two words) and reads a way's word only where its
+/// byte matches, so a miss — most lookups below L1 on random accesses — reads no word but
+/// the one that falls out. A fill then moves the words back by one and shifts the bytes.
+///
+/// A demand lookup fills on a miss (``demand(_:inserting:hitFlag:)``): the found or new
+/// word goes first and the words before it move back; on a miss the last word — the least
+/// recent, or an empty way — falls out. That is exact LRU with empty ways filled first,
+/// the policy ``LRUPolicy`` and ``RecencyList`` keep, as long as nothing is invalidated
+/// (the plain shape never invalidates: no inclusive level, no victim cache), so the hits,
+/// misses and victims are theirs. The geometry is in the value, held for the run.
+struct FlatLRUArray {
+    /// The first word of set 0, in the hierarchy's ``FlatLRUStore``.
+    var tags: UnsafeMutablePointer<UInt64>
+    /// Where the array starts in its store, to re-point `tags` at a copy of the store.
+    let offset: Int
+    let setMask: UInt64
+    let ways: Int
+    /// `log2(sets)`: a fingerprint is taken from the key bits above it.
+    let setShift: UInt64
+    /// Where the fingerprint words start, from `tags` (`sets * ways`).
+    let fingerprintWord: Int
+    /// The bytes of the two fingerprint words that belong to ways (`ways` bytes).
+    let fingerprintMask: (low: UInt64, high: UInt64)
+
+    /// The empty way's word.
+    static var empty: UInt64 { .max }
+
+    /// `sets` a power of two, or 0 for a placeholder never used.
+    init(tags: UnsafeMutablePointer<UInt64>, offset: Int, sets: Int, ways: Int) {
+        self.tags = tags
+        self.offset = offset
+        setMask = UInt64(max(sets, 1) - 1)
+        self.ways = ways
+        setShift = UInt64(sets.trailingZeroBitCount)
+        fingerprintWord = sets * ways
+        let bytes = min(ways, 16)
+        fingerprintMask = (bytes >= 8 ? .max : (1 << UInt64(8 * bytes)) - 1,
+                           bytes >= 16 ? .max : bytes <= 8 ? 0 : (1 << UInt64(8 * (bytes - 8))) - 1)
+    }
+
+    /// Words the array takes in a store: the sets, then two fingerprint words per set.
+    static func words(sets: Int, ways: Int) -> Int { sets * ways + (ways <= 16 ? 2 * sets : 0) }
+
+    /// Fingerprint words of a new array (the store's words start as `empty`).
+    func clearFingerprints() {
+        guard ways <= 16 else { return }
+        (tags + fingerprintWord).update(repeating: 0, count: fingerprintWord / ways * 2)
+    }
+
+    /// The first (most recent) word of the set `key` maps to.
+    @inline(__always)
+    func set(of key: UInt64) -> UnsafeMutablePointer<UInt64> {
+        tags + Int(truncatingIfNeeded: key & setMask) &* ways
+    }
+
+    /// The fingerprint byte of `key` (as a word) and its set's fingerprint words.
+    @inline(__always)
+    func fingerprint(of key: UInt64) -> (byte: UInt64, words: UnsafeMutablePointer<UInt64>) {
+        ((key &>> setShift) & 0x7F | 0x80, tags + (fingerprintWord &+ Int(truncatingIfNeeded: key & setMask) &* 2))
+    }
+
+    /// High bit of each byte of `x` that is 0 (exact: no borrow crosses bytes).
+    @inline(__always)
+    static func zeroBytes(_ x: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~((x & low7) &+ low7 | x | low7)
+    }
+
+    /// Moves the word at `position` of `set` to the front, the words before it one place
+    /// back, or-ing `flag` in.
+    @inline(__always)
+    static func moveToFront(_ set: UnsafeMutablePointer<UInt64>, from position: Int, flag: UInt64) {
+        let t = set[position]
+        var i = position
+        while i > 0 {
+            set[i] = set[i &- 1]
+            i &-= 1
+        }
+        set[0] = t | flag
+    }
+
+    /// Puts `word` first in `set`, the others one place back; returns the word that fell
+    /// out of the last way.
+    @inline(__always)
+    static func pushFront(_ set: UnsafeMutablePointer<UInt64>, ways n: Int, word: UInt64) -> UInt64 {
+        let victim = set[n &- 1]
+        // The presets' way counts get a move of their own, unrolled (16 bytes a step).
+        switch n {
+        case 16: shiftBack(set, ways: 16)
+        case 8: shiftBack(set, ways: 8)
+        case 12: shiftBack(set, ways: 12)
+        case 4: shiftBack(set, ways: 4)
+        default: shiftBack(set, ways: n)
+        }
+        set[0] = word
+        return victim
+    }
+
+    /// Moves words `0 ..< n - 1` of `set` one place back, two at a time from the end (each
+    /// pair is loaded before the store that overlaps it); with `n` a constant the loop unrolls.
+    @inline(__always)
+    static func shiftBack(_ set: UnsafeMutablePointer<UInt64>, ways n: Int) {
+        let raw = UnsafeMutableRawPointer(set)
+        var i = n &- 3
+        while i >= 0 {
+            let pair = raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD2<UInt64>.self)
+            raw.storeBytes(of: pair, toByteOffset: (i &+ 1) &* 8, as: SIMD2<UInt64>.self)
+            i &-= 2
+        }
+        if i == -1 { set[1] = set[0] }  // an even count leaves word 0 to move
+    }
+
+    /// The position of `key`'s word in its set by fingerprint (-1: absent); `f` are the
+    /// set's fingerprint words, `byte` the key's fingerprint.
+    @inline(__always)
+    static func find(_ set: UnsafeMutablePointer<UInt64>, key: UInt64, byte: UInt64,
+                     _ f: UnsafeMutablePointer<UInt64>) -> Int {
+        let x = byte &* 0x0101_0101_0101_0101
+        var m = zeroBytes(f[0] ^ x)
+        while m != 0 {
+            let j = m.trailingZeroBitCount &>> 3
+            if set[j] ^ key < 2 { return j }
+            m &= m &- 1
+        }
+        m = zeroBytes(f[1] ^ x)
+        while m != 0 {
+            let j = 8 &+ m.trailingZeroBitCount &>> 3
+            if set[j] ^ key < 2 { return j }
+            m &= m &- 1
+        }
+        return -1
+    }
+
+    /// The fingerprint words with `byte` put first and the others one place back (the
+    /// last way's byte falls out).
+    @inline(__always)
+    func pushingFront(_ f: UnsafeMutablePointer<UInt64>, byte: UInt64) {
+        let low = f[0], high = f[1]
+        f[1] = (high &<< 8 | low &>> 56) & fingerprintMask.high
+        f[0] = (low &<< 8 | byte) & fingerprintMask.low
+    }
+
+    /// The fingerprint words with the byte at `position` (equal to `byte`) moved first.
+    @inline(__always)
+    static func movingToFront(_ f: UnsafeMutablePointer<UInt64>, from position: Int, byte: UInt64) {
+        let low = f[0]
+        if position < 8 {
+            let bits = UInt64(truncatingIfNeeded: position) &* 8
+            let below = (1 &<< bits) &- 1  // bytes more recent than it (none for position 0)
+            let kept = position == 7 ? 0 : low & (UInt64.max &<< (bits &+ 8))
+            f[0] = kept | (low & below) &<< 8 | byte
+        } else {
+            let high = f[1]
+            let bits = UInt64(truncatingIfNeeded: position &- 8) &* 8
+            let below = (1 &<< bits) &- 1
+            let kept = position == 15 ? 0 : high & (UInt64.max &<< (bits &+ 8))
+            f[1] = kept | (high & below) &<< 8 | low &>> 56
+            f[0] = low &<< 8 | byte
+        }
+    }
+
+    /// A demand lookup of `key` (a key shifted left by one) that fills on a miss. On a hit
+    /// the found word, with `hitFlag` or-ed in, goes first; returns its former position and
+    /// `empty`. On a miss `word` goes first; returns -1 and the word that fell out of the
+    /// last way (`empty`: the set was not full).
+    @_transparent
+    func demand(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64) -> (position: Int, victim: UInt64) {
+        let line = key &>> 1
+        let set = set(of: line)
+        let n = ways
+        if n <= 16 {
+            let (byte, f) = fingerprint(of: line)
+            let j = Self.find(set, key: key, byte: byte, f)
+            if j >= 0 {
+                if j != 0 { Self.movingToFront(f, from: j, byte: byte) }
+                Self.moveToFront(set, from: j, flag: hitFlag)
+                return (j, Self.empty)
+            }
+            pushingFront(f, byte: byte)
+            return (-1, Self.pushFront(set, ways: n, word: word))
+        }
+        // More than 16 ways: one pass, each word read moving one place back.
+        var previous = word
+        var i = 0
+        while i < n {
+            let t = set[i]
+            set[i] = previous
+            if t ^ key < 2 {
+                set[0] = t | hitFlag
+                return (i, Self.empty)
+            }
+            previous = t
+            i &+= 1
+        }
+        return (-1, previous)
+    }
+
+    /// Marks the word of `key` (shifted left by one) dirty where it sits, without touching
+    /// the recency order (a writeback reaching a level that has the line); false if absent.
+    @inline(__always)
+    func markDirty(_ key: UInt64) -> Bool {
+        let set = set(of: key &>> 1)
+        var i = 0
+        while i < ways {
+            if set[i] ^ key < 2 {
+                set[i] |= 1
+                return true
+            }
+            i &+= 1
+        }
+        return false
+    }
+
+    /// Puts `word` (of a key not present) first in its set; returns the word that fell out
+    /// of the last way (`empty`: the set was not full).
+    @inline(__always)
+    func insert(_ word: UInt64) -> UInt64 {
+        let line = word &>> 1
+        if ways <= 16 {
+            let (byte, f) = fingerprint(of: line)
+            pushingFront(f, byte: byte)
+        }
+        return Self.pushFront(set(of: line), ways: ways, word: word)
+    }
+
+    /// The keys present, in set and recency order (tests).
+    func keys() -> [UInt64] {
+        UnsafeBufferPointer(start: tags, count: fingerprintWord).filter { $0 != Self.empty }.map { $0 >> 1 }
+    }
+}
+
+/// The words of every ``FlatLRUArray`` of one hierarchy, in one 64-byte-aligned block (a
+/// 16-way set is two host lines), owned by reference so a copy of the hierarchy shares it
+/// until one of them next accesses memory (``CacheHierarchy`` copies it then).
+final class FlatLRUStore {
+    let words: UnsafeMutablePointer<UInt64>
+    let count: Int
+
+    init(words count: Int) {
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 8, alignment: 64)
+        words = raw.bindMemory(to: UInt64.self, capacity: max(count, 1))
+        words.initialize(repeating: FlatLRUArray.empty, count: max(count, 1))
+    }
+
+    deinit { words.deallocate() }
+
+    /// An unshared copy.
+    func copy() -> FlatLRUStore {
+        let c = FlatLRUStore(words: count)
+        c.words.update(from: words, count: count)
+        return c
+    }
+}
