@@ -29,6 +29,13 @@ public protocol KernelModel {
     /// smallest, if mixed), which the TLB model needs.
     mutating func touch(address: UInt64, length: UInt64, isWrite: Bool) throws(ModelError) -> PageTouch
 
+    /// A number that changes whenever the model's page state may have changed (a
+    /// mapping, a protection, a page table, a page's residency); `nil` when the model
+    /// keeps none. While it holds still, a `touch` that changed nothing and cost nothing
+    /// would do so again over any of the same pages: a caller may then skip repeating it
+    /// (the Go runtime model zeroing reused memory it has already seen resident).
+    var residencyEpoch: UInt64? { get }
+
     /// log2 of the page size backing `address` now (12 = 4 KiB, 21 = 2 MiB): for a range
     /// that `touch` found mixed, the engine asks per 2 MiB piece, so each part of the range
     /// reaches the TLB model with its own page size.
@@ -104,4 +111,7 @@ public struct ModelError: Error, Hashable, Sendable, CustomStringConvertible {
 extension KernelModel {
     /// A model with no huge pages: 4 KiB everywhere.
     public func pageShift(at address: UInt64) -> UInt8 { 12 }
+
+    /// A model that keeps no epoch: every touch is made.
+    public var residencyEpoch: UInt64? { nil }
 }

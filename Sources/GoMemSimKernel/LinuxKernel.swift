@@ -60,6 +60,10 @@ public struct LinuxKernel: KernelModel {
     var faultCosts = [UInt64](repeating: 0, count: FaultKind.allCases.count)
     /// The reclaim scan position over the page cache (file, page): a CLOCK hand.
     var reclaimCursor = (file: 0, page: 0)
+    /// Bumped by every call that may change the VMAs: each mmap, munmap, mprotect,
+    /// madvise, read and file declaration. With the page tables' change counts it makes
+    /// ``residencyEpoch``.
+    var mappingEpoch: UInt64 = 0
 
     let limitPages: UInt64
     let highPages: UInt64?
@@ -76,6 +80,11 @@ public struct LinuxKernel: KernelModel {
     }
 
     public var modelName: String? { config.modelName }
+
+    /// Changes with every VMA call and every change of a page's or a PMD's state (each a
+    /// count that only grows), so while it holds still no page has changed: a touch of
+    /// pages that changed nothing changes nothing again.
+    public var residencyEpoch: UInt64? { mappingEpoch &+ blocks.changes &+ pmds.changes }
 
     // MARK: Counters
 
@@ -167,6 +176,7 @@ public struct LinuxKernel: KernelModel {
     // MARK: Files
 
     public mutating func declareFile(name: String, size: UInt64, cachedBytes: UInt64) throws(ModelError) {
+        mappingEpoch &+= 1
         guard fileIndex[name] == nil else { throw ModelError(.invalid, "file \"\(name)\" declared twice") }
         guard size <= 1 << 44 else { throw ModelError(.invalid, "file \"\(name)\" of \(size) bytes exceeds the modelled 16 TiB") }
         fileIndex[name] = Int32(files.count)

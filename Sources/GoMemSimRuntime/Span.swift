@@ -10,7 +10,7 @@ struct Span {
         case stack
     }
 
-    // Declared in this order to pack the struct (88 bytes, no padding) with the fields
+    // Declared in this order to pack the struct (104 bytes, no padding) with the fields
     // a release reads first: a release reaches a span nobody touched for a while, so its
     // record is usually a cache miss.
     var base: UInt64
@@ -48,6 +48,11 @@ struct Span {
     var cachedBy: Int32 = -1
     /// Requested bytes of the condemned objects.
     var condemnedRequestedBytes: UInt64 = 0
+    /// The span's 4 KiB pages (bit i: page i from ``base``) a write touch found resident
+    /// without changing anything, at kernel ``KernelModel/residencyEpoch``
+    /// ``residentEpoch``: while the epoch holds, zeroing there needs no touch.
+    var residentPages: UInt64 = 0
+    var residentEpoch: UInt64 = 0
 
     init(base: UInt64, npages: UInt32, state: State, spanClass: SpanClass, elemSize: UInt64, nelems: UInt32, needzero: Bool) {
         self.base = base
