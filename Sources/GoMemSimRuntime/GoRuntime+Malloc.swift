@@ -119,7 +119,17 @@ extension GoRuntime {
         cost += (size * config.costs.mutatorNsPerKiB) >> 10
         if spans.spans[id].needzero {
             // memclrNoHeapPointers(x, size): reused memory is written before it is handed out.
-            cost += try zeroSlot(span: id, address: address, length: elemSize, kernel: &kernel)
+            cost += (elemSize * config.costs.zeroingNsPerKiB + 1023) / 1024
+            // The touch, unless the slot's pages were seen resident since the kernel's
+            // page state last changed (``Span/residentPages``): it would change nothing
+            // and cost nothing again. Skipped for ~90% of allocations, ~150 instructions.
+            let epoch = kernel.residencyEpoch
+            let offset = address &- spans.spans[id].base
+            let pages = SpanTable.pageMask(offset: offset, length: elemSize)
+            if epoch == nil || spans.spans[id].residentEpoch != epoch || spans.spans[id].residentPages & pages != pages {
+                cost += try touchForZeroing(span: id, address: address, length: elemSize, pages: pages,
+                                            epoch: epoch, kernel: &kernel)
+            }
         }
         return Allocation(address: address, costNs: cost)
     }
@@ -202,30 +212,20 @@ extension GoRuntime {
         return touch.costNs + (length * config.costs.zeroingNsPerKiB + 1023) / 1024
     }
 
-    /// ``zero(address:length:kernel:)`` for a slot of small-object span `id`, without the
-    /// kernel call when the slot's pages were found resident since the kernel's page
-    /// state last changed (``Span/residentPages``): that touch would change nothing and
-    /// cost nothing again. It skipped ~150 instructions of most small allocations.
-    @inline(__always)
-    mutating func zeroSlot<K: KernelModel>(span id: Int, address: UInt64, length: UInt64,
-                                           kernel: inout K) throws(ModelError) -> UInt64 {
-        guard let epoch = kernel.residencyEpoch else { return try zero(address: address, length: length, kernel: &kernel) }
-        // A small-object span has at most 10 runtime pages (SizeClasses): 20 bits.
-        let offset = address &- spans.spans[id].base
-        let first = offset >> 12, last = (offset &+ length &- 1) >> 12
-        let pages = (UInt64(2) << (last &- first) &- 1) << first
-        if spans.spans[id].residentEpoch == epoch && spans.spans[id].residentPages & pages == pages {
-            return (length * config.costs.zeroingNsPerKiB + 1023) / 1024
-        }
+    /// The kernel's touch of a slot being zeroed; when it changed nothing, its pages
+    /// join the span's ``Span/residentPages`` at `epoch`.
+    @inline(never)
+    mutating func touchForZeroing<K: KernelModel>(span id: Int, address: UInt64, length: UInt64, pages: UInt64,
+                                                  epoch: UInt64?, kernel: inout K) throws(ModelError) -> UInt64 {
         let touch = try kernel.touch(address: address, length: length, isWrite: true)
-        if touch.costNs == 0 && kernel.residencyEpoch == epoch {  // it changed nothing
+        if let epoch, touch.costNs == 0, kernel.residencyEpoch == epoch {
             if spans.spans[id].residentEpoch != epoch {
                 spans.spans[id].residentEpoch = epoch
                 spans.spans[id].residentPages = 0
             }
             spans.spans[id].residentPages |= pages
         }
-        return touch.costNs + (length * config.costs.zeroingNsPerKiB + 1023) / 1024
+        return touch.costNs
     }
 
     /// The trace released the object at `address`: it is dead to the next cycle that

@@ -163,6 +163,14 @@ struct SpanTable {
         return base..<base + spans[id].bitmapWords
     }
 
+    /// The bits of ``Span/residentPages`` for `length` bytes at `offset` into a span.
+    /// A small-object span has at most 10 runtime pages (SizeClasses): 20 bits.
+    @inline(__always)
+    static func pageMask(offset: UInt64, length: UInt64) -> UInt64 {
+        let first = offset >> 12, last = (offset &+ length &- 1) >> 12
+        return (UInt64(2) << (last &- first) &- 1) << first
+    }
+
     /// `slot`'s bit in its word.
     @inline(__always)
     static func mask(_ slot: UInt32) -> UInt64 { UInt64(1) << UInt64(slot & 63) }
