@@ -29,11 +29,12 @@ public protocol KernelModel {
     /// smallest, if mixed), which the TLB model needs.
     mutating func touch(address: UInt64, length: UInt64, isWrite: Bool) throws(ModelError) -> PageTouch
 
-    /// A number that changes whenever the model's page state may have changed (a
-    /// mapping, a protection, a page table, a page's residency); `nil` when the model
-    /// keeps none. While it holds still, a `touch` that changed nothing and cost nothing
-    /// would do so again over any of the same pages: a caller may then skip repeating it
-    /// (the Go runtime model zeroing reused memory it has already seen resident).
+    /// A number that changes whenever a page may leave memory or lose write access (an
+    /// munmap, mprotect or madvise, reclaim); faults, which only bring pages in, leave
+    /// it. While it holds still, memory a write `touch` reached is still resident and
+    /// writable: another write touch there would cost nothing and change nothing, so a
+    /// caller may skip it (the Go runtime model zeroing reused memory). `nil` when the
+    /// model keeps none.
     var residencyEpoch: UInt64? { get }
 
     /// log2 of the page size backing `address` now (12 = 4 KiB, 21 = 2 MiB): for a range

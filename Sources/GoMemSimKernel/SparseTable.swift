@@ -17,8 +17,6 @@ struct SparseTable {
     private static let empty = Slot(key: emptyKey, value: 0)
     private var slots: [Slot]
     private(set) var count = 0
-    /// Values changed (set, replaced or removed) so far: unchanged, the table is too.
-    private(set) var changes: UInt64 = 0
     private var shift: UInt64
 
     init() {
@@ -53,8 +51,6 @@ struct SparseTable {
         while true {
             let k = slots[i].key
             if k == key {
-                guard slots[i].value != value else { return }
-                changes &+= 1
                 if value != 0 { slots[i].value = value } else { remove(at: i) }
                 return
             }
@@ -62,7 +58,6 @@ struct SparseTable {
             i = (i + 1) & mask
         }
         guard value != 0 else { return }
-        changes &+= 1
         slots[i] = Slot(key: key, value: value)
         count += 1
         if count * 2 > slots.count { grow() }

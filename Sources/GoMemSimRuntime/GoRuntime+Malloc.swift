@@ -120,9 +120,9 @@ extension GoRuntime {
         if spans.spans[id].needzero {
             // memclrNoHeapPointers(x, size): reused memory is written before it is handed out.
             cost += (elemSize * config.costs.zeroingNsPerKiB + 1023) / 1024
-            // The touch, unless the slot's pages were seen resident since the kernel's
-            // page state last changed (``Span/residentPages``): it would change nothing
-            // and cost nothing again. Skipped for ~90% of allocations, ~150 instructions.
+            // The touch, unless the slot's pages were written since the kernel last
+            // evicted or protected anything (``Span/residentPages``): it would change
+            // nothing and cost nothing. Skipped for most allocations, ~150 instructions.
             let epoch = kernel.residencyEpoch
             let offset = address &- spans.spans[id].base
             let pages = SpanTable.pageMask(offset: offset, length: elemSize)
@@ -212,13 +212,13 @@ extension GoRuntime {
         return touch.costNs + (length * config.costs.zeroingNsPerKiB + 1023) / 1024
     }
 
-    /// The kernel's touch of a slot being zeroed; when it changed nothing, its pages
-    /// join the span's ``Span/residentPages`` at `epoch`.
+    /// The kernel's touch of a slot being zeroed; when the kernel's residency epoch held
+    /// through it, the pages it reached join the span's ``Span/residentPages``.
     @inline(never)
     mutating func touchForZeroing<K: KernelModel>(span id: Int, address: UInt64, length: UInt64, pages: UInt64,
                                                   epoch: UInt64?, kernel: inout K) throws(ModelError) -> UInt64 {
         let touch = try kernel.touch(address: address, length: length, isWrite: true)
-        if let epoch, touch.costNs == 0, kernel.residencyEpoch == epoch {
+        if let epoch, kernel.residencyEpoch == epoch {
             if spans.spans[id].residentEpoch != epoch {
                 spans.spans[id].residentEpoch = epoch
                 spans.spans[id].residentPages = 0

@@ -48,9 +48,9 @@ struct Span {
     var cachedBy: Int32 = -1
     /// Requested bytes of the condemned objects.
     var condemnedRequestedBytes: UInt64 = 0
-    /// The span's 4 KiB pages (bit i: page i from ``base``) a write touch found resident
-    /// without changing anything, at kernel ``KernelModel/residencyEpoch``
-    /// ``residentEpoch``: while the epoch holds, zeroing there needs no touch.
+    /// The span's 4 KiB pages (bit i: page i from ``base``) a write touch reached at
+    /// kernel ``KernelModel/residencyEpoch`` ``residentEpoch``: while the epoch holds,
+    /// they are resident and writable, and zeroing there needs no touch.
     var residentPages: UInt64 = 0
     var residentEpoch: UInt64 = 0
 
