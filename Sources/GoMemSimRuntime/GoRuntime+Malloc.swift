@@ -244,7 +244,7 @@ extension GoRuntime {
             let ref = Int(tinyRefs) * SpanTable.tinySlots + Int(index)
             guard spans.tinyRefCounts[ref] > 0 else { invalidReleases += 1; return }
             spans.tinyRefCounts[ref] -= 1
-            spans.spans[id].freedRequestedBytes &+= size
+            spans.bits[word].freedRequestedBytes &+= size
             if spans.tinyRefCounts[ref] == 0 {
                 gc.releasedBytes &+= spans.spans[id].elemSize
                 gc.releasedObjects &+= 1
@@ -253,8 +253,7 @@ extension GoRuntime {
         }
         guard (bits.freed | bits.condemned) & mask == 0 else { invalidReleases += 1; return }
         spans.bits[word].freed = bits.freed | mask
-        spans.spans[id].freedCount &+= 1
-        spans.spans[id].freedRequestedBytes &+= large ? spans.spans[id].requestedBytes : size
+        spans.bits[word].freedRequestedBytes &+= large ? spans.spans[id].requestedBytes : size
         let elemSize = spans.spans[id].elemSize
         gc.releasedBytes &+= elemSize
         gc.releasedObjects &+= 1
