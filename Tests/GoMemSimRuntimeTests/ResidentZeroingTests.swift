@@ -45,8 +45,9 @@ private struct CountingKernel: KernelModel {
     func runRows(into rows: inout ModelRows) { inner.runRows(into: &rows) }
 }
 
-/// Zeroing a reused slot skips the kernel's touch when the slot's pages were seen
-/// resident and nothing changed since: the run must be the one that touches every time.
+/// Zeroing a reused slot, and writing an arena's span map and heap bitmap, skip the
+/// kernel's touch when the pages were written since the kernel last evicted or
+/// protected anything: the run must be the one that touches every time.
 @Suite struct ResidentZeroingTests {
     /// Churn through collections, sweeps and span reuse, with a scavenger releasing
     /// pages and a memory limit squeezing the heap (page-state changes the skip must see).
