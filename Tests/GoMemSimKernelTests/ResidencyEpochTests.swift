@@ -51,7 +51,14 @@ import Testing
         #expect(try kernel.touch(address: base, length: 4096, isWrite: true).majorFaults == 1)  // swapped out
     }
 
-    @Test func aModelWithoutAnEpochSaysSo() {
-        #expect(UnmodelledKernel().residencyEpoch == nil)
+    /// The stand-in's touches never cost or change anything: one epoch for the run.
+    @Test func theUnmodelledKernelKeepsOneEpoch() throws {
+        var kernel = UnmodelledKernel()
+        let epoch = kernel.residencyEpoch
+        let address = try kernel.map(length: 4096, protection: [.read, .write], flags: .anonymous, file: nil,
+                                     fileOffset: 0, fixedAddress: nil).value
+        _ = try kernel.advise(address: address, length: 4096, advice: .dontNeed)
+        #expect(try kernel.touch(address: address, length: 8, isWrite: true).costNs == 0)
+        #expect(epoch != nil && kernel.residencyEpoch == epoch)
     }
 }
