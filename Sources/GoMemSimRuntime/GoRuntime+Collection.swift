@@ -331,9 +331,11 @@ extension GoRuntime {
     @inline(__always)
     var collectorDeadline: UInt64? {
         if gc.phase == .mark { return gc.markEndNs }
-        let free = gomaxprocs - busyProcs
         let periodic = periodicGCDeadline
-        guard gc.unsweptSpans > 0, free > 0 else { return periodic }
+        // Unswept spans first: read after every event, the usual answer needs no more.
+        guard gc.unsweptSpans > 0 else { return periodic }
+        let free = gomaxprocs - busyProcs
+        guard free > 0 else { return periodic }
         // Read after every allocation and free: skip the division for one free P (the
         // usual case), the same value.
         let sweepNs = UInt64(gc.unsweptSpans) * config.costs.sweepSpanNs
