@@ -29,6 +29,14 @@ public protocol KernelModel {
     /// smallest, if mixed), which the TLB model needs.
     mutating func touch(address: UInt64, length: UInt64, isWrite: Bool) throws(ModelError) -> PageTouch
 
+    /// A number that changes whenever a page may leave memory or lose write access (an
+    /// munmap, mprotect or madvise, reclaim); faults, which only bring pages in, leave
+    /// it. While it holds still, memory a write `touch` reached is still resident and
+    /// writable: another write touch there would cost nothing and change nothing, so a
+    /// caller may skip it (the Go runtime model zeroing reused memory). `nil` when the
+    /// model keeps none.
+    var residencyEpoch: UInt64? { get }
+
     /// log2 of the page size backing `address` now (12 = 4 KiB, 21 = 2 MiB): for a range
     /// that `touch` found mixed, the engine asks per 2 MiB piece, so each part of the range
     /// reaches the TLB model with its own page size.
@@ -104,4 +112,7 @@ public struct ModelError: Error, Hashable, Sendable, CustomStringConvertible {
 extension KernelModel {
     /// A model with no huge pages: 4 KiB everywhere.
     public func pageShift(at address: UInt64) -> UInt8 { 12 }
+
+    /// A model that keeps no epoch: every touch is made.
+    public var residencyEpoch: UInt64? { nil }
 }

@@ -42,6 +42,9 @@ public struct UnmodelledKernel: KernelModel {
         PageTouch()
     }
 
+    /// A touch never costs or changes anything here: one epoch for the whole run.
+    public var residencyEpoch: UInt64? { 0 }
+
     public mutating func readFile(_ file: String, fileOffset: UInt64, into address: UInt64,
                                   length: UInt64) throws(ModelError) -> KernelCall<Void> {
         guard files.contains(file) else { throw ModelError(.invalid, "read of undeclared file \"\(file)\"") }

@@ -6,6 +6,7 @@ import GoMemSimTrace
 extension LinuxKernel {
     public mutating func map(length: UInt64, protection: Protection, flags: MapFlags, file: String?,
                              fileOffset: UInt64, fixedAddress: UInt64?) throws(ModelError) -> KernelCall<UInt64> {
+        residencyChanges &+= 1
         guard length > 0, length <= Self.taskSize else { throw ModelError(.invalid, "mmap of \(length) bytes (EINVAL)") }
         let length = (length + 4095) & ~4095
         var fileNumber: Int32 = -1
@@ -47,6 +48,7 @@ extension LinuxKernel {
     }
 
     public mutating func unmap(address: UInt64, length: UInt64) throws(ModelError) -> KernelCall<Void> {
+        residencyChanges &+= 1
         let (start, end) = try pageRange(address, length, call: "munmap")
         guard overlapsMapping(start, end) else {
             throw ModelError(.invalid, "munmap of \(hex(start))-\(hex(end)), which is not mapped")
@@ -69,12 +71,14 @@ extension LinuxKernel {
     }
 
     public mutating func protect(address: UInt64, length: UInt64, protection: Protection) throws(ModelError) -> KernelCall<Void> {
+        residencyChanges &+= 1
         let (start, end) = try pageRange(address, length, call: "mprotect")
         try changeVMAs(start, end, call: "mprotect") { $0.protection = protection }
         return KernelCall((), costNs: config.syscallNs)
     }
 
     public mutating func advise(address: UInt64, length: UInt64, advice: Advice) throws(ModelError) -> KernelCall<Void> {
+        residencyChanges &+= 1
         let (start, end) = try pageRange(address, length, call: "madvise")
         var cost = config.syscallNs
         switch advice {

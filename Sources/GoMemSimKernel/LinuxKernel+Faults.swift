@@ -374,6 +374,7 @@ extension LinuxKernel {
     /// the file is a short read.
     public mutating func readFile(_ file: String, fileOffset: UInt64, into address: UInt64,
                                   length: UInt64) throws(ModelError) -> KernelCall<Void> {
+        residencyChanges &+= 1
         guard let f = fileIndex[file] else { throw ModelError(.invalid, "read of undeclared file \"\(file)\"") }
         var cost = config.syscallNs
         let size = files[Int(f)].size

@@ -35,6 +35,7 @@ extension LinuxKernel {
     /// Order: clean unmapped page cache, mapped file pages, lazily freed anonymous
     /// pages, then anonymous pages to swap while swap space remains.
     mutating func reclaim(_ need: UInt64, cost: inout UInt64) -> UInt64 {
+        residencyChanges &+= 1
         let target = max(need, 32)
         // Each pass is skipped when the counters say it has nothing to take, so a task
         // over memory.high with nothing reclaimable pays O(1) per fault.

@@ -60,6 +60,10 @@ public struct LinuxKernel: KernelModel {
     var faultCosts = [UInt64](repeating: 0, count: FaultKind.allCases.count)
     /// The reclaim scan position over the page cache (file, page): a CLOCK hand.
     var reclaimCursor = (file: 0, page: 0)
+    /// Bumped by everything that may take a page out of memory or out of write access:
+    /// each mmap, munmap, mprotect, madvise, read and file declaration, and each reclaim
+    /// (``residencyEpoch``). Faults only bring pages in, and leave it.
+    var residencyChanges: UInt64 = 0
 
     let limitPages: UInt64
     let highPages: UInt64?
@@ -76,6 +80,12 @@ public struct LinuxKernel: KernelModel {
     }
 
     public var modelName: String? { config.modelName }
+
+    /// A write touch leaves its pages resident and writable (`anon`, a dirty shared
+    /// page, shmem, an anonymous huge page); only an munmap, mprotect or madvise, or
+    /// reclaim, makes such a page fault again. So while ``residencyChanges`` holds still,
+    /// a write touch of memory a write touch reached costs nothing and changes nothing.
+    public var residencyEpoch: UInt64? { residencyChanges }
 
     // MARK: Counters
 
@@ -167,6 +177,7 @@ public struct LinuxKernel: KernelModel {
     // MARK: Files
 
     public mutating func declareFile(name: String, size: UInt64, cachedBytes: UInt64) throws(ModelError) {
+        residencyChanges &+= 1
         guard fileIndex[name] == nil else { throw ModelError(.invalid, "file \"\(name)\" declared twice") }
         guard size <= 1 << 44 else { throw ModelError(.invalid, "file \"\(name)\" of \(size) bytes exceeds the modelled 16 TiB") }
         fileIndex[name] = Int32(files.count)

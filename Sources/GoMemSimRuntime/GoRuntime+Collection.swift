@@ -156,16 +156,16 @@ extension GoRuntime {
     /// The released objects become the cycle's dead set; later releases wait for the next.
     mutating func condemnReleasedObjects() {
         for id in spans.spans.indices where spans.spans[id].state == .heap {
-            let span = spans.spans[id]
-            guard span.freedCount > 0 || span.freedRequestedBytes > 0 else { continue }
-            for i in spans.words(id) {
+            var freed: UInt32 = 0, freedRequestedBytes: UInt64 = 0
+            for i in spans.words(id) where spans.bits[i].freed != 0 || spans.bits[i].freedRequestedBytes != 0 {
+                freed += UInt32(spans.bits[i].freed.nonzeroBitCount)
+                freedRequestedBytes += spans.bits[i].freedRequestedBytes
                 spans.bits[i].condemned |= spans.bits[i].freed
                 spans.bits[i].freed = 0
+                spans.bits[i].freedRequestedBytes = 0
             }
-            spans.spans[id].condemnedCount += span.freedCount
-            spans.spans[id].freedCount = 0
-            spans.spans[id].condemnedRequestedBytes += span.freedRequestedBytes
-            spans.spans[id].freedRequestedBytes = 0
+            spans.spans[id].condemnedCount += freed
+            spans.spans[id].condemnedRequestedBytes += freedRequestedBytes
         }
         gc.condemnedBytes = gc.releasedBytes
         gc.condemnedObjects = gc.releasedObjects
@@ -331,9 +331,11 @@ extension GoRuntime {
     @inline(__always)
     var collectorDeadline: UInt64? {
         if gc.phase == .mark { return gc.markEndNs }
-        let free = gomaxprocs - busyProcs
         let periodic = periodicGCDeadline
-        guard gc.unsweptSpans > 0, free > 0 else { return periodic }
+        // Unswept spans first: read after every event, the usual answer needs no more.
+        guard gc.unsweptSpans > 0 else { return periodic }
+        let free = gomaxprocs - busyProcs
+        guard free > 0 else { return periodic }
         // Read after every allocation and free: skip the division for one free P (the
         // usual case), the same value.
         let sweepNs = UInt64(gc.unsweptSpans) * config.costs.sweepSpanNs

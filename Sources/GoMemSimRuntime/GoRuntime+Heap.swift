@@ -244,6 +244,38 @@ extension GoRuntime {
         return cost
     }
 
+    /// A write of `length` bytes at `offset` into arena `arena`'s metadata: the kernel's
+    /// touch, unless its pages were written since the kernel last evicted or protected
+    /// anything (``metadataResidentPages``) — as for zeroing a slot, such a touch would
+    /// cost nothing and change nothing. Two touches of every span allocation.
+    mutating func writeMetadata<K: KernelModel>(arena: Int, offset: UInt64, length: UInt64,
+                                                kernel: inout K) throws(ModelError) -> UInt64 {
+        guard length > 0 else { return 0 }
+        let epoch = kernel.residencyEpoch
+        let first = arena * Self.metadataWords * 64 + Int(offset >> 12)
+        let last = arena * Self.metadataWords * 64 + Int((offset + length - 1) >> 12)
+        if let epoch, epoch == metadataResidentEpoch, last >> 6 < metadataResidentPages.count,
+           (first...last).allSatisfy({ metadataResidentPages[$0 >> 6] & (1 << ($0 & 63)) != 0 }) {
+            return 0
+        }
+        let touch = try kernel.touch(address: arenas[arena].metadataAddress + offset, length: length, isWrite: true)
+        if let epoch, kernel.residencyEpoch == epoch {
+            if metadataResidentEpoch != epoch {
+                metadataResidentEpoch = epoch
+                for w in metadataResidentPages.indices { metadataResidentPages[w] = 0 }
+            }
+            let words = arenas.count * Self.metadataWords
+            if metadataResidentPages.count < words {
+                metadataResidentPages += [UInt64](repeating: 0, count: words - metadataResidentPages.count)
+            }
+            for page in first...last { metadataResidentPages[page >> 6] |= 1 << (page & 63) }
+        }
+        return touch.costNs
+    }
+
+    /// Words of ``metadataResidentPages`` per arena: a bit per 4 KiB page of its metadata.
+    static let metadataWords = Int((arenaBitmapBytes + arenaSpansBytes + arenaOtherMetadataBytes) >> 12) / 64 + 1
+
     /// `h.setSpans`: one span-map pointer per page, written in the arena metadata.
     private mutating func setSpans<K: KernelModel>(base: UInt64, npages: Int, id: Int32, kernel: inout K) throws(ModelError) -> UInt64 {
         var cost: UInt64 = 0
@@ -253,8 +285,8 @@ extension GoRuntime {
             let count = Int(piece.length >> SizeClasses.pageShift)
             let heapPage = piece.arena * Self.pagesPerArena + first
             for p in heapPage..<heapPage + count { spanOfPage[p] = id }
-            cost += try kernel.touch(address: arenas[piece.arena].metadataAddress + bitmap + UInt64(first) * 8,
-                                     length: UInt64(count) * 8, isWrite: true).costNs
+            cost += try writeMetadata(arena: piece.arena, offset: bitmap + UInt64(first) * 8,
+                                      length: UInt64(count) * 8, kernel: &kernel)
         }
         return cost
     }
@@ -264,8 +296,8 @@ extension GoRuntime {
     private mutating func clearHeapBitmap<K: KernelModel>(base: UInt64, bytes: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
         var cost: UInt64 = 0
         for piece in ArenaPieces(base: base, bytes: bytes) {
-            cost += try kernel.touch(address: arenas[piece.arena].metadataAddress + piece.offset / 32,
-                                     length: piece.length / 32, isWrite: true).costNs
+            cost += try writeMetadata(arena: piece.arena, offset: piece.offset / 32, length: piece.length / 32,
+                                      kernel: &kernel)
         }
         return cost
     }

@@ -10,9 +10,8 @@ extension GoRuntime {
             if taken != Int(span.allocCount) {
                 problems.append("span \(id): allocCount \(span.allocCount) but \(taken) bits set")
             }
-            let freed = spans.popcount(id) { $0.freed }
-            if span.tinyRefs < 0 && freed != Int(span.freedCount) {
-                problems.append("span \(id): freedCount \(span.freedCount) but \(freed) bits set")
+            if span.tinyRefs >= 0 && spans.popcount(id, of: { $0.freed }) != 0 {
+                problems.append("span \(id): a tiny span with freed bits (its releases count references)")
             }
             let condemned = spans.popcount(id) { $0.condemned }
             if condemned != Int(span.condemnedCount) {

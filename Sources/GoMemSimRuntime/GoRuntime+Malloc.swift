@@ -119,7 +119,17 @@ extension GoRuntime {
         cost += (size * config.costs.mutatorNsPerKiB) >> 10
         if spans.spans[id].needzero {
             // memclrNoHeapPointers(x, size): reused memory is written before it is handed out.
-            cost += try zero(address: address, length: elemSize, kernel: &kernel)
+            cost += (elemSize * config.costs.zeroingNsPerKiB + 1023) / 1024
+            // The touch, unless the slot's pages were written since the kernel last
+            // evicted or protected anything (``Span/residentPages``): it would change
+            // nothing and cost nothing. Skipped for most allocations, ~150 instructions.
+            let epoch = kernel.residencyEpoch
+            let offset = address &- spans.spans[id].base
+            let pages = SpanTable.pageMask(offset: offset, length: elemSize)
+            if epoch == nil || spans.spans[id].residentEpoch != epoch || spans.spans[id].residentPages & pages != pages {
+                cost += try touchForZeroing(span: id, address: address, length: elemSize, pages: pages,
+                                            epoch: epoch, kernel: &kernel)
+            }
         }
         return Allocation(address: address, costNs: cost)
     }
@@ -202,6 +212,22 @@ extension GoRuntime {
         return touch.costNs + (length * config.costs.zeroingNsPerKiB + 1023) / 1024
     }
 
+    /// The kernel's touch of a slot being zeroed; when the kernel's residency epoch held
+    /// through it, the pages it reached join the span's ``Span/residentPages``.
+    @inline(never)
+    mutating func touchForZeroing<K: KernelModel>(span id: Int, address: UInt64, length: UInt64, pages: UInt64,
+                                                  epoch: UInt64?, kernel: inout K) throws(ModelError) -> UInt64 {
+        let touch = try kernel.touch(address: address, length: length, isWrite: true)
+        if let epoch, kernel.residencyEpoch == epoch {
+            if spans.spans[id].residentEpoch != epoch {
+                spans.spans[id].residentEpoch = epoch
+                spans.spans[id].residentPages = 0
+            }
+            spans.spans[id].residentPages |= pages
+        }
+        return touch.costNs
+    }
+
     /// The trace released the object at `address`: it is dead to the next cycle that
     /// starts. A tiny sub-object only drops its block's reference count.
     mutating func markReleased(address: UInt64, size: UInt64) {
@@ -218,7 +244,7 @@ extension GoRuntime {
             let ref = Int(tinyRefs) * SpanTable.tinySlots + Int(index)
             guard spans.tinyRefCounts[ref] > 0 else { invalidReleases += 1; return }
             spans.tinyRefCounts[ref] -= 1
-            spans.spans[id].freedRequestedBytes &+= size
+            spans.bits[word].freedRequestedBytes &+= size
             if spans.tinyRefCounts[ref] == 0 {
                 gc.releasedBytes &+= spans.spans[id].elemSize
                 gc.releasedObjects &+= 1
@@ -227,8 +253,7 @@ extension GoRuntime {
         }
         guard (bits.freed | bits.condemned) & mask == 0 else { invalidReleases += 1; return }
         spans.bits[word].freed = bits.freed | mask
-        spans.spans[id].freedCount &+= 1
-        spans.spans[id].freedRequestedBytes &+= large ? spans.spans[id].requestedBytes : size
+        spans.bits[word].freedRequestedBytes &+= large ? spans.spans[id].requestedBytes : size
         let elemSize = spans.spans[id].elemSize
         gc.releasedBytes &+= elemSize
         gc.releasedObjects &+= 1

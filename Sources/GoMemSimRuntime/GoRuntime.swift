@@ -80,6 +80,11 @@ public struct GoRuntime: RuntimeModel {
     /// Span id of every heap page, or -1 (`heapArena.spans`, flattened over the heap).
     var spanOfPage: [Int32] = []
     var currentArena: (base: UInt64, end: UInt64) = (0, 0)
+    /// The arenas' metadata pages (``metadataWords`` per arena) a write reached at
+    /// kernel ``KernelModel/residencyEpoch`` ``metadataResidentEpoch``: while the epoch
+    /// holds, they are resident and writable.
+    var metadataResidentPages: [UInt64] = []
+    var metadataResidentEpoch: UInt64?
     var nextArenaHint: UInt64 = GoRuntime.heapBase
     var arenaIndexAddress: UInt64?
     var chunksL2Addresses: [UInt64: UInt64] = [:]

@@ -2,6 +2,16 @@ import GoMemSimCore
 import Histogram
 
 /// HdrHistograms of the modelled CPU cost of each allocation, overall and per path.
+///
+/// Recording bins a value the way the `Histogram` package does (1 ns … 1 hour at 3
+/// significant digits: 2048 unit-wide sub-buckets, then 1024 per power of two) into one
+/// flat array of counts, and keeps each path's exact count, min and max aside; the
+/// `Histogram<UInt64>` values are built only when read (rows at the end of a run).
+/// Recording into the package's histograms cost ~240 instructions per allocation (its
+/// index arithmetic through unspecialised accessors, a copy-on-write check per count);
+/// this is a dozen. The histograms built are identical — same counts, total, min, max —
+/// since a bucket's count is all a histogram keeps of its values, and the min and max
+/// are recorded at their exact values.
 struct LatencyStatistics {
     enum Path: Int, CaseIterable {
         case tiny, small, large
@@ -14,24 +24,15 @@ struct LatencyStatistics {
         }
     }
 
-    // The histograms hold every value but the pending ones below.
-    private var recordedTiny = Self.makeHistogram()
-    private var recordedSmall = Self.makeHistogram()
-    private var recordedLarge = Self.makeHistogram()
-    /// Values not yet in their histogram, counted per (path, value) in a small
-    /// direct-mapped table: a program's allocations take a few distinct costs over and
-    /// over (one per size class, path and zeroing), and adding a count once per run of a
-    /// value saves the histogram's index computation per allocation (~10 % of the
-    /// allocator bench with a single pending value, as the churn alternates sizes; its
-    /// ~40 costs collide too often in 32 slots). Recording is commutative (bucket
-    /// counts, total, min, max), so the histograms end the same.
-    private var pending = InlineArray<64, PendingValue>(repeating: PendingValue())
+    /// Each path's ``countsPerPath`` bucket counts, one path after the other.
+    private var counts = [UInt64](repeating: 0, count: Path.allCases.count * Self.countsPerPath)
+    /// Each path's exact count, min and max.
+    private var extremes = InlineArray<3, Extremes>(repeating: Extremes())
 
-    /// A value (with its path in the top byte, see ``key(_:_:)``) and how many times it
-    /// is pending.
-    private struct PendingValue {
-        var key: UInt64 = 0
+    private struct Extremes {
         var count: UInt64 = 0
+        var min: UInt64 = .max
+        var max: UInt64 = 0
     }
 
     /// Each path's histogram, every value recorded.
@@ -48,55 +49,67 @@ struct LatencyStatistics {
 
     private static let highestValue: UInt64 = 3_600_000_000_000
 
-    /// Values are below 2^42 (``highestValue``): the path fits above them.
+    // The package's bucket rule for `makeHistogram()`'s parameters (Histogram.swift
+    // `countsIndexForValue`): unitMagnitude 0; 3 digits need unit resolution up to 2000,
+    // so subBucketCount = 2048 (magnitude 11, half-count magnitude 10) and
+    // leadingZeroCountBase = 64 − 0 − 11 = 53.
+    private static let subBucketHalfCountMagnitude = 10
+    private static let subBucketMask: UInt64 = 2047
+    private static let leadingZeroCountBase = 53
+
+    /// The bucket (counts index) of `value`: its power-of-two bucket from the leading
+    /// zeros, then its top 11 bits; `(bucket + 1) << 10 + sub − 1024` simplified.
     @inline(__always)
-    private static func key(_ path: Path, _ value: UInt64) -> UInt64 { UInt64(path.rawValue) << 56 | value }
+    static func countsIndex(_ value: UInt64) -> Int {
+        let bucket = leadingZeroCountBase &- (value | subBucketMask).leadingZeroBitCount
+        return bucket &<< subBucketHalfCountMagnitude &+ Int(truncatingIfNeeded: value &>> UInt64(bucket))
+    }
+
+    /// The lowest value of bucket `index` (the package's `valueFromIndex`).
+    static func lowestValue(ofBucket index: Int) -> UInt64 {
+        var bucket = (index >> subBucketHalfCountMagnitude) - 1
+        var sub = (index & (1 << subBucketHalfCountMagnitude - 1)) + 1 << subBucketHalfCountMagnitude
+        if bucket < 0 {
+            sub -= 1 << subBucketHalfCountMagnitude
+            bucket = 0
+        }
+        return UInt64(sub) << UInt64(bucket)
+    }
+
+    /// Values are clamped to `1...highestValue`, so every index is below this.
+    static let countsPerPath = countsIndex(highestValue) + 1
 
     @inline(__always)
     mutating func record(_ path: Path, _ ns: UInt64) {
-        let key = Self.key(path, min(max(ns, 1), Self.highestValue))
-        let slot = Int((key &* 0x9E37_79B9_7F4A_7C15) >> 58)  // Fibonacci hashing into 64 slots
-        if pending[slot].key == key {
-            pending[slot].count &+= 1
-            return
-        }
-        flush(pending[slot])
-        pending[slot] = PendingValue(key: key, count: 1)
+        let value = min(max(ns, 1), Self.highestValue)
+        counts[path.rawValue &* Self.countsPerPath &+ Self.countsIndex(value)] &+= 1
+        extremes[path.rawValue].count &+= 1
+        if value < extremes[path.rawValue].min { extremes[path.rawValue].min = value }
+        if value > extremes[path.rawValue].max { extremes[path.rawValue].max = value }
     }
 
     /// Values recorded on `path`.
-    func count(_ path: Path) -> UInt64 {
-        var count = recorded(path).totalCount
-        for slot in pending.indices where pending[slot].count > 0 && Self.path(of: pending[slot]) == path {
-            count += pending[slot].count
-        }
-        return count
-    }
+    func count(_ path: Path) -> UInt64 { extremes[path.rawValue].count }
 
-    private static func path(of value: PendingValue) -> Path { Path(rawValue: Int(value.key >> 56)) ?? .large }
-
-    private mutating func flush(_ value: PendingValue) {
-        guard value.count > 0 else { return }
-        let ns = value.key & (1 << 56 - 1)
-        switch Self.path(of: value) {
-        case .tiny: _ = recordedTiny.record(ns, count: value.count)
-        case .small: _ = recordedSmall.record(ns, count: value.count)
-        case .large: _ = recordedLarge.record(ns, count: value.count)
-        }
-    }
-
-    private func recorded(_ path: Path) -> Histogram<UInt64> {
-        switch path {
-        case .tiny: recordedTiny
-        case .small: recordedSmall
-        case .large: recordedLarge
-        }
-    }
-
+    /// The histogram of `path`'s values: each bucket's count recorded at a value of the
+    /// bucket — the exact min in the min's bucket, the exact max once in the max's — so
+    /// counts, total, min and max are those of recording every value.
     private func histogram(_ path: Path) -> Histogram<UInt64> {
-        var histogram = recorded(path)
-        for slot in pending.indices where pending[slot].count > 0 && Self.path(of: pending[slot]) == path {
-            _ = histogram.record(pending[slot].key & (1 << 56 - 1), count: pending[slot].count)
+        var histogram = Self.makeHistogram()
+        let extremes = extremes[path.rawValue]
+        guard extremes.count > 0 else { return histogram }
+        let base = path.rawValue * Self.countsPerPath
+        let minIndex = Self.countsIndex(extremes.min), maxIndex = Self.countsIndex(extremes.max)
+        for index in minIndex...maxIndex {
+            var count = counts[base + index]
+            guard count > 0 else { continue }
+            if index == maxIndex {
+                _ = histogram.record(extremes.max)
+                count -= 1
+            }
+            if count > 0 {
+                _ = histogram.record(index == minIndex ? extremes.min : Self.lowestValue(ofBucket: index), count: count)
+            }
         }
         return histogram
     }
@@ -109,11 +122,11 @@ struct LatencyStatistics {
             return [.text(op), .int(Int64(h.totalCount)), p(50), p(90), p(99), p(99.9),
                     .int(Int64(h.max)), .real(h.mean)]
         }
+        let histograms = paths
         var all = Self.makeHistogram()
-        for path in paths { all.add(path) }
+        for path in histograms { all.add(path) }
         guard all.totalCount > 0 else { return }
         rows.append(to: "latency", columns: Self.columns, row("alloc", all))
-        let histograms = paths
         for path in Path.allCases where histograms[path.rawValue].totalCount > 0 {
             rows.append(to: "latency", columns: Self.columns, row(path.op, histograms[path.rawValue]))
         }

@@ -10,24 +10,20 @@ struct Span {
         case stack
     }
 
-    // Declared in this order to pack the struct (88 bytes, no padding) with the fields
-    // a release reads first: a release reaches a span nobody touched for a while, so its
-    // record is usually a cache miss.
+    // Declared in this order to pack the struct (96 bytes, 4 of them padding) with the
+    // fields a release reads first: a release reaches a span nobody touched for a while,
+    // so its record is usually a cache miss. A release only reads it: what it changes
+    // is in the slot's ``SlotBits`` word.
     var base: UInt64
     /// `divMul` (sizeclasses.go): `offset * divMul >> 32 == offset / elemSize` within a span.
     var divMul: UInt64 = 0
     /// `elemsize`: the class size; a large span's whole size; a stack span's stack size.
     var elemSize: UInt64
-    /// Requested bytes of the objects released since the last sweep.
-    var freedRequestedBytes: UInt64 = 0
     /// Bytes the program asked for in the taken slots (for round-up waste).
     var requestedBytes: UInt64 = 0
     var nelems: UInt32
     /// The span's first word in ``SpanTable/bits``.
     var bitmapBase: Int32 = 0
-    /// Objects the program released since the current (or last) cycle started: they die
-    /// at the next cycle.
-    var freedCount: UInt32 = 0
     /// Index of the span's sub-object reference counts (tiny span class only), or -1.
     var tinyRefs: Int32 = -1
     var state: State
@@ -48,6 +44,11 @@ struct Span {
     var cachedBy: Int32 = -1
     /// Requested bytes of the condemned objects.
     var condemnedRequestedBytes: UInt64 = 0
+    /// The span's 4 KiB pages (bit i: page i from ``base``) a write touch reached at
+    /// kernel ``KernelModel/residencyEpoch`` ``residentEpoch``: while the epoch holds,
+    /// they are resident and writable, and zeroing there needs no touch.
+    var residentPages: UInt64 = 0
+    var residentEpoch: UInt64 = 0
 
     init(base: UInt64, npages: UInt32, state: State, spanClass: SpanClass, elemSize: UInt64, nelems: UInt32, needzero: Bool) {
         self.base = base
@@ -84,6 +85,11 @@ struct SlotBits {
     var freed: UInt64 = 0
     /// Released before the current cycle started: dead to it, freed when swept.
     var condemned: UInt64 = 0
+    /// Requested bytes of this word's objects released since the current cycle started
+    /// (of its tiny blocks' sub-objects, in a tiny span): the span's sum joins its
+    /// condemned bytes at the next cycle. Kept here, with `freed`, so that a release
+    /// writes one record.
+    var freedRequestedBytes: UInt64 = 0
 }
 
 /// All spans, with their slot bitmaps (``SlotBits``: `allocBits` and the bitmaps of
@@ -156,6 +162,15 @@ struct SpanTable {
     func words(_ id: Int) -> Range<Int> {
         let base = Int(spans[id].bitmapBase)
         return base..<base + spans[id].bitmapWords
+    }
+
+    /// The bits of ``Span/residentPages`` for `length` bytes at `offset` into a span.
+    /// A small-object span has at most 10 runtime pages (SizeClasses): 20 bits.
+    @inline(__always)
+    static func pageMask(offset: UInt64, length: UInt64) -> UInt64 {
+        let first = offset >> 12, last = (offset &+ length &- 1) >> 12
+        // Masking shifts (under 64 here): `<<` by a variable checks for overshifts.
+        return (UInt64(2) &<< (last &- first) &- 1) &<< first
     }
 
     /// `slot`'s bit in its word.

@@ -22,6 +22,8 @@ struct NoOpKernel: KernelModel {
     mutating func advise(address: UInt64, length: UInt64, advice: Advice) throws(ModelError) -> KernelCall<Void> { KernelCall((), costNs: 0) }
     mutating func protect(address: UInt64, length: UInt64, protection: Protection) throws(ModelError) -> KernelCall<Void> { KernelCall((), costNs: 0) }
     mutating func touch(address: UInt64, length: UInt64, isWrite: Bool) throws(ModelError) -> PageTouch { PageTouch() }
+    /// Touches never cost or change anything: one epoch, as with Linux while nothing is evicted.
+    var residencyEpoch: UInt64? { 0 }
     mutating func readFile(_ file: String, fileOffset: UInt64, into address: UInt64, length: UInt64) throws(ModelError) -> KernelCall<Void> { KernelCall((), costNs: 0) }
     mutating func advance(to now: UInt64) {}
     func fill(_ figures: inout MemoryFigures) {}

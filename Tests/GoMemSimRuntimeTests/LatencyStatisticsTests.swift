@@ -2,9 +2,9 @@ import Histogram
 import Testing
 @testable import GoMemSimRuntime
 
-/// The latency histograms hold pending values in a small table before recording them;
-/// whatever the order and the collisions, they must end equal to histograms that
-/// recorded every value as it came.
+/// The latency statistics bin values into their own counts and build the histograms when
+/// read; whatever the values, they must end equal to histograms that recorded every
+/// value as it came.
 @Suite struct LatencyStatisticsTests {
     @Test func pendingValuesEndInTheSameHistograms() {
         var statistics = LatencyStatistics()
@@ -13,8 +13,8 @@ import Testing
         var seed: UInt64 = 42
         for i in 0..<20_000 {
             seed = seed &* 6364136223846793005 &+ 1442695040888963407
-            // Runs of a value, ~300 distinct values (more than the table's 32 slots), and
-            // values past the histogram's top, which are clamped.
+            // Runs of a value, ~300 distinct values, and values past the histogram's top,
+            // which are clamped.
             let value: UInt64 = i % 7 == 0 ? 5_000_000_000_000 : (seed >> 33) % 300 + 1
             let path = LatencyStatistics.Path(rawValue: Int(seed >> 62) % 3)!
             for _ in 0..<(i % 5 == 0 ? 3 : 1) {
@@ -35,5 +35,45 @@ import Testing
             }
         }
         #expect(statistics.count(.tiny) + statistics.count(.small) + statistics.count(.large) == 28_000)  // 16 000 once, 4 000 three times
+    }
+
+    /// Values spread over every power of two the histograms track (and 0, recorded as
+    /// 1): the binning must pick the package's bucket for each, and the exact min and max.
+    @Test func binnedCountsMatchTheHistogramOverEveryMagnitude() {
+        var statistics = LatencyStatistics()
+        var direct = [LatencyStatistics.makeHistogram(), LatencyStatistics.makeHistogram(),
+                      LatencyStatistics.makeHistogram()]
+        var seed: UInt64 = 7
+        for _ in 0..<50_000 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let magnitude = (seed >> 58) % 43  // up to 2^42, past the 1-hour top
+            let value = (seed >> 16) & ((1 << magnitude) - 1) | (magnitude > 0 ? 1 << (magnitude - 1) : 0)
+            let path = LatencyStatistics.Path(rawValue: Int(seed >> 8 & 3) % 3)!
+            statistics.record(path, value)
+            _ = direct[path.rawValue].record(min(max(value, 1), 3_600_000_000_000))
+        }
+        for path in LatencyStatistics.Path.allCases {
+            let expected = direct[path.rawValue]
+            let actual = statistics.paths[path.rawValue]
+            #expect(actual == expected)  // every bucket's count, the total, min and max
+            #expect(actual.maxRecorded == expected.maxRecorded)
+            #expect(actual.min == expected.min)
+            #expect(actual.mean == expected.mean)
+            #expect(statistics.count(path) == expected.totalCount)
+        }
+    }
+
+    /// The package's bucket rule, spot-checked: unit buckets up to 2047, then 1024 per
+    /// power of two, and each bucket's lowest value maps back to it.
+    @Test func bucketIndexFollowsTheHistogramRule() {
+        #expect(LatencyStatistics.countsIndex(1) == 1)
+        #expect(LatencyStatistics.countsIndex(2047) == 2047)
+        #expect(LatencyStatistics.countsIndex(2048) == 2048)
+        #expect(LatencyStatistics.countsIndex(2049) == 2048)  // 2-wide buckets from 2048
+        #expect(LatencyStatistics.countsIndex(2050) == 2049)
+        #expect(LatencyStatistics.countsIndex(4096) == 3072)
+        for index in [1, 1023, 1024, 2047, 2048, 3071, 3072, 20_000, LatencyStatistics.countsPerPath - 1] {
+            #expect(LatencyStatistics.countsIndex(LatencyStatistics.lowestValue(ofBucket: index)) == index)
+        }
     }
 }
