@@ -5,6 +5,12 @@
 // Hardware over Core) → Engine → Store → the `gomemsim` executable.
 import PackageDescription
 
+// The trace readers, the generators and the models are called per event from the
+// engine, which is generic over them and specialised in the module that runs it: full
+// cross-module optimisation lets that module inline their per-event code too (measured:
+// gc-grid S=64 2.8 → 2.3 s CPU, identical replay digests). Release builds only.
+let hotPathSettings: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
 let package = Package(
     name: "gomemsim",
     platforms: [.macOS(.v13)],
@@ -25,18 +31,18 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // 1. Trace: events, text and binary codecs, importers. No model knowledge.
-        .target(name: "GoMemSimTrace", dependencies: ["CZlib"]),
+        .target(name: "GoMemSimTrace", dependencies: ["CZlib"], swiftSettings: hotPathSettings),
         // 2. Recorder: the Go-like DSL and the synthetic generators, compiled to trace events.
-        .target(name: "GoMemSimRecorder", dependencies: ["GoMemSimTrace"]),
+        .target(name: "GoMemSimRecorder", dependencies: ["GoMemSimTrace"], swiftSettings: hotPathSettings),
         // 3. Models: the vocabulary they share, then one target per model.
-        .target(name: "GoMemSimCore", dependencies: ["GoMemSimTrace"]),
-        .target(name: "GoMemSimKernel", dependencies: ["GoMemSimCore"]),
+        .target(name: "GoMemSimCore", dependencies: ["GoMemSimTrace"], swiftSettings: hotPathSettings),
+        .target(name: "GoMemSimKernel", dependencies: ["GoMemSimCore"], swiftSettings: hotPathSettings),
         .target(name: "GoMemSimRuntime", dependencies: [
             "GoMemSimCore", .product(name: "Histogram", package: "hdrhistogram-swift"),
-        ]),
+        ], swiftSettings: hotPathSettings),
         .target(name: "GoMemSimHardware", dependencies: [
             "GoMemSimCore", .product(name: "Histogram", package: "hdrhistogram-swift"),
-        ]),
+        ], swiftSettings: hotPathSettings),
         // 4. Engine: virtual clock, event queue, goroutine streams, checkpoints, samples.
         .target(name: "GoMemSimEngine", dependencies: [
             "GoMemSimTrace", "GoMemSimRecorder", "GoMemSimCore",

@@ -97,17 +97,16 @@ func runHardwareBenchmarks() throws {
 
         // Both passes decode through `readAccesses(into:)`, the reader's batch path for
         // raw-address traces (no TraceRecord per access); other records go through next().
-        var batch = [RawAccess](repeating: RawAccess(), count: 4096)
-        func forEachBatch(_ reader: inout BinaryTraceReader, _ body: (UnsafeMutableBufferPointer<RawAccess>) -> Void) throws {
-            try batch.withUnsafeMutableBufferPointer { buffer in
-                while true {
-                    let n = try reader.readAccesses(into: buffer)
-                    if n == 0 {
-                        guard try reader.next() != nil else { return }
-                        continue
-                    }
-                    body(UnsafeMutableBufferPointer(rebasing: buffer[..<n]))
-                }
+        // Plain loops over one buffer, no closures: a closure would capture the hierarchy
+        // in a heap box and reach its state through it per access.
+        let batch = UnsafeMutableBufferPointer<RawAccess>.allocate(capacity: 4096)
+        defer { batch.deallocate() }
+        /// The next run of raw accesses, empty at the end of the trace.
+        func nextRun(_ reader: inout BinaryTraceReader) throws -> UnsafeMutableBufferPointer<RawAccess> {
+            while true {
+                let n = try reader.readAccesses(into: batch)
+                if n > 0 { return UnsafeMutableBufferPointer(rebasing: batch[..<n]) }
+                guard try reader.next() != nil else { return UnsafeMutableBufferPointer(rebasing: batch[..<0]) }
             }
         }
 
@@ -115,7 +114,9 @@ func runHardwareBenchmarks() throws {
         var sum: UInt64 = 0
         var reader = try BinaryTraceReader(path: path)
         let decode = try seconds {
-            try forEachBatch(&reader) { run in
+            while true {
+                let run = try nextRun(&reader)
+                if run.isEmpty { break }
                 for a in run { sum &+= a.address &+ UInt64(a.length) }
                 decoded += run.count
             }
@@ -126,15 +127,17 @@ func runHardwareBenchmarks() throws {
         var modelled: UInt64 = 0
         var replayed = 0
         reader = try BinaryTraceReader(path: path)
-        let replay = try seconds {
-            try forEachBatch(&reader) { run in
-                for a in run {
-                    modelled &+= hw.access(address: a.address, length: UInt64(a.length), isWrite: a.isWrite,
-                                           dependent: a.dependent, pageShift: 12)
-                }
-                replayed += run.count
+        let start = threadCPUSeconds()
+        while true {
+            let run = try nextRun(&reader)
+            if run.isEmpty { break }
+            for a in run {
+                modelled &+= hw.access(address: a.address, length: UInt64(a.length), isWrite: a.isWrite,
+                                       dependent: a.dependent, pageShift: 12)
             }
+            replayed += run.count
         }
+        let replay = threadCPUSeconds() - start
         guard decoded == accesses, replayed == accesses else {
             print("MISMATCH: wrote \(accesses) loads, decoded \(decoded), replayed \(replayed)")
             return
