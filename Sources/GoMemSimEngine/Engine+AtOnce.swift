@@ -55,9 +55,7 @@ extension Engine {
                 throw .model(error, record: admittedRecords)
             }
             regions.ids.buckets[bucket].summary.address = allocation.address
-            liveObjects += 1
-            liveBytes &+= size  // wraps back exactly when freed
-            allocatedBytes = allocatedBytes.saturatingAdd(size)
+            noteAllocated(size)
             armRuntimeTimer()
             finishEvent(of: g, on: p, start: start, cpuNs: allocation.costNs, kind: .alloc)
         case let .free(id):
@@ -69,52 +67,28 @@ extension Engine {
             let (p, start) = try startEvent(of: g)
             runtime.release(address: region.address, size: region.size, scan: region.scan)
             armRuntimeTimer()
-            liveObjects -= 1
-            liveBytes &-= region.size
-            freedBytes = freedBytes.saturatingAdd(region.size)
+            noteFreed(region.size)
             finishEvent(of: g, on: p, start: start, cpuNs: 0, kind: .free)
         case let .read(id, offset, length, dependent):
-            guard let i = regions.ids.index(of: id) else { throw unknownRegion(id) }
-            let region = regions.ids.buckets[i].summary
+            let region = try liveSummary(id)
             try checkRange(region, id: id, offset: offset, length: length)
             let (p, start) = try startEvent(of: g)
-            let cpu: UInt64
-            do throws(ModelError) {
-                cpu = try access(region.address &+ offset, length, isWrite: false, dependent: dependent)
-            } catch {
-                throw .model(error, record: admittedRecords)
-            }
+            let cpu = try accessAtOnce(region.address &+ offset, length, isWrite: false, dependent: dependent)
             finishEvent(of: g, on: p, start: start, cpuNs: cpu, kind: .read)
         case let .write(id, offset, length):
-            guard let i = regions.ids.index(of: id) else { throw unknownRegion(id) }
-            let region = regions.ids.buckets[i].summary
+            let region = try liveSummary(id)
             try checkRange(region, id: id, offset: offset, length: length)
             let (p, start) = try startEvent(of: g)
-            var cpu: UInt64
-            do throws(ModelError) {
-                cpu = try access(region.address &+ offset, length, isWrite: true, dependent: false)
-            } catch {
-                throw .model(error, record: admittedRecords)
-            }
+            var cpu = try accessAtOnce(region.address &+ offset, length, isWrite: true, dependent: false)
             if region.scan { cpu = cpu.saturatingAdd(runtime.writeBarrier(bytes: length, now: start)) }
             finishEvent(of: g, on: p, start: start, cpuNs: cpu, kind: .write)
         case let .load(address, length, dependent):
             let (p, start) = try startEvent(of: g)
-            let cpu: UInt64
-            do throws(ModelError) {
-                cpu = try access(address, UInt64(length), isWrite: false, dependent: dependent)
-            } catch {
-                throw .model(error, record: admittedRecords)
-            }
+            let cpu = try accessAtOnce(address, UInt64(length), isWrite: false, dependent: dependent)
             finishEvent(of: g, on: p, start: start, cpuNs: cpu, kind: .load)
         case let .store(address, length):
             let (p, start) = try startEvent(of: g)
-            let cpu: UInt64
-            do throws(ModelError) {
-                cpu = try access(address, UInt64(length), isWrite: true, dependent: false)
-            } catch {
-                throw .model(error, record: admittedRecords)
-            }
+            let cpu = try accessAtOnce(address, UInt64(length), isWrite: true, dependent: false)
             finishEvent(of: g, on: p, start: start, cpuNs: cpu, kind: .store)
         case let .compute(ns):
             let (p, start) = try startEvent(of: g)
@@ -127,6 +101,25 @@ extension Engine {
             return runsAtOnce()
         }
         return true
+    }
+
+    /// The summary of live region `id` (at once: straight from the id map).
+    @inline(__always)
+    @inlinable mutating func liveSummary(_ id: RegionID) throws(Stop) -> IDMap.Summary {
+        guard let i = regions.ids.index(of: id) else { throw unknownRegion(id) }
+        return regions.ids.buckets[i].summary
+    }
+
+    /// ``access(_:_:isWrite:dependent:)`` for a record run at once: a model error names
+    /// the record just read.
+    @inline(__always)
+    @inlinable mutating func accessAtOnce(_ address: UInt64, _ length: UInt64, isWrite: Bool,
+                                          dependent: Bool) throws(Stop) -> UInt64 {
+        do throws(ModelError) {
+            return try access(address, length, isWrite: isWrite, dependent: dependent)
+        } catch {
+            throw .model(error, record: admittedRecords)
+        }
     }
 
     /// Any other event, through the general path (out of line: rare, and its

@@ -111,9 +111,7 @@ extension Engine {
                     regions.setAddress(allocation.address, slot: pending.region, bucket: pending.bucket)
                 }
                 cpu = allocation.costNs
-                liveObjects += 1
-                liveBytes &+= size  // wraps back exactly when freed
-                allocatedBytes = allocatedBytes.saturatingAdd(size)
+                noteAllocated(size)
                 armRuntimeTimer()
             case .free:
                 // Executed at once, the summary read at admission is current, and the
@@ -124,9 +122,7 @@ extension Engine {
                                      : pending.summary
                 runtime.release(address: region.address, size: region.size, scan: region.scan)
                 armRuntimeTimer()
-                liveObjects -= 1
-                liveBytes &-= region.size
-                freedBytes = freedBytes.saturatingAdd(region.size)
+                noteFreed(region.size)
             case let .read(_, offset, length, dependent):
                 let base = ordered ? regions.slots[slot].address : pending.summary.address
                 cpu = try access(base &+ offset, length, isWrite: false, dependent: dependent)
@@ -223,6 +219,22 @@ extension Engine {
             break  // executed inline
         }
         return 0
+    }
+
+    /// The engine's own figures for an object of `size` bytes allocated.
+    @inline(__always)
+    @inlinable mutating func noteAllocated(_ size: UInt64) {
+        liveObjects += 1
+        liveBytes &+= size  // wraps back exactly when freed
+        allocatedBytes = allocatedBytes.saturatingAdd(size)
+    }
+
+    /// The engine's own figures for an object of `size` bytes freed.
+    @inline(__always)
+    @inlinable mutating func noteFreed(_ size: UInt64) {
+        liveObjects -= 1
+        liveBytes &-= size
+        freedBytes = freedBytes.saturatingAdd(size)
     }
 
     /// A CPU access: the kernel faults the pages in, then the memory system serves it.
