@@ -41,8 +41,10 @@ import Testing
     }
 
     @Test func unsupportedVersion() {
-        #expect(binaryError(Array(Self.header.dropLast()) + [0x02, 0x00])
-            == "t.gmtb: byte 8: expected format version 1, found version 2")
+        #expect(binaryError(Array(Self.header.dropLast()) + [0x03, 0x00])
+            == "t.gmtb: byte 8: expected format version 1-2, found version 3")
+        #expect(binaryError(Array(Self.header.dropLast()) + [0x00, 0x00])
+            == "t.gmtb: byte 8: expected format version 1-2, found version 0")
     }
 
     @Test func truncatedAtEveryByteIsAnErrorNotACrash() throws {

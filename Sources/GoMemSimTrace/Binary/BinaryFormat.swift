@@ -3,6 +3,10 @@
 /// followed by its operands as unsigned LEB128 varints (single bytes for
 /// protection, flags and advice), and a final end record.
 ///
+/// A load or store whose address lies near the previous access's is written as a
+/// *near* record: the zigzag difference from that address instead of the address
+/// (version 2), so a sequential pass costs three bytes an access, not nine.
+///
 /// Strings are defined once by a symbol record before the first record that uses
 /// them and referred to by their index in order of definition. The goroutine of the
 /// records that follow changes only through a goroutine record (it starts at 0).
@@ -10,7 +14,9 @@ enum BinaryFormat {
     /// `\x89GMTB\r\n\x1a`: a non-ASCII first byte so no text trace starts like it,
     /// and CR LF / ^Z to detect text-mode mangling (the PNG signature's trick).
     static let magic: [UInt8] = [0x89, 0x47, 0x4d, 0x54, 0x42, 0x0d, 0x0a, 0x1a]
-    static let version: UInt64 = 1
+    /// The version written. Version 1 files (no near records) are still read.
+    static let version: UInt64 = 2
+    static let oldestReadableVersion: UInt64 = 1
     /// The longest string a symbol record may carry; longer means corrupt input.
     static let maxSymbolBytes = 1 << 20
 
@@ -29,6 +35,9 @@ enum BinaryFormat {
         case load = 0x16          // address, length
         case loadDependent = 0x17 // address, length
         case store = 0x18         // address, length
+        case loadNear = 0x19          // zigzag(address - previous access address), length (version 2)
+        case loadDependentNear = 0x1a // likewise
+        case storeNear = 0x1b         // likewise
         case declareFile = 0x20   // symbol, size, cachedBytes
         case open = 0x21          // fd, symbol
         case close = 0x22         // fd
@@ -49,6 +58,19 @@ enum BinaryFormat {
         case spawn = 0x39         // goroutine
         case exit = 0x3a
         case checkpoint = 0x3b    // symbol
+    }
+
+    /// The zigzag form of a signed difference (`0, -1, 1, -2, …` → `0, 1, 2, 3, …`), so a
+    /// small step either way is a short varint.
+    @inline(__always)
+    static func zigzag(_ delta: UInt64) -> UInt64 {
+        delta &<< 1 ^ UInt64(bitPattern: Int64(bitPattern: delta) &>> 63)
+    }
+
+    /// The difference back from ``zigzag(_:)``.
+    @inline(__always)
+    static func unzigzag(_ value: UInt64) -> UInt64 {
+        value &>> 1 ^ (0 &- (value & 1))
     }
 
     /// Bits of the mmap flags byte. Anonymous is not stored: it is exactly "no fd".

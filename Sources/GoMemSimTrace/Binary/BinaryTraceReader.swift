@@ -29,6 +29,11 @@ public struct BinaryTraceReader: TraceSource {
     private var recordStart = 0
     private var state = State.header
     private var goroutine: UInt32 = 0
+    /// The address of the last load or store: near records (version 2) count from it.
+    private var lastAddress: UInt64 = 0
+    /// How many access opcodes from 0x16 the version has: 3 (load, load dep, store), or
+    /// 6 with their near forms (version 2).
+    private var accessOpcodes: UInt8 = 3
     /// File symbol index → symbol in ``symbols``.
     private var fileSymbols: [Symbol] = []
 
@@ -81,12 +86,12 @@ public struct BinaryTraceReader: TraceSource {
                     size: try varint("the size of an alloc"), scan: opcode == 0x10))
             case 0x12:
                 return TraceRecord(goroutine: g, .free(id: try varint("the id of a free")))
-            case 0x16, 0x17:
-                return TraceRecord(goroutine: g, .load(address: try varint("the address of a load"),
-                    length: try varint32("the length of a load"), dependent: opcode == 0x17))
-            case 0x18:
-                return TraceRecord(goroutine: g, .store(address: try varint("the address of a store"),
-                    length: try varint32("the length of a store")))
+            case 0x16...0x18, 0x19...0x1b where accessOpcodes == 6:
+                let kind = opcode < 0x19 ? opcode &- 0x16 : opcode &- 0x19
+                let address = try accessAddress(near: opcode >= 0x19, store: kind == 2)
+                if kind == 2 { return TraceRecord(goroutine: g, .store(address: address, length: try varint32("the length of a store"))) }
+                return TraceRecord(goroutine: g, .load(address: address, length: try varint32("the length of a load"),
+                                                       dependent: kind == 1))
             case 0x02:
                 goroutine = try varint32("a goroutine number")
             case 0x01:
@@ -120,10 +125,12 @@ public struct BinaryTraceReader: TraceSource {
         if state == .header { try readHeader() }
         guard state == .records, let out = accesses.baseAddress else { return 0 }
         let capacity = accesses.count
+        let kinds = accessOpcodes
         var n = 0
         // The cursor in locals: stores to `out` cannot alias them, so they stay in registers.
         var p = position, e = end, b = base
         var last = recordStart
+        var address = lastAddress
         while n < capacity {
             if e - p < Self.maxRecordBytes && !inputEnded {
                 position = p
@@ -138,7 +145,8 @@ public struct BinaryTraceReader: TraceSource {
             // code below then decodes (or rejects) exactly as before.
             let limit = e &- Self.maxRecordBytes
             if p <= limit {
-                let run = Self.shortAccesses(b, from: p, limit: limit, into: out, count: n, capacity: capacity)
+                let run = Self.shortAccesses(b, from: p, limit: limit, into: out, count: n, capacity: capacity,
+                                             kinds: kinds, address: &address)
                 if run.count != n {
                     (p, n, last) = (run.position, run.count, run.last)
                     continue
@@ -146,54 +154,76 @@ public struct BinaryTraceReader: TraceSource {
             }
             guard p < e else { break }
             let opcode = b[p]
-            guard opcode &- 0x16 < 3 else { break }  // load, load dep, store
+            let k = opcode &- 0x16
+            guard k < kinds else { break }  // load, load dep, store (and their near forms)
             last = p
-            // Fast path: an address of up to 8 varint bytes and a one-byte length, both
+            let near = k >= 3
+            let kind = near ? k &- 3 : k
+            // Fast path: an operand of up to 8 varint bytes and a one-byte length, both
             // inside the data; anything else (and every error) goes through varint().
-            let (address, count) = Self.shortVarint(b + p + 1)
+            let (operand, count) = Self.shortVarint(b + p + 1)
             let lengthByte = b[p &+ 1 &+ count]
             if count != 0 && lengthByte < 0x80 && p &+ 2 &+ count <= e {
-                out[n] = RawAccess(address: address, length: UInt32(lengthByte), isWrite: opcode == 0x18,
-                                   dependent: opcode == 0x17)
+                address = near ? address &+ BinaryFormat.unzigzag(operand) : operand
+                out[n] = RawAccess(address: address, length: UInt32(lengthByte), isWrite: kind == 2,
+                                   dependent: kind == 1)
                 p &+= 2 &+ count
             } else {
                 recordStart = p
                 position = p &+ 1
-                let isStore = opcode == 0x18
-                let address = try varint(isStore ? "the address of a store" : "the address of a load")
+                lastAddress = address
+                let isStore = kind == 2
+                address = try accessAddress(near: near, store: isStore)
                 let length = try varint32(isStore ? "the length of a store" : "the length of a load")
-                out[n] = RawAccess(address: address, length: length, isWrite: isStore, dependent: opcode == 0x17)
+                out[n] = RawAccess(address: address, length: length, isWrite: isStore, dependent: kind == 1)
                 p = position
             }
             n &+= 1
         }
         recordStart = last  // `location`: the last access decoded
         position = p
+        lastAddress = address
         return n
     }
 
     /// Decodes access records from `p` into `out[n...]` while each starts at or before
     /// `limit` (so all its bytes, and the 8 bytes ``shortVarint(_:)`` reads, lie in the data)
-    /// and is a load, dependent load or store whose address varint has at most 8 bytes and
-    /// whose length is one byte: the form ``readAccesses(into:)`` decodes in line. Returns
-    /// where it stopped, the new count and the start of the last record decoded.
+    /// and is one of the `kinds` access opcodes from 0x16 whose operand varint has at most
+    /// 8 bytes and whose length is one byte: the form ``readAccesses(into:)`` decodes in
+    /// line. `address` is the last access's, updated. Returns where it stopped, the new
+    /// count and the start of the last record decoded.
     @inline(__always)
     static func shortAccesses(_ b: UnsafeMutablePointer<UInt8>, from start: Int, limit: Int,
-                              into out: UnsafeMutablePointer<RawAccess>, count n0: Int, capacity: Int)
+                              into out: UnsafeMutablePointer<RawAccess>, count n0: Int, capacity: Int,
+                              kinds: UInt8, address: inout UInt64)
         -> (position: Int, count: Int, last: Int) {
         var p = start, n = n0, last = start
+        var a = address
         while n < capacity && p <= limit {
-            let opcode = b[p]
-            guard opcode &- 0x16 < 3 else { break }  // load, load dep, store
-            let (address, count) = shortVarint(b + (p &+ 1))
-            let lengthByte = b[p &+ 1 &+ count]
-            guard count != 0 && lengthByte < 0x80 else { break }
-            out[n] = RawAccess(address: address, length: UInt32(lengthByte), isWrite: opcode == 0x18,
-                               dependent: opcode == 0x17)
+            let word = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
+            let k = UInt8(truncatingIfNeeded: word) &- 0x16
+            guard k < kinds else { break }
+            let operand: UInt64, lengthByte: UInt64, size: Int
+            if word & 0x80_8000 == 0 {
+                // A one-byte operand and a one-byte length: a near step of under ±64 bytes
+                // (a sequential pass), the common record of a raw-address trace.
+                (operand, lengthByte, size) = (word &>> 8 & 0x7f, word &>> 16 & 0xff, 3)
+            } else {
+                let (value, count) = shortVarint(b + (p &+ 1))
+                let byte = UInt64(b[p &+ 1 &+ count])
+                guard count != 0 && byte < 0x80 else { break }
+                (operand, lengthByte, size) = (value, byte, 2 &+ count)
+            }
+            let near = k >= 3
+            let kind = near ? k &- 3 : k
+            a = near ? a &+ BinaryFormat.unzigzag(operand) : operand
+            out[n] = RawAccess(address: a, length: UInt32(truncatingIfNeeded: lengthByte), isWrite: kind == 2,
+                               dependent: kind == 1)
             last = p
-            p &+= 2 &+ count
+            p &+= size
             n &+= 1
         }
+        address = a
         return (p, n, last)
     }
 
@@ -291,9 +321,11 @@ public struct BinaryTraceReader: TraceSource {
         position = magic.count
         let versionStart = position
         let version = try varint("the format version")
-        guard version == BinaryFormat.version else {
-            throw error("format version \(BinaryFormat.version)", found: "version \(version)", at: versionStart)
+        guard version >= BinaryFormat.oldestReadableVersion && version <= BinaryFormat.version else {
+            throw error("format version \(BinaryFormat.oldestReadableVersion)-\(BinaryFormat.version)",
+                        found: "version \(version)", at: versionStart)
         }
+        accessOpcodes = version >= 2 ? 6 : 3
         state = .records
     }
 
@@ -356,6 +388,16 @@ public struct BinaryTraceReader: TraceSource {
     @inline(never)
     private func overlongVarint(_ what: StaticString, at index: Int) -> TraceError {
         error("\(what) (a varint below 2^64)", found: "a longer varint", at: index)
+    }
+
+    /// The address of a load or store record (`near`: its zigzag difference from the last
+    /// access's), which becomes the last access's.
+    @inline(__always)
+    private mutating func accessAddress(near: Bool, store: Bool) throws(TraceError) -> UInt64 {
+        let operand = store ? try varint(near ? "the address difference of a store" : "the address of a store")
+            : try varint(near ? "the address difference of a load" : "the address of a load")
+        lastAddress = near ? lastAddress &+ BinaryFormat.unzigzag(operand) : operand
+        return lastAddress
     }
 
     @inline(__always)

@@ -11,6 +11,8 @@ public struct BinaryTraceWriter {
     private var fileSymbols: [UInt32] = []
     private var definedSymbols: UInt32 = 0
     private var goroutine: UInt32 = 0
+    /// The address of the last load or store written: near records count from it.
+    private var lastAddress: UInt64 = 0
     public private(set) var isFinished = false
 
     public init() {
@@ -60,9 +62,9 @@ public struct BinaryTraceWriter {
         case let .write(id, offset, length):
             op(.write); varint(id); varint(offset); varint(length)
         case let .load(address, length, dependent):
-            op(dependent ? .loadDependent : .load); varint(address); varint(UInt64(length))
+            access(address, length, dependent ? (.loadDependent, .loadDependentNear) : (.load, .loadNear))
         case let .store(address, length):
-            op(.store); varint(address); varint(UInt64(length))
+            access(address, length, (.store, .storeNear))
         case let .declareFile(_, size, cachedBytes):
             op(.declareFile); varint(symbol); varint(size); varint(cachedBytes)
         case let .open(fd, _):
@@ -133,7 +135,24 @@ public struct BinaryTraceWriter {
         return definedSymbols - 1
     }
 
+    /// A load or store: the near form when the difference from the last access's address
+    /// is the shorter varint (a step within ±2^48 of an address above 2^48, say).
+    private mutating func access(_ address: UInt64, _ length: UInt32,
+                                 _ opcodes: (far: BinaryFormat.Opcode, near: BinaryFormat.Opcode)) {
+        let delta = BinaryFormat.zigzag(address &- lastAddress)
+        lastAddress = address
+        if Self.varintBytes(delta) < Self.varintBytes(address) {
+            op(opcodes.near); varint(delta)
+        } else {
+            op(opcodes.far); varint(address)
+        }
+        varint(UInt64(length))
+    }
+
     private mutating func op(_ opcode: BinaryFormat.Opcode) { bytes.append(opcode.rawValue) }
+
+    /// The bytes ``varint(_:)`` writes for `value`.
+    static func varintBytes(_ value: UInt64) -> Int { max(1, (64 - value.leadingZeroBitCount + 6) / 7) }
 
     /// Unsigned LEB128: seven bits per byte, low bits first, high bit set on all but the last.
     private mutating func varint(_ value: UInt64) {
