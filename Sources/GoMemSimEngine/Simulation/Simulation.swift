@@ -7,7 +7,13 @@ import GoMemSimTrace
 /// Replays a trace through the models a run configuration names: the Linux kernel
 /// model, a Go runtime model (the Go 1.19 allocator and collector, or the gc-guide's
 /// idealised collector), and the cache/TLB hierarchy of the machine profile.
+///
+/// Inlinable, so the engine is specialised where the caller names its source type
+/// (`ReplayJob`: `InputTraceSource`): compiled here, generic over the source, it called
+/// every model and the source through witness tables and inlined none of their per-event
+/// code (gc-grid S=64 through `gomemsim replay`: 4.1 s CPU against 3.1 s specialised).
 public enum Simulation {
+    @inlinable
     public static func run<Source: TraceSource>(source: Source, config: RunConfig, profile: SimulationProfile,
                                                 progress: ((UInt64) -> Void)? = nil) throws -> RunResult {
         let kernel = LinuxKernel(config: profile.kernel)
@@ -23,7 +29,8 @@ public enum Simulation {
         }
     }
 
-    private static func run<Source: TraceSource, Runtime: RuntimeModel>(
+    @inlinable
+    static func run<Source: TraceSource, Runtime: RuntimeModel>(
         source: Source, kernel: LinuxKernel, runtime: Runtime, config: RunConfig, profile: SimulationProfile,
         progress: ((UInt64) -> Void)?
     ) throws -> RunResult {
