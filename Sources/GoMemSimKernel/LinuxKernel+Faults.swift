@@ -15,6 +15,11 @@ extension LinuxKernel {
         guard length <= UInt64.max - address else { throw .segfault(address, "access of \(length) bytes wraps the address space") }
         // Before the peak's `defer`: without a fault RSS cannot have grown.
         if let touch = touchWithoutFault(address: address, length: length, isWrite: isWrite) { return touch }
+        return try touchPages(address: address, length: length, isWrite: isWrite)
+    }
+
+    /// ``touch(address:length:isWrite:)`` page by page (faults included), for a valid range.
+    mutating func touchPages(address: UInt64, length: UInt64, isWrite: Bool) throws(ModelError) -> PageTouch {
         defer { notePeak() }
         var result = PageTouch(pageShift: 21)
         var page = address >> 12
@@ -80,11 +85,13 @@ extension LinuxKernel {
     }
 
     /// The common touch — of memory already faulted in, as every allocation's zeroing of
-    /// reused memory is — answered from the hinted VMA, one PMD and one block, without
-    /// the page loop: the access lies in one 16-page block of the last VMA used, a
-    /// private anonymous one that allows it, and the block's pages are all `anon` under
-    /// a PTE table, or the range lies in an anonymous huge page. Nothing changes (no
-    /// fault), so the result is what ``touch(address:length:isWrite:)``'s loop gives.
+    /// reused memory is, or a read of memory only read before — answered from the hinted
+    /// VMA, one PMD and one block, without the page loop: the access lies in one 16-page
+    /// block of the last VMA used, a private anonymous one that allows it, and the
+    /// block's pages are all `anon` under a PTE table (for a read, all on the zero page
+    /// also do), or the range lies in an anonymous huge page (for a read, any huge
+    /// page: the huge zero page or a lazily freed one too). Nothing changes (no fault),
+    /// so the result is what ``touchPages(address:length:isWrite:)`` gives.
     /// `nil` for anything else.
     @inline(__always)
     func touchWithoutFault(address: UInt64, length: UInt64, isWrite: Bool) -> PageTouch? {
@@ -94,13 +101,19 @@ extension LinuxKernel {
         guard vma.start <= address, last < vma.end >> 12, vma.isPrivateAnonymous,
               !vma.protection.isEmpty, !isWrite || vma.protection.contains(.write) else { return nil }
         let pmd = pmds[first >> 9]
-        if pmd == HugeState.anon.rawValue { return PageTouch(pageShift: 21) }
+        // A read faults on no huge page (HugeState 1…3); a write only on the zero or a lazily freed one.
+        if pmd == HugeState.anon.rawValue || (!isWrite && pmd != 0 && pmd < PMD.pteTable) {
+            return PageTouch(pageShift: 21)
+        }
         guard pmd == PMD.pteTable else { return nil }
-        // The nibbles of pages first…last, each `anon`.
+        // The nibbles of pages first…last, each `anon` (or, for a read, each `zeroPage`).
         let shift = (first & 15) &* 4
         let width = (last &- first &+ 1) &* 4
         let mask = width == 64 ? UInt64.max : ((1 << width) &- 1) << shift
-        guard blocks[first >> 4] & mask == PageBlock.uniform(.anon) & mask else { return nil }
+        let bits = blocks[first >> 4] & mask
+        guard bits == PageBlock.uniform(.anon) & mask || (!isWrite && bits == PageBlock.uniform(.zeroPage) & mask) else {
+            return nil
+        }
         return PageTouch(pageShift: 12)
     }
 
