@@ -35,8 +35,11 @@ public struct ReplayJob: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var outcome = ReplayOutcome(result: RunResult(origin: input.name, config: config))
+        // Hashing a trace file reads all of it (~170 MB/s): done on another core while the
+        // replay runs, unless the caller hashed it already.
+        let hash = traceSHA256.map { known in { () -> Result<String, TraceError> in .success(known) } }
+            ?? ConcurrentHash.start(input)
         do {
-            outcome.traceSHA256 = try contentSHA256()
             let profile = try SimulationProfile.load(config.profile)
             let source = try input.open()
             outcome.result = try Simulation.run(source: source, config: config, profile: profile, progress: progress)
@@ -46,6 +49,15 @@ public struct ReplayJob: Sendable {
         } catch {
             outcome.result.status = .failed
             outcome.result.failure = "\(error)"
+        }
+        switch hash() {
+        case let .success(digest):
+            outcome.traceSHA256 = digest
+        case let .failure(error) where outcome.result.status != .failed:  // the input changed under the replay
+            outcome.result.status = .failed
+            outcome.result.failure = error.description
+        case .failure:
+            break
         }
         let elapsed = clock.now - start
         outcome.wallTimeNs = UInt64(elapsed.components.seconds) * 1_000_000_000
@@ -70,6 +82,33 @@ public struct ReplayJob: Sendable {
                                         wallTimeNs: outcome.wallTimeNs, toolVersion: toolVersion)
         }
         return (runID, outcome)
+    }
+}
+
+/// An input's content hash computed on a thread of its own; the closure waits for it.
+enum ConcurrentHash {
+    /// The hash's result, written once by the hashing thread before it signals.
+    private final class Box: @unchecked Sendable {
+        var result: Result<String, TraceError> = .failure(TraceError(.text(file: "", line: 1, column: 1), "not hashed"))
+    }
+
+    static func start(_ input: TraceInput) -> () -> Result<String, TraceError> {
+        if case .synth = input {  // a generator's hash is of its short spec: no thread for it
+            let result = Result { () throws(TraceError) in try input.contentSHA256() }
+            return { result }
+        }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            box.result = Result { () throws(TraceError) in try input.contentSHA256() }
+            done.signal()
+        }
+        thread.start()
+        return {
+            done.wait()
+            done.signal()  // a second call returns at once too
+            return box.result
+        }
     }
 }
 
