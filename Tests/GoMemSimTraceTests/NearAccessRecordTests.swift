@@ -121,4 +121,40 @@ import Testing
             }
         }
     }
+
+    /// Corrupt bytes anywhere in a trace of near and far records: both read paths either
+    /// decode the same records or fail with the same message; neither crashes.
+    @Test func corruptNearRecordsFailAlikeOnBothPaths() throws {
+        var events: [TraceEvent] = []
+        var address: UInt64 = 0x7f00_0000_0000
+        for i in 0..<400 {
+            address &+= i % 50 == 0 ? 1 << 33 : 8
+            events.append(i % 7 == 0 ? .store(address: address, length: 8) : .load(address: address, length: 8, dependent: i % 3 == 0))
+            if i % 90 == 0 { events.append(.compute(ns: 5)) }
+        }
+        let good = try Self.bytes(events)
+        var state: UInt64 = 5
+        for _ in 0..<300 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            var bad = good
+            let at = Self.header2.count + Int(state >> 33) % (good.count - Self.header2.count)
+            bad[at] = UInt8(truncatingIfNeeded: state >> 20)
+            for chunkSize in [7, 1 << 20] {
+                let viaNext = Result { () throws(TraceError) -> [TraceEvent] in
+                    var reader = BinaryTraceReader(bytes: bad, origin: "t.gmtb", chunkSize: chunkSize)
+                    var out: [TraceEvent] = []
+                    while let record = try reader.next() { out.append(record.event) }
+                    return out
+                }
+                let viaBatch = Result { () throws(TraceError) -> [TraceEvent] in
+                    try RawAccessBatchTests.readBatched(bad, batch: 64, chunkSize: chunkSize)
+                }
+                switch (viaNext, viaBatch) {
+                case let (.success(a), .success(b)): #expect(a == b)
+                case let (.failure(a), .failure(b)): #expect(a.description == b.description)
+                default: Issue.record("the paths disagree on a corrupt byte at \(at): \(viaNext) vs \(viaBatch)")
+                }
+            }
+        }
+    }
 }
