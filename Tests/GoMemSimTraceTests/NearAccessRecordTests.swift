@@ -157,4 +157,22 @@ import Testing
             }
         }
     }
+
+    /// Runs of equal near records (one opcode, one length, a one-byte step) decoded as a
+    /// run stop at a change of opcode, length or step size, at the batch's end and at a
+    /// refill, and give what `next()` gives.
+    @Test(arguments: [(7, 64), (4096, 64), (4096, 1 << 20), (1, 100)])
+    func runsOfNearRecordsDecodeAsNextDoes(batch: Int, chunkSize: Int) throws {
+        var events: [TraceEvent] = []
+        var address: UInt64 = 0x7f00_0000_0000
+        for i in 0..<12_000 {
+            let phase = i / 1000
+            address &+= phase % 3 == 0 ? 8 : phase % 3 == 1 ? 0 &- 8 : 64 * 3  // the last: two-byte steps
+            let length: UInt32 = i % 1500 == 0 ? 4 : 8
+            events.append(phase % 4 == 3 ? .store(address: address, length: length)
+                          : .load(address: address, length: length, dependent: phase % 4 == 2))
+        }
+        let bytes = try Self.bytes(events)
+        #expect(try RawAccessBatchTests.readBatched(bytes, batch: batch, chunkSize: chunkSize) == events)
+    }
 }

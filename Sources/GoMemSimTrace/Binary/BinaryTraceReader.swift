@@ -217,11 +217,27 @@ public struct BinaryTraceReader: TraceSource {
             let near = k >= 3
             let kind = near ? k &- 3 : k
             a = near ? a &+ BinaryFormat.unzigzag(operand) : operand
-            out[n] = RawAccess(address: a, length: UInt32(truncatingIfNeeded: lengthByte), isWrite: kind == 2,
-                               dependent: kind == 1)
+            let access = RawAccess(address: a, length: UInt32(truncatingIfNeeded: lengthByte), isWrite: kind == 2,
+                                   dependent: kind == 1)
+            out[n] = access
             last = p
             p &+= size
             n &+= 1
+            guard near && size == 3 else { continue }
+            // A run of 3-byte near records with this one's opcode and length (a pass over
+            // an array): one compare tells each from the rest, and only the address changes.
+            let pattern = word & 0xFF_00FF
+            var run = access
+            while n < capacity && p <= limit {
+                let next = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
+                guard next & 0xFF_80FF == pattern else { break }
+                a &+= BinaryFormat.unzigzag(next &>> 8 & 0x7f)
+                run.address = a
+                out[n] = run
+                last = p
+                p &+= 3
+                n &+= 1
+            }
         }
         address = a
         return (p, n, last)
