@@ -44,7 +44,7 @@ extension GoRuntime {
     /// miss in a row (perf: a tenth of an allocator replay at a million live objects).
     @inline(__always)
     mutating func popUnswept(_ c: Int) -> Int32? {
-        guard let id = gc.unswept[c].popLast() else { return nil }
+        guard let id = gc.unswept[c].takeLast() else { return nil }
         let left = gc.unswept[c].count
         if left > 0 { spans.prefetchBitmap(Int(gc.unswept[c][left - 1])) }
         if left > 1 { spans.prefetchRecord(Int(gc.unswept[c][left - 2])) }

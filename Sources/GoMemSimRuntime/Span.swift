@@ -117,7 +117,7 @@ struct SpanTable {
     mutating func make(_ span: Span) -> Int {
         var span = span
         if span.state == .heap && span.spanClass == .tiny {
-            if let slot = freeTinyRefs.popLast() {
+            if let slot = freeTinyRefs.takeLast() {
                 span.tinyRefs = slot
             } else {
                 span.tinyRefs = Int32(tinyRefCounts.count / Self.tinySlots)
@@ -125,14 +125,14 @@ struct SpanTable {
             }
         }
         let words = span.bitmapWords
-        if let base = freeBitmaps[words].popLast() {
+        if let base = freeBitmaps[words].takeLast() {
             span.bitmapBase = base
             for w in Int(base)..<Int(base) + words { bits[w] = SlotBits() }
         } else {
             span.bitmapBase = Int32(bits.count)
             bits.append(repeating: SlotBits(), count: words)
         }
-        if let id = freeIDs.popLast() {
+        if let id = freeIDs.takeLast() {
             spans[Int(id)] = span
             return Int(id)
         }
