@@ -4,8 +4,8 @@
 /// Why not `Array`: every write to an element of an `Array` stored in the runtime costs
 /// a copy-on-write uniqueness check, a runtime call that also makes the caller spill
 /// and reload its registers; an allocation wrote three such tables and a release one —
-/// ~70 instructions of ~1100 per allocation and release (callgrind, allocator replay
-/// at 10 K live). These tables are never shared, so the check buys nothing. Here the
+/// ~100 instructions of ~1160 per allocation and its release (callgrind, allocator
+/// replay at 10 K live). These tables are never shared, so the check buys nothing. Here the
 /// elements live in memory owned by a class instance and writes go straight through
 /// its pointer (as the replay engine's `UnsafeTable`).
 ///
