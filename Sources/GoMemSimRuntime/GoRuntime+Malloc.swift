@@ -150,7 +150,7 @@ extension GoRuntime {
             cost += sweepClass(spanClass)
         }
         let id: Int
-        if let partial = partialSpans[Int(spanClass.rawValue)].popLast() {
+        if let partial = partialSpans[Int(spanClass.rawValue)].takeLast() {
             id = Int(partial)
         } else {
             let sizeClass = spanClass.sizeClass

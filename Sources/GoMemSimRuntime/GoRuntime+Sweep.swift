@@ -33,8 +33,22 @@ extension GoRuntime {
     mutating func sweepOne() -> UInt64? {
         guard gc.unsweptSpans > 0 else { return nil }
         while gc.unswept[gc.sweepCursor].isEmpty { gc.sweepCursor = (gc.sweepCursor + 1) % SpanClass.count }
-        guard let id = gc.unswept[gc.sweepCursor].popLast() else { return nil }
+        guard let id = popUnswept(gc.sweepCursor) else { return nil }
         return sweepUnswept(Int(id))
+    }
+
+    /// The next unswept span of span class `c` (the list's last), and starts loading
+    /// what sweeping the following ones reads: the next span's bitmap, whose record the
+    /// previous pop started loading, and the record of the one after. Every span is
+    /// swept once per cycle, so with a large heap each record and bitmap was a cache
+    /// miss in a row (perf: a tenth of an allocator replay at a million live objects).
+    @inline(__always)
+    mutating func popUnswept(_ c: Int) -> Int32? {
+        guard let id = gc.unswept[c].takeLast() else { return nil }
+        let left = gc.unswept[c].count
+        if left > 0 { spans.prefetchBitmap(Int(gc.unswept[c][left - 1])) }
+        if left > 1 { spans.prefetchRecord(Int(gc.unswept[c][left - 2])) }
+        return id
     }
 
     /// Sweeps an unswept span and puts it where it belongs: freed to the heap when empty,
@@ -85,7 +99,7 @@ extension GoRuntime {
     mutating func sweepClass(_ spanClass: SpanClass) -> UInt64 {
         let c = Int(spanClass.rawValue)
         var n = 0
-        while partialSpans[c].isEmpty, n < CollectorState.spanBudget, let id = gc.unswept[c].popLast() {
+        while partialSpans[c].isEmpty, n < CollectorState.spanBudget, let id = popUnswept(c) {
             _ = sweepUnswept(Int(id))
             n += 1
         }

@@ -197,6 +197,10 @@ public struct GoRuntime: RuntimeModel {
     // MARK: RuntimeModel
 
     public mutating func start<K: KernelModel>(now: UInt64, kernel: inout K) throws(ModelError) {
+        // Fresh tables (``RuntimeTable`` shares its elements between copies): a runtime
+        // copied before it starts does not run into its original's spans.
+        spans = SpanTable()
+        latency = LatencyStatistics()
         try mapProcessImage(kernel: &kernel)
         // bgsweep's first `sweepone` at start-up finds nothing to sweep: sweeping is "done"
         // and the first scavenge generation covers the heap mapped so far (mgcsweep.go).

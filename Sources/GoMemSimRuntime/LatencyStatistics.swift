@@ -25,7 +25,8 @@ struct LatencyStatistics {
     }
 
     /// Each path's ``countsPerPath`` bucket counts, one path after the other.
-    private var counts = [UInt64](repeating: 0, count: Path.allCases.count * Self.countsPerPath)
+    /// (A ``RuntimeTable``: written per allocation, see there.)
+    private var counts = RuntimeTable<UInt64>(repeating: 0, count: Path.allCases.count * Self.countsPerPath)
     /// Each path's exact count, min and max.
     private var extremes = InlineArray<3, Extremes>(repeating: Extremes())
 

@@ -81,7 +81,7 @@ public enum SizeClasses {
 
 /// `spanClass = sizeclass<<1 | noscan` (mheap.go): scan and noscan objects of the same
 /// size live in different spans, so the GC never scans pointer-free spans.
-public struct SpanClass: Hashable, Sendable, Comparable {
+public struct SpanClass: Hashable, Sendable, Comparable, BitwiseCopyable {
     public var rawValue: UInt8
     /// `numSpanClasses`.
     public static var count: Int { 136 }

@@ -1,6 +1,6 @@
 /// An `mspan` (mheap.go): a run of runtime pages that holds objects of one span class,
 /// one large object, or goroutine stacks. Its metadata lives off-heap, as in Go.
-struct Span {
+struct Span: BitwiseCopyable {
     enum State: UInt8 {
         /// The id is unused (the pages went back to the page allocator).
         case dead
@@ -101,12 +101,12 @@ struct SpanTable {
     /// Slots of a tiny-class span (8192 / 16).
     static let tinySlots = 512
 
-    var spans: [Span] = []
+    var spans = RuntimeTable<Span>()
     /// Every span's bitmap words, ``Span/bitmapWords`` of them from ``Span/bitmapBase``:
     /// sized by the span's slots as Go sizes `allocBits` (a span of 64-byte objects needs
     /// 2 words, not the 16 of the 8-byte class), which keeps a large heap's bitmaps —
     /// read by every release — several times smaller and more often in cache.
-    var bits: [SlotBits] = []
+    var bits = RuntimeTable<SlotBits>()
     /// Per slot of tiny-class spans: sub-objects still referenced (not released).
     var tinyRefCounts: [UInt8] = []
     private var freeIDs: [Int32] = []
@@ -117,7 +117,7 @@ struct SpanTable {
     mutating func make(_ span: Span) -> Int {
         var span = span
         if span.state == .heap && span.spanClass == .tiny {
-            if let slot = freeTinyRefs.popLast() {
+            if let slot = freeTinyRefs.takeLast() {
                 span.tinyRefs = slot
             } else {
                 span.tinyRefs = Int32(tinyRefCounts.count / Self.tinySlots)
@@ -125,16 +125,14 @@ struct SpanTable {
             }
         }
         let words = span.bitmapWords
-        if let base = freeBitmaps[words].popLast() {
+        if let base = freeBitmaps[words].takeLast() {
             span.bitmapBase = base
-            bits.withUnsafeMutableBufferPointer { bits in
-                for w in Int(base)..<Int(base) + words { bits[w] = SlotBits() }
-            }
+            for w in Int(base)..<Int(base) + words { bits[w] = SlotBits() }
         } else {
             span.bitmapBase = Int32(bits.count)
-            bits += repeatElement(SlotBits(), count: words)
+            bits.append(repeating: SlotBits(), count: words)
         }
-        if let id = freeIDs.popLast() {
+        if let id = freeIDs.takeLast() {
             spans[Int(id)] = span
             return Int(id)
         }
@@ -198,6 +196,24 @@ struct SpanTable {
         }
         spans[id].freeIndex = nelems
         return nil
+    }
+
+    /// Starts loading span `id`'s record (96 bytes: up to two cache lines).
+    @inline(__always)
+    func prefetchRecord(_ id: Int) {
+        guard id < spans.count else { return }
+        let record = UnsafeRawPointer(spans.storage.base + id)
+        prefetch(record)
+        prefetch(record + MemoryLayout<Span>.stride - 1)
+    }
+
+    /// Starts loading the first line of span `id`'s bitmap words (reads its record).
+    @inline(__always)
+    func prefetchBitmap(_ id: Int) {
+        guard id < spans.count else { return }
+        let word = Int(spans[id].bitmapBase)
+        guard word < bits.count else { return }
+        prefetch(UnsafeRawPointer(bits.storage.base + word))
     }
 
     @inline(__always)
