@@ -29,5 +29,7 @@ func pagingStructureCacheHitsAsAOneSetLRUCache(entries: Int) {
     psc.insert(7)
     let hit = psc.lookup(7)
     #expect(!hit)
+    let zeroHit = psc.lookup(0)  // no key sits in the unused head slot
+    #expect(!zeroHit)
     #expect(psc.count == 0)
 }

@@ -50,6 +50,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     let latencyNs: InlineArray<8, Double>
     let latencyCycles: InlineArray<8, Double>
     let dramNs: Double
+    /// `dramNs * ghz`, a walk's read served by DRAM, computed once (the same product).
+    let dramCycles: Double
     let l1Ns: Double
     /// The same latencies divided by `overlap` (an independent access's share), computed
     /// once: the values are the very quotients the per-access division gave.
@@ -137,6 +139,14 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// The dirty lines the current plain demand evicted, by level, written back once the
     /// demand's fills are done (``flatDemand(_:isWrite:)``).
     var flatVictims = InlineArray<8, UInt64>(repeating: 0)
+    /// The first level whose flat state is too large to stay in the host's own L2 (over
+    /// 256 KiB; `levelCount`: none): the plain path peeks only those levels' sets ahead.
+    let firstPeekedLevel: Int
+    /// The plain path's demands by the level that served them (`levelCount`: DRAM), and
+    /// its demand fills that found an empty way, per level: ``counters`` derives each
+    /// level's accesses, hits, misses and demand evictions from them.
+    var served = InlineArray<9, UInt64>(repeating: 0)
+    var emptyFills = InlineArray<8, UInt64>(repeating: 0)
 
     /// Builds the hierarchy of `profile` (validated here). `classifyMisses` turns on the
     /// 3C classification (a fully associative shadow per level: slower).
@@ -165,6 +175,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         latencyCycles = InlineArray { k in k < caches.count ? Double(caches[k].latencyCycles) : 0 }
         latencyNs = InlineArray { k in k < caches.count ? Double(caches[k].latencyCycles) / hw.coreGHz : 0 }
         dramNs = hw.dram.latencyNs
+        dramCycles = hw.dram.latencyNs * hw.coreGHz
         l1Ns = Double(hw.caches[0].latencyCycles) / hw.coreGHz
         l1WriteBack = hw.caches[0].write == .writeBack
         nsPerDramLine = Double(hw.lineBytes) / hw.dram.bandwidthGBps  // GB/s = bytes per ns
@@ -224,6 +235,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         flatLevels = InlineArray { k in array(k, levelGeometry[k]) }
         flatDTLB = InlineArray { c in array(8 + c, tlbGeometry[c]) }
         flatSTLB = array(11, stlbGeometry)
+        firstPeekedLevel = (1..<max(caches.count, 1)).first { k in
+            FlatLRUArray.words(sets: levelGeometry[k].0, ways: levelGeometry[k].1) * 8 > 256 << 10
+        } ?? caches.count
         classifiers = classifyMisses ? hw.caches.map { MissClassifier(lines: $0.sizeBytes / hw.lineBytes) } : nil
         streamer = StreamPrefetcher(streams: p.streamerStreams, distance: p.streamerDistanceLines, lineShift: lineShift)
         strider = StridePrefetcher(lineShift: lineShift)
@@ -431,6 +445,17 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// Per-level counters, L1 first.
     public var counters: [CacheCounters] {
         var c = (0..<levelCount).map { levelCounters[$0] }
+        if plain {
+            // Every demand reaching level k and missing goes on to k + 1 and fills k.
+            var missed = served[levelCount]
+            for k in (0..<levelCount).reversed() {
+                c[k].hits &+= served[k]
+                c[k].misses &+= missed
+                c[k].accesses &+= served[k] &+ missed
+                c[k].evictions &+= missed &- emptyFills[k]
+                missed &+= served[k]
+            }
+        }
         let hits = fastL1Hits &+ sameLineHits
         c[0].accesses &+= hits
         c[0].hits &+= hits

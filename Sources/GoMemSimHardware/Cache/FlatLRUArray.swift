@@ -203,6 +203,68 @@ struct FlatLRUArray {
         return (-1, previous)
     }
 
+    /// ``demand(_:inserting:hitFlag:)``, through ``demand(_:inserting:hitFlag:ways:)`` with
+    /// a literal way count for the presets' counts (8, 16, 4, 12).
+    @_transparent
+    func demandUnrolled(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64) -> (position: Int, victim: UInt64) {
+        switch ways {
+        case 8: return demand(key, inserting: word, hitFlag: hitFlag, ways: 8)
+        case 16: return demand(key, inserting: word, hitFlag: hitFlag, ways: 16)
+        case 4: return demand(key, inserting: word, hitFlag: hitFlag, ways: 4)
+        case 12: return demand(key, inserting: word, hitFlag: hitFlag, ways: 12)
+        default: return demand(key, inserting: word, hitFlag: hitFlag)
+        }
+    }
+
+    /// ``demand(_:inserting:hitFlag:)`` with the way count given as `n` (equal to `ways`,
+    /// at most 16). Callers pass a literal (``CacheHierarchy`` switches on the presets'
+    /// counts: 4, 8, 12, 16), so after inlining the fingerprint test reads one word for up
+    /// to 8 ways, the masks are constants and the moves unroll: about half the
+    /// instructions of the general form on the random-access path.
+    @_transparent
+    func demand(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64, ways n: Int) -> (position: Int, victim: UInt64) {
+        let line = key &>> 1
+        let s = Int(truncatingIfNeeded: line & setMask)
+        let set = tags + s &* n
+        let f = tags + (fingerprintWord &+ s &* 2)
+        let byte = (line &>> setShift) & 0x7F | 0x80
+        let j = Self.find(set, key: key, byte: byte, f, ways: n)
+        if j >= 0 {
+            if j != 0 { Self.movingToFront(f, from: j, byte: byte) }
+            Self.moveToFront(set, from: j, flag: hitFlag)
+            return (j, Self.empty)
+        }
+        Self.pushingFront(f, byte: byte, ways: n)
+        return (-1, Self.pushFront(set, ways: n, word: word))
+    }
+
+    /// ``find(_:key:byte:_:)`` for `n` ways (at most 16): up to 8 ways only the first
+    /// fingerprint word holds bytes (the second stays 0, which matches no fingerprint).
+    @inline(__always)
+    static func find(_ set: UnsafeMutablePointer<UInt64>, key: UInt64, byte: UInt64,
+                     _ f: UnsafeMutablePointer<UInt64>, ways n: Int) -> Int {
+        guard n <= 8 else { return find(set, key: key, byte: byte, f) }
+        var m = zeroBytes(f[0] ^ (byte &* 0x0101_0101_0101_0101))
+        while m != 0 {
+            let j = m.trailingZeroBitCount &>> 3
+            if set[j] ^ key < 2 { return j }
+            m &= m &- 1
+        }
+        return -1
+    }
+
+    /// ``pushingFront(_:byte:)`` for `n` ways: the masks of ``fingerprintMask`` as constants.
+    @inline(__always)
+    static func pushingFront(_ f: UnsafeMutablePointer<UInt64>, byte: UInt64, ways n: Int) {
+        let low = f[0]
+        if n > 8 {
+            let highMask: UInt64 = n >= 16 ? .max : (1 &<< UInt64(truncatingIfNeeded: 8 &* (n &- 8))) &- 1
+            f[1] = (f[1] &<< 8 | low &>> 56) & highMask
+        }
+        let lowMask: UInt64 = n >= 8 ? .max : (1 &<< UInt64(truncatingIfNeeded: 8 &* n)) &- 1
+        f[0] = (low &<< 8 | byte) & lowMask
+    }
+
     /// Marks the word of `key` (shifted left by one) dirty where it sits, without touching
     /// the recency order (a writeback reaching a level that has the line); false if absent.
     @inline(__always)

@@ -29,7 +29,7 @@ struct PagingStructureCache {
         capacity = min(max(entries, 0), Self.maxEntries)
         slots = (capacity + 3) & ~3
         storage = CacheStorage(words: slots + slots / 2)
-        storage.words.update(repeating: .max, count: slots + slots / 2)
+        storage.words.update(repeating: .max, count: max(slots + slots / 2, 1))  // a 0-entry cache's head slot too
     }
 
     /// Gives this copy a buffer of its own.
@@ -40,6 +40,9 @@ struct PagingStructureCache {
     /// Whether `key` is cached; a hit makes it the most recent.
     @inline(__always)
     mutating func lookup(_ key: UInt64) -> Bool {
+        // The most recent key again (a walk's PDPTE over one GiB, nearly every time): a hit
+        // that moves nothing. An empty head slot holds `UInt64.max`, which is no key.
+        if storage.words[head] == key { return true }
         let p = slot(of: key)
         guard p >= 0 else { return false }
         var distance = p &- head  // the hit's recency position
