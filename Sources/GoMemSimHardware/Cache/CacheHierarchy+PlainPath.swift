@@ -167,10 +167,10 @@ extension CacheHierarchy {
             let walkCycles = flatWalk(address, pageClass: c)
             if stlbHolds {
                 translation.stlbCounters[c].walks &+= 1
-                translation.stlbCounters[c].walkCycles &+= Self.rounded(walkCycles)
+                translation.stlbCounters[c].walkCycles &+= wholeCycles(walkCycles)
             } else {
                 translation.l1Counters[c].walks &+= 1
-                translation.l1Counters[c].walkCycles &+= Self.rounded(walkCycles)
+                translation.l1Counters[c].walkCycles &+= wholeCycles(walkCycles)
             }
             walkNs = walkCycles / ghz
             if !dependent { walkNs /= walkOverlap }  // independent misses walk in parallel
@@ -178,6 +178,12 @@ extension CacheHierarchy {
         lastPageKey = translation.hasL1[c] ? pageKey : .max
         let stlbNs = cycles / ghz
         return (dependent ? stlbNs : stlbNs / overlap) + walkNs
+    }
+
+    /// ``rounded(_:)`` of a walk's cycles: the conversion alone when they are whole.
+    @inline(__always)
+    func wholeCycles(_ cycles: Double) -> UInt64 {
+        wholeWalkCycles ? UInt64(Int64(cycles)) : Self.rounded(cycles)
     }
 
     /// ``walk(_:pageClass:)`` when ``plain``, inlined into the translation: the same

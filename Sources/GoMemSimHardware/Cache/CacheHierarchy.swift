@@ -52,6 +52,10 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     let dramNs: Double
     /// `dramNs * ghz`, a walk's read served by DRAM, computed once (the same product).
     let dramCycles: Double
+    /// Whether every walk read's cycles are whole numbers below 2^50 (cache latencies are
+    /// whole cycles; DRAM's `dramCycles` usually is): a walk's sum is then exact and whole,
+    /// so ``rounded(_:)`` of it is the conversion alone.
+    let wholeWalkCycles: Bool
     let l1Ns: Double
     /// The same latencies divided by `overlap` (an independent access's share), computed
     /// once: the values are the very quotients the per-access division gave.
@@ -176,6 +180,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         latencyNs = InlineArray { k in k < caches.count ? Double(caches[k].latencyCycles) / hw.coreGHz : 0 }
         dramNs = hw.dram.latencyNs
         dramCycles = hw.dram.latencyNs * hw.coreGHz
+        wholeWalkCycles = dramCycles.rounded() == dramCycles && dramCycles >= 0 && dramCycles < 0x1p50
+            && hw.caches.allSatisfy { $0.latencyCycles >= 0 && $0.latencyCycles < 1 << 50 }
         l1Ns = Double(hw.caches[0].latencyCycles) / hw.coreGHz
         l1WriteBack = hw.caches[0].write == .writeBack
         nsPerDramLine = Double(hw.lineBytes) / hw.dram.bandwidthGBps  // GB/s = bytes per ns
