@@ -82,3 +82,18 @@ func flatSetsAreExactLRU(ways: Int, unrolled: Bool) {
     #expect(mismatches == 0)
     #expect(hits > 1000 && victims > 1000 && dirtyVictims > 100)
 }
+
+/// A store of 2 MiB or more starts on a 2 MiB boundary (so huge pages can back it), every
+/// word empty, and its copy holds the same words in a buffer of its own.
+@Test func largeFlatStoresAreHugePageAlignedAndCopyExactly() {
+    let words = 3 << 18  // 6 MiB
+    let store = FlatLRUStore(words: words)
+    #expect(UInt(bitPattern: store.words) % (1 << 21) == 0)
+    #expect((0..<words).allSatisfy { store.words[$0] == FlatLRUArray.empty })
+    store.words[12345] = 42
+    let copy = store.copy()
+    #expect(copy.words != store.words)
+    #expect(copy.words[12345] == 42 && copy.words[words - 1] == FlatLRUArray.empty)
+    let small = FlatLRUStore(words: 100)
+    #expect(UInt(bitPattern: small.words) % 64 == 0)
+}

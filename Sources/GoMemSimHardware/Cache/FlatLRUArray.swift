@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One set-associative exact-LRU array (a cache level or a TLB) in the flat form of the
 /// plain path (``CacheHierarchy/plain``): each set is `ways` contiguous words in recency
 /// order, most recent first; a word is `key << 1 | dirty`, an empty way `UInt64.max`
@@ -302,18 +306,42 @@ struct FlatLRUArray {
 /// The words of every ``FlatLRUArray`` of one hierarchy, in one 64-byte-aligned block (a
 /// 16-way set is two host lines), owned by reference so a copy of the hierarchy shares it
 /// until one of them next accesses memory (``CacheHierarchy`` copies it then).
+///
+/// A store of 2 MiB or more (skylake-sp's: 4.7 MiB, nearly all of it the L3) sits in
+/// 2 MiB-aligned memory the kernel is asked to back with huge pages (`MADV_HUGEPAGE`;
+/// Linux's THP default is `madvise`): a random access reads a few sets scattered over
+/// the L3's state, and on 4 KiB pages each read could miss the host's TLB as well as its
+/// caches. Where or how the memory is mapped changes no modelled figure.
 final class FlatLRUStore {
     let words: UnsafeMutablePointer<UInt64>
     let count: Int
+    /// Whether `words` came from `posix_memalign` (freed with `free`).
+    private let aligned: Bool
 
     init(words count: Int) {
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 8, alignment: 64)
-        words = raw.bindMemory(to: UInt64.self, capacity: max(count, 1))
+        let bytes = max(count, 1) * 8
+        let huge = 1 << 21
+        var raw: UnsafeMutableRawPointer?
+        #if os(Linux)
+        if bytes >= huge {
+            let size = (bytes + huge - 1) & ~(huge - 1)
+            if posix_memalign(&raw, huge, size) == 0, let p = raw {
+                _ = madvise(p, size, MADV_HUGEPAGE)  // advice only: 4 KiB pages if refused
+            } else {
+                raw = nil
+            }
+        }
+        #endif
+        aligned = raw != nil
+        let p = raw ?? UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        words = p.bindMemory(to: UInt64.self, capacity: max(count, 1))
         words.initialize(repeating: FlatLRUArray.empty, count: max(count, 1))
     }
 
-    deinit { words.deallocate() }
+    deinit {
+        if aligned { free(words) } else { words.deallocate() }
+    }
 
     /// An unshared copy.
     func copy() -> FlatLRUStore {
