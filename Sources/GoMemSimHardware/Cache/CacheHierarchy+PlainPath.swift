@@ -39,7 +39,7 @@ extension CacheHierarchy {
         // Every level allocates, so the line is now in L1.
         lastLine = line
         lastLinePageShift = shift
-        lastLinePageClass = pageClass
+        lastLineRepeats = pageClass &<< 2
         ns += servedNs(level: level, dependent: dependent)
         ns = max(ns, Double(dramLines) * nsPerDramLine)
         record(ns, isWrite: isWrite)

@@ -62,6 +62,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     let latencyNsIndependent: InlineArray<8, Double>
     let dramNsIndependent: Double
     let l1NsIndependent: Double
+    /// `[l1NsIndependent, l1Ns]`: the same-line path's cost indexed by `dependent`, one load.
+    let l1NsBy: InlineArray<2, Double>
     let l1WriteBack: Bool
     let nsPerDramLine: Double
     let overlap: Double
@@ -118,7 +120,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// The page shift `lastLine`'s access gave when its page was left in the dTLB as
     /// `lastPageKey` (`.max`: it was not), and that page's class.
     var lastLinePageShift: UInt16 = .max
-    var lastLinePageClass = 0
+    /// `lastLine`'s page class shifted to its group of four in `repeats` (`pageClass << 2`).
+    var lastLineRepeats = 0
     /// Same-page fast path: the last translation, known to be in its L1 dTLB.
     var lastPageKey: UInt64 = .max
     /// The L1 slot the current demand access hit or filled (-1: none), so the fast-path
@@ -190,6 +193,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         latencyNsIndependent = InlineArray { k in ns[k] / overlap }
         dramNsIndependent = dramNs / overlap
         l1NsIndependent = l1Ns / overlap
+        l1NsBy = [l1NsIndependent, l1Ns]
         reads = LatencyRecorder(repeatNs: (l1Ns, l1NsIndependent))
         writes = LatencyRecorder(repeatNs: (l1Ns, l1NsIndependent))
         walkOverlap = Double(min(hw.tlb.pageWalkers, hw.maxOutstandingMisses))
@@ -263,9 +267,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         if line == lastLine && UInt16(pageShift) == lastLinePageShift && length <= lineBytes &- (address & lineOffsetMask)
             && (!isWrite || l1WriteBack) {
             do {
-                repeats[(lastLinePageClass &<< 2 | (isWrite ? 2 : 0) | (dependent ? 1 : 0)) & 15] &+= 1
+                repeats[(lastLineRepeats | (isWrite ? 2 : 0) | (dependent ? 1 : 0)) & 15] &+= 1
                 if isWrite { dirtyLastLine() }
-                let ns = dependent ? l1Ns : l1NsIndependent
+                let ns = l1NsBy[dependent ? 1 : 0]
                 if isWrite { writes.addRepeatNs(ns) } else { reads.addRepeatNs(ns) }
                 return takeWholeNs(adding: ns)
             }
@@ -390,7 +394,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             lastSlot = slot
             // lastPageKey is now pageKey (this line's page) or .max (no dTLB for the class).
             lastLinePageShift = lastPageKey == pageKey ? UInt16(pageShift) : .max
-            lastLinePageClass = pageClass
+            lastLineRepeats = pageClass &<< 2
         } else {
             lastLine = .max
         }
@@ -427,7 +431,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
                              pageClass: Int, pageKey: UInt64) -> Double {
         // lastPageKey is now pageKey (this line's page) or .max (no dTLB for the class).
         lastLinePageShift = lastPageKey == pageKey ? UInt16(pageShift) : .max
-        lastLinePageClass = pageClass
+        lastLineRepeats = pageClass &<< 2
         fastL1Hits &+= 1
         if isWrite {
             if plain {
