@@ -30,8 +30,10 @@ private struct ListModel {
     }
 }
 
-@Test(arguments: [1, 2, 3, 4, 5, 8, 12, 15, 16, 20])
-func flatSetsAreExactLRU(ways: Int) {
+/// `unrolled`: demands go through `demandUnrolled`, the presets' way counts (4, 8, 12,
+/// 16) through the kernel specialised for them, which must leave the very same words.
+@Test(arguments: [1, 2, 3, 4, 5, 8, 12, 15, 16, 20], [false, true])
+func flatSetsAreExactLRU(ways: Int, unrolled: Bool) {
     let sets = 4
     let store = FlatLRUStore(words: FlatLRUArray.words(sets: sets, ways: ways))
     let a = FlatLRUArray(tags: store.words, offset: 0, sets: sets, ways: ways)
@@ -60,7 +62,8 @@ func flatSetsAreExactLRU(ways: Int) {
             }
         } else {
             let w: UInt64 = write ? 1 : 0
-            let got = a.demand(line << 1, inserting: line << 1 | w, hitFlag: w)
+            let got = unrolled ? a.demandUnrolled(line << 1, inserting: line << 1 | w, hitFlag: w)
+                : a.demand(line << 1, inserting: line << 1 | w, hitFlag: w)
             let want = model.demand(line, set: s, write: write)
             if got.position != want.position || got.victim != (want.victim ?? FlatLRUArray.empty) { mismatches += 1 }
             if got.position >= 0 { hits += 1 }
@@ -78,4 +81,19 @@ func flatSetsAreExactLRU(ways: Int) {
     }
     #expect(mismatches == 0)
     #expect(hits > 1000 && victims > 1000 && dirtyVictims > 100)
+}
+
+/// A store of 2 MiB or more starts on a 2 MiB boundary (so huge pages can back it), every
+/// word empty, and its copy holds the same words in a buffer of its own.
+@Test func largeFlatStoresAreHugePageAlignedAndCopyExactly() {
+    let words = 3 << 18  // 6 MiB
+    let store = FlatLRUStore(words: words)
+    #expect(UInt(bitPattern: store.words) % (1 << 21) == 0)
+    #expect((0..<words).allSatisfy { store.words[$0] == FlatLRUArray.empty })
+    store.words[12345] = 42
+    let copy = store.copy()
+    #expect(copy.words != store.words)
+    #expect(copy.words[12345] == 42 && copy.words[words - 1] == FlatLRUArray.empty)
+    let small = FlatLRUStore(words: 100)
+    #expect(UInt(bitPattern: small.words) % 64 == 0)
 }

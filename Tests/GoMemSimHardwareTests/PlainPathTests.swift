@@ -141,3 +141,15 @@ func thePlainPathLeavesWhatTheGeneralPathLeaves(profile: MachineProfile) throws 
     wide.hardware.caches[2].ways = 32  // LRU over 32 ways keeps stamps, not a recency list
     #expect(try !CacheHierarchy<ProfilePolicy>(profile: wide).plain)
 }
+
+/// The plain path converts a walk's cycles without rounding only when every read's cycles
+/// are whole (skylake-sp: DRAM 90 ns at 3 GHz, 270 cycles); zen3's 85 ns at 3.5 GHz is
+/// 297.5 cycles, so its walks round, and the differential test above covers both.
+@Test func walkCyclesAreConvertedWithoutRoundingOnlyWhenWhole() throws {
+    var skylake = MachineProfile.skylakeSP
+    skylake.hardware.prefetchers = nil
+    var zen3 = MachineProfile.zen3
+    zen3.hardware.prefetchers = nil
+    #expect(try CacheHierarchy<ProfilePolicy>(profile: skylake).wholeWalkCycles)
+    #expect(try !CacheHierarchy<ProfilePolicy>(profile: zen3).wholeWalkCycles)
+}

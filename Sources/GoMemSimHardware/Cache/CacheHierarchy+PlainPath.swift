@@ -14,7 +14,18 @@ extension CacheHierarchy {
     /// ``accessLine(_:isWrite:dependent:pageShift:)`` when ``plain``.
     @inline(__always)
     mutating func plainAccessLine(_ line: UInt64, isWrite: Bool, dependent: Bool, pageShift: UInt8) -> Double {
-        let (translationNs, pageClass, pageKey) = translateLine(line, pageShift: pageShift, dependent: dependent)
+        // ``translateLine(_:pageShift:dependent:)``, written out: the optimiser kept that one
+        // out of line, a call with the hierarchy's fields reloaded after it.
+        let address = line &<< lineShift
+        let pageClass = TranslationState.pageClass(pageShift)
+        let pageKey = TranslationState.key(address: address, pageClass: pageClass)
+        var translationNs = 0.0
+        if pageKey == lastPageKey {
+            fastTLBHits[pageClass] &+= 1
+        } else {
+            translationNs = flatTranslate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
+            lastLinePageShift = .max  // lastPageKey changed
+        }
         if line == lastLine {  // every level is write-back: a write stays in L1 too
             return repeatLine(translationNs, isWrite: isWrite, dependent: dependent, pageShift: pageShift,
                               pageClass: pageClass, pageKey: pageKey)
@@ -28,7 +39,7 @@ extension CacheHierarchy {
         // Every level allocates, so the line is now in L1.
         lastLine = line
         lastLinePageShift = shift
-        lastLinePageClass = pageClass
+        lastLineRepeats = pageClass &<< 2
         ns += servedNs(level: level, dependent: dependent)
         ns = max(ns, Double(dramLines) * nsPerDramLine)
         record(ns, isWrite: isWrite)
@@ -42,41 +53,62 @@ extension CacheHierarchy {
     /// general path's fills, outermost first, write them back in (a level's fill and a
     /// writeback into the levels below it touch different arrays). No line is ever
     /// prefetched, so no hit is a prefetch hit.
+    ///
+    /// Counting: one add per demand, in `served[level]`; a level's accesses, hits, misses
+    /// and demand evictions follow from those (every miss fills, and a fill evicts unless
+    /// its set had an empty way, counted in `emptyFills`) when ``counters`` is read.
     @_transparent
     mutating func flatDemand(_ line: UInt64, isWrite: Bool) -> Int {
         let key = line &<< 1
         let w: UInt64 = isWrite ? 1 : 0
+        // L1 apart: most walk reads hit it, and its fill is the one that clears `lastLine`.
+        let first = flatLevels[0].demandUnrolled(key, inserting: key | w, hitFlag: w)
+        if first.position >= 0 {
+            served[0] &+= 1
+            return 0
+        }
+        // The fill may have pushed the same-line path's line out. A hit (a walk's, in its
+        // set) leaves it there, as the general path does, though no longer first: that
+        // path marks it dirty by key (``dirtyLastLine()``), not by slot.
+        lastLine = .max
         var pending: UInt32 = 0  // bit k: flatVictims[k] holds level k's dirty victim
-        var k = 0
+        noteVictim(first.victim, level: 0, pending: &pending)
+        var k = 1
         let n = levelCount
         while k < n {
-            levelCounters[k].accesses &+= 1
-            let r = flatLevels[k].demand(key, inserting: k == 0 ? key | w : key, hitFlag: w)
-            // An L1 fill may have pushed the same-line path's line out. A hit (a walk's,
-            // in its set) leaves it there, as the general path does, though no longer
-            // first: that path marks it dirty by key (``dirtyLastLine()``), not by slot.
-            if k == 0 && r.position < 0 { lastLine = .max }
-            if r.position >= 0 {
-                levelCounters[k].hits &+= 1
-                break
-            }
-            levelCounters[k].misses &+= 1
-            if r.victim != FlatLRUArray.empty {
-                levelCounters[k].evictions &+= 1
-                if r.victim & 1 != 0 {
-                    flatVictims[k] = r.victim &>> 1
-                    pending |= 1 &<< UInt32(truncatingIfNeeded: k)
-                }
-            }
+            let r = flatLevels[k].demandUnrolled(key, inserting: key, hitFlag: w)
+            if r.position >= 0 { break }
+            noteVictim(r.victim, level: k, pending: &pending)
             k &+= 1
         }
+        served[k] &+= 1
         if k == n { dramLines &+= 1 }
+        if pending != 0 { flatWriteBacks(pending) }
+        return k
+    }
+
+    /// What a demand fill at level `k` that pushed `victim` out leaves to do: count a fill
+    /// into an empty way, or hold a dirty victim for its writeback (a clean one needs nothing).
+    @_transparent
+    mutating func noteVictim(_ victim: UInt64, level k: Int, pending: inout UInt32) {
+        guard victim & 1 != 0 else { return }  // clean
+        if victim == FlatLRUArray.empty {  // the set had room
+            emptyFills[k] &+= 1
+        } else {
+            flatVictims[k] = victim &>> 1
+            pending |= 1 &<< UInt32(truncatingIfNeeded: k)
+        }
+    }
+
+    /// The writebacks of the dirty victims `pending` marks, the outermost level's first.
+    @inline(never)
+    mutating func flatWriteBacks(_ pending: UInt32) {
+        var pending = pending
         while pending != 0 {
             let j = 31 &- pending.leadingZeroBitCount
             pending &= ~(1 &<< UInt32(truncatingIfNeeded: j))
             flatWriteBack(flatVictims[j], from: j)
         }
-        return k
     }
 
     /// The dirty `line` evicted from level `k` goes to the level below: marked dirty there
@@ -111,8 +143,7 @@ extension CacheHierarchy {
     mutating func flatTranslate(_ pageKey: UInt64, address: UInt64, pageClass c: Int, dependent: Bool) -> Double {
         let key = pageKey &<< 1
         if translation.hasL1[c] {
-            translation.l1Counters[c].accesses &+= 1
-            if flatDTLB[c].demand(key, inserting: key, hitFlag: 0).position >= 0 {
+            if flatDTLB[c].demandUnrolled(key, inserting: key, hitFlag: 0).position >= 0 {
                 translation.l1Counters[c].hits &+= 1
                 lastPageKey = pageKey
                 return 0
@@ -123,9 +154,8 @@ extension CacheHierarchy {
         var walked = true
         let stlbHolds = translation.stlbHolds[c]
         if stlbHolds {
-            translation.stlbCounters[c].accesses &+= 1
             cycles = stlbHitCycles  // STLB lookup time, paid on its misses too
-            if flatSTLB.demand(key, inserting: key, hitFlag: 0).position >= 0 {
+            if flatSTLB.demandUnrolled(key, inserting: key, hitFlag: 0).position >= 0 {
                 translation.stlbCounters[c].hits &+= 1
                 walked = false
             } else {
@@ -134,13 +164,13 @@ extension CacheHierarchy {
         }
         var walkNs = 0.0
         if walked {
-            let walkCycles = walk(address, pageClass: c)
+            let walkCycles = flatWalk(address, pageClass: c)
             if stlbHolds {
                 translation.stlbCounters[c].walks &+= 1
-                translation.stlbCounters[c].walkCycles &+= Self.rounded(walkCycles)
+                translation.stlbCounters[c].walkCycles &+= wholeCycles(walkCycles)
             } else {
                 translation.l1Counters[c].walks &+= 1
-                translation.l1Counters[c].walkCycles &+= Self.rounded(walkCycles)
+                translation.l1Counters[c].walkCycles &+= wholeCycles(walkCycles)
             }
             walkNs = walkCycles / ghz
             if !dependent { walkNs /= walkOverlap }  // independent misses walk in parallel
@@ -150,15 +180,49 @@ extension CacheHierarchy {
         return (dependent ? stlbNs : stlbNs / overlap) + walkNs
     }
 
-    /// ``peekSets(_:pageShift:)`` when ``plain``: the sets' words below L1 (two host lines
-    /// for more than 8 ways), unless `line` follows the line peeked last (a sequential pass).
+    /// ``rounded(_:)`` of a walk's cycles: the conversion alone when they are whole.
+    @inline(__always)
+    func wholeCycles(_ cycles: Double) -> UInt64 {
+        wholeWalkCycles ? UInt64(Int64(cycles)) : Self.rounded(cycles)
+    }
+
+    /// ``walk(_:pageClass:)`` when ``plain``, inlined into the translation: the same
+    /// paging-structure-cache lookups and fills and page-table reads, each read a
+    /// ``flatDemand(_:isWrite:)``, the cycles summed in the same order.
+    @inline(__always)
+    mutating func flatWalk(_ address: UInt64, pageClass c: Int) -> Double {
+        var start = 3
+        if c < 1 && translation.hasPSC[2] && translation.pdeCache.lookup(address &>> 21) {
+            start = 0
+        } else if c < 2 && translation.hasPSC[1] && translation.pdpteCache.lookup(address &>> 30) {
+            start = 1
+        } else if translation.hasPSC[0] && translation.pml4eCache.lookup(address &>> 39) {
+            start = 2
+        }
+        var cycles = 0.0
+        var level = start
+        while level >= c {
+            let entry = Self.pageTableEntryAddress(level: level, address: address)
+            let served = flatDemand(entry &>> lineShift, isWrite: false)
+            cycles += served < levelCount ? latencyCycles[served] : dramCycles
+            level &-= 1
+        }
+        if start >= 3 && c < 3 && translation.hasPSC[0] { translation.pml4eCache.insert(address &>> 39) }
+        if start >= 2 && c < 2 && translation.hasPSC[1] { translation.pdpteCache.insert(address &>> 30) }
+        if start >= 1 && c < 1 && translation.hasPSC[2] { translation.pdeCache.insert(address &>> 21) }
+        return cycles
+    }
+
+    /// ``peekSets(_:pageShift:)`` when ``plain``: the sets' words of the levels from
+    /// `firstPeekedLevel` on (two host lines for more than 8 ways), unless `line` follows
+    /// the line peeked last (a sequential pass).
     @inline(__always)
     mutating func flatPeekSets(_ line: UInt64, pageShift: UInt8) {
         let previous = peekedLine
         peekedLine = line
         if line == previous &+ 1 { return }
         var sum: UInt64 = 0
-        var k = 1
+        var k = firstPeekedLevel
         while k < levelCount {
             let a = flatLevels[k]
             let set = a.set(of: line)
@@ -169,7 +233,7 @@ extension CacheHierarchy {
         let pageClass = TranslationState.pageClass(pageShift)
         if TranslationState.key(address: address, pageClass: pageClass) != lastPageKey {
             let entry = Self.pageTableEntryAddress(level: pageClass, address: address) &>> lineShift
-            k = 1
+            k = firstPeekedLevel
             while k < levelCount {
                 let a = flatLevels[k]
                 let set = a.set(of: entry)

@@ -11,8 +11,14 @@ extension CacheHierarchy {
 
     /// TLB counters with the same-page fast path's hits folded in.
     func translationCounters(level: TLBLevel, pageClass c: Int) -> TLBCounters {
-        guard level == .dTLB else { return translation.stlbCounters[c] }
+        // Every lookup hits or misses: the hot paths count those two, not accesses.
+        guard level == .dTLB else {
+            var t = translation.stlbCounters[c]
+            t.accesses = t.hits &+ t.misses
+            return t
+        }
         var t = translation.l1Counters[c]
+        t.accesses = t.hits &+ t.misses
         let fast = fastTLBHits[c] &+ sameLineTLBHits(pageClass: c)
         t.accesses &+= fast
         t.hits &+= fast

@@ -50,12 +50,20 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     let latencyNs: InlineArray<8, Double>
     let latencyCycles: InlineArray<8, Double>
     let dramNs: Double
+    /// `dramNs * ghz`, a walk's read served by DRAM, computed once (the same product).
+    let dramCycles: Double
+    /// Whether every walk read's cycles are whole numbers below 2^50 (cache latencies are
+    /// whole cycles; DRAM's `dramCycles` usually is): a walk's sum is then exact and whole,
+    /// so ``rounded(_:)`` of it is the conversion alone.
+    let wholeWalkCycles: Bool
     let l1Ns: Double
     /// The same latencies divided by `overlap` (an independent access's share), computed
     /// once: the values are the very quotients the per-access division gave.
     let latencyNsIndependent: InlineArray<8, Double>
     let dramNsIndependent: Double
     let l1NsIndependent: Double
+    /// `[l1NsIndependent, l1Ns]`: the same-line path's cost indexed by `dependent`, one load.
+    let l1NsBy: InlineArray<2, Double>
     let l1WriteBack: Bool
     let nsPerDramLine: Double
     let overlap: Double
@@ -112,7 +120,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// The page shift `lastLine`'s access gave when its page was left in the dTLB as
     /// `lastPageKey` (`.max`: it was not), and that page's class.
     var lastLinePageShift: UInt16 = .max
-    var lastLinePageClass = 0
+    /// `lastLine`'s page class shifted to its group of four in `repeats` (`pageClass << 2`).
+    var lastLineRepeats = 0
     /// Same-page fast path: the last translation, known to be in its L1 dTLB.
     var lastPageKey: UInt64 = .max
     /// The L1 slot the current demand access hit or filled (-1: none), so the fast-path
@@ -137,6 +146,14 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// The dirty lines the current plain demand evicted, by level, written back once the
     /// demand's fills are done (``flatDemand(_:isWrite:)``).
     var flatVictims = InlineArray<8, UInt64>(repeating: 0)
+    /// The first level whose flat state is too large to stay in the host's own L2 (over
+    /// 256 KiB; `levelCount`: none): the plain path peeks only those levels' sets ahead.
+    let firstPeekedLevel: Int
+    /// The plain path's demands by the level that served them (`levelCount`: DRAM), and
+    /// its demand fills that found an empty way, per level: ``counters`` derives each
+    /// level's accesses, hits, misses and demand evictions from them.
+    var served = InlineArray<9, UInt64>(repeating: 0)
+    var emptyFills = InlineArray<8, UInt64>(repeating: 0)
 
     /// Builds the hierarchy of `profile` (validated here). `classifyMisses` turns on the
     /// 3C classification (a fully associative shadow per level: slower).
@@ -165,6 +182,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         latencyCycles = InlineArray { k in k < caches.count ? Double(caches[k].latencyCycles) : 0 }
         latencyNs = InlineArray { k in k < caches.count ? Double(caches[k].latencyCycles) / hw.coreGHz : 0 }
         dramNs = hw.dram.latencyNs
+        dramCycles = hw.dram.latencyNs * hw.coreGHz
+        wholeWalkCycles = dramCycles.rounded() == dramCycles && dramCycles >= 0 && dramCycles < 0x1p50
+            && hw.caches.allSatisfy { $0.latencyCycles >= 0 && $0.latencyCycles < 1 << 50 }
         l1Ns = Double(hw.caches[0].latencyCycles) / hw.coreGHz
         l1WriteBack = hw.caches[0].write == .writeBack
         nsPerDramLine = Double(hw.lineBytes) / hw.dram.bandwidthGBps  // GB/s = bytes per ns
@@ -173,6 +193,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         latencyNsIndependent = InlineArray { k in ns[k] / overlap }
         dramNsIndependent = dramNs / overlap
         l1NsIndependent = l1Ns / overlap
+        l1NsBy = [l1NsIndependent, l1Ns]
         reads = LatencyRecorder(repeatNs: (l1Ns, l1NsIndependent))
         writes = LatencyRecorder(repeatNs: (l1Ns, l1NsIndependent))
         walkOverlap = Double(min(hw.tlb.pageWalkers, hw.maxOutstandingMisses))
@@ -224,6 +245,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         flatLevels = InlineArray { k in array(k, levelGeometry[k]) }
         flatDTLB = InlineArray { c in array(8 + c, tlbGeometry[c]) }
         flatSTLB = array(11, stlbGeometry)
+        firstPeekedLevel = (1..<max(caches.count, 1)).first { k in
+            FlatLRUArray.words(sets: levelGeometry[k].0, ways: levelGeometry[k].1) * 8 > 256 << 10
+        } ?? caches.count
         classifiers = classifyMisses ? hw.caches.map { MissClassifier(lines: $0.sizeBytes / hw.lineBytes) } : nil
         streamer = StreamPrefetcher(streams: p.streamerStreams, distance: p.streamerDistanceLines, lineShift: lineShift)
         strider = StridePrefetcher(lineShift: lineShift)
@@ -243,9 +267,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         if line == lastLine && UInt16(pageShift) == lastLinePageShift && length <= lineBytes &- (address & lineOffsetMask)
             && (!isWrite || l1WriteBack) {
             do {
-                repeats[(lastLinePageClass &<< 2 | (isWrite ? 2 : 0) | (dependent ? 1 : 0)) & 15] &+= 1
+                repeats[(lastLineRepeats | (isWrite ? 2 : 0) | (dependent ? 1 : 0)) & 15] &+= 1
                 if isWrite { dirtyLastLine() }
-                let ns = dependent ? l1Ns : l1NsIndependent
+                let ns = l1NsBy[dependent ? 1 : 0]
                 if isWrite { writes.addRepeatNs(ns) } else { reads.addRepeatNs(ns) }
                 return takeWholeNs(adding: ns)
             }
@@ -370,7 +394,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             lastSlot = slot
             // lastPageKey is now pageKey (this line's page) or .max (no dTLB for the class).
             lastLinePageShift = lastPageKey == pageKey ? UInt16(pageShift) : .max
-            lastLinePageClass = pageClass
+            lastLineRepeats = pageClass &<< 2
         } else {
             lastLine = .max
         }
@@ -407,7 +431,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
                              pageClass: Int, pageKey: UInt64) -> Double {
         // lastPageKey is now pageKey (this line's page) or .max (no dTLB for the class).
         lastLinePageShift = lastPageKey == pageKey ? UInt16(pageShift) : .max
-        lastLinePageClass = pageClass
+        lastLineRepeats = pageClass &<< 2
         fastL1Hits &+= 1
         if isWrite {
             if plain {
@@ -431,6 +455,17 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// Per-level counters, L1 first.
     public var counters: [CacheCounters] {
         var c = (0..<levelCount).map { levelCounters[$0] }
+        if plain {
+            // Every demand reaching level k and missing goes on to k + 1 and fills k.
+            var missed = served[levelCount]
+            for k in (0..<levelCount).reversed() {
+                c[k].hits &+= served[k]
+                c[k].misses &+= missed
+                c[k].accesses &+= served[k] &+ missed
+                c[k].evictions &+= missed &- emptyFills[k]
+                missed &+= served[k]
+            }
+        }
         let hits = fastL1Hits &+ sameLineHits
         c[0].accesses &+= hits
         c[0].hits &+= hits

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One set-associative exact-LRU array (a cache level or a TLB) in the flat form of the
 /// plain path (``CacheHierarchy/plain``): each set is `ways` contiguous words in recency
 /// order, most recent first; a word is `key << 1 | dirty`, an empty way `UInt64.max`
@@ -203,6 +207,68 @@ struct FlatLRUArray {
         return (-1, previous)
     }
 
+    /// ``demand(_:inserting:hitFlag:)``, through ``demand(_:inserting:hitFlag:ways:)`` with
+    /// a literal way count for the presets' counts (8, 16, 4, 12).
+    @_transparent
+    func demandUnrolled(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64) -> (position: Int, victim: UInt64) {
+        switch ways {
+        case 8: return demand(key, inserting: word, hitFlag: hitFlag, ways: 8)
+        case 16: return demand(key, inserting: word, hitFlag: hitFlag, ways: 16)
+        case 4: return demand(key, inserting: word, hitFlag: hitFlag, ways: 4)
+        case 12: return demand(key, inserting: word, hitFlag: hitFlag, ways: 12)
+        default: return demand(key, inserting: word, hitFlag: hitFlag)
+        }
+    }
+
+    /// ``demand(_:inserting:hitFlag:)`` with the way count given as `n` (equal to `ways`,
+    /// at most 16). Callers pass a literal (``CacheHierarchy`` switches on the presets'
+    /// counts: 4, 8, 12, 16), so after inlining the fingerprint test reads one word for up
+    /// to 8 ways, the masks are constants and the moves unroll: about half the
+    /// instructions of the general form on the random-access path.
+    @_transparent
+    func demand(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64, ways n: Int) -> (position: Int, victim: UInt64) {
+        let line = key &>> 1
+        let s = Int(truncatingIfNeeded: line & setMask)
+        let set = tags + s &* n
+        let f = tags + (fingerprintWord &+ s &* 2)
+        let byte = (line &>> setShift) & 0x7F | 0x80
+        let j = Self.find(set, key: key, byte: byte, f, ways: n)
+        if j >= 0 {
+            if j != 0 { Self.movingToFront(f, from: j, byte: byte) }
+            Self.moveToFront(set, from: j, flag: hitFlag)
+            return (j, Self.empty)
+        }
+        Self.pushingFront(f, byte: byte, ways: n)
+        return (-1, Self.pushFront(set, ways: n, word: word))
+    }
+
+    /// ``find(_:key:byte:_:)`` for `n` ways (at most 16): up to 8 ways only the first
+    /// fingerprint word holds bytes (the second stays 0, which matches no fingerprint).
+    @inline(__always)
+    static func find(_ set: UnsafeMutablePointer<UInt64>, key: UInt64, byte: UInt64,
+                     _ f: UnsafeMutablePointer<UInt64>, ways n: Int) -> Int {
+        guard n <= 8 else { return find(set, key: key, byte: byte, f) }
+        var m = zeroBytes(f[0] ^ (byte &* 0x0101_0101_0101_0101))
+        while m != 0 {
+            let j = m.trailingZeroBitCount &>> 3
+            if set[j] ^ key < 2 { return j }
+            m &= m &- 1
+        }
+        return -1
+    }
+
+    /// ``pushingFront(_:byte:)`` for `n` ways: the masks of ``fingerprintMask`` as constants.
+    @inline(__always)
+    static func pushingFront(_ f: UnsafeMutablePointer<UInt64>, byte: UInt64, ways n: Int) {
+        let low = f[0]
+        if n > 8 {
+            let highMask: UInt64 = n >= 16 ? .max : (1 &<< UInt64(truncatingIfNeeded: 8 &* (n &- 8))) &- 1
+            f[1] = (f[1] &<< 8 | low &>> 56) & highMask
+        }
+        let lowMask: UInt64 = n >= 8 ? .max : (1 &<< UInt64(truncatingIfNeeded: 8 &* n)) &- 1
+        f[0] = (low &<< 8 | byte) & lowMask
+    }
+
     /// Marks the word of `key` (shifted left by one) dirty where it sits, without touching
     /// the recency order (a writeback reaching a level that has the line); false if absent.
     @inline(__always)
@@ -240,18 +306,42 @@ struct FlatLRUArray {
 /// The words of every ``FlatLRUArray`` of one hierarchy, in one 64-byte-aligned block (a
 /// 16-way set is two host lines), owned by reference so a copy of the hierarchy shares it
 /// until one of them next accesses memory (``CacheHierarchy`` copies it then).
+///
+/// A store of 2 MiB or more (skylake-sp's: 4.7 MiB, nearly all of it the L3) sits in
+/// 2 MiB-aligned memory the kernel is asked to back with huge pages (`MADV_HUGEPAGE`;
+/// Linux's THP default is `madvise`): a random access reads a few sets scattered over
+/// the L3's state, and on 4 KiB pages each read could miss the host's TLB as well as its
+/// caches. Where or how the memory is mapped changes no modelled figure.
 final class FlatLRUStore {
     let words: UnsafeMutablePointer<UInt64>
     let count: Int
+    /// Whether `words` came from `posix_memalign` (freed with `free`).
+    private let aligned: Bool
 
     init(words count: Int) {
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 8, alignment: 64)
-        words = raw.bindMemory(to: UInt64.self, capacity: max(count, 1))
+        let bytes = max(count, 1) * 8
+        let huge = 1 << 21
+        var raw: UnsafeMutableRawPointer?
+        #if os(Linux)
+        if bytes >= huge {
+            let size = (bytes + huge - 1) & ~(huge - 1)
+            if posix_memalign(&raw, huge, size) == 0, let p = raw {
+                _ = madvise(p, size, MADV_HUGEPAGE)  // advice only: 4 KiB pages if refused
+            } else {
+                raw = nil
+            }
+        }
+        #endif
+        aligned = raw != nil
+        let p = raw ?? UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        words = p.bindMemory(to: UInt64.self, capacity: max(count, 1))
         words.initialize(repeating: FlatLRUArray.empty, count: max(count, 1))
     }
 
-    deinit { words.deallocate() }
+    deinit {
+        if aligned { free(words) } else { words.deallocate() }
+    }
 
     /// An unshared copy.
     func copy() -> FlatLRUStore {

@@ -24,7 +24,6 @@ extension CacheHierarchy {
     /// (The plain path's is ``flatTranslate(_:address:pageClass:dependent:)``.)
     mutating func translate(_ pageKey: UInt64, address: UInt64, pageClass c: Int, dependent: Bool) -> Double {
         if translation.hasL1[c] {
-            translation.l1Counters[c].accesses &+= 1
             if translation.l1[c].lookupInPlace(pageKey) != nil {
                 translation.l1Counters[c].hits &+= 1
                 lastPageKey = pageKey
@@ -35,7 +34,6 @@ extension CacheHierarchy {
         var cycles = 0.0
         var walked = false
         if translation.stlbHolds[c] {
-            translation.stlbCounters[c].accesses &+= 1
             cycles = stlbHitCycles  // STLB lookup time, paid on its misses too
             if translation.stlb.lookupInPlace(pageKey) != nil {
                 translation.stlbCounters[c].hits &+= 1

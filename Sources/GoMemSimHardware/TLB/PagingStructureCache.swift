@@ -23,13 +23,29 @@ struct PagingStructureCache {
     /// (low 32 bits) is 32-bit element `s` after the keys. An empty slot's key is
     /// `UInt64.max` (keys are page numbers, below 2^52), its digest `UInt32.max`.
     private let slots: Int
+    /// Where the presence filter starts, in words: 256 one-byte counts after the digests,
+    /// count `b` the number of cached keys whose low byte is `b`. A lookup whose count is
+    /// 0 misses without a scan — most PDE-cache lookups of a random access over more
+    /// memory than the cache covers (32 entries: about one count in eight is nonzero).
+    private let filterWord: Int
     private var storage: CacheStorage
 
     init(entries: Int) {
         capacity = min(max(entries, 0), Self.maxEntries)
         slots = (capacity + 3) & ~3
-        storage = CacheStorage(words: slots + slots / 2)
-        storage.words.update(repeating: .max, count: slots + slots / 2)
+        filterWord = slots + slots / 2
+        storage = CacheStorage(words: filterWord + 32)
+        storage.words.update(repeating: .max, count: filterWord)
+        (storage.words + filterWord).update(repeating: 0, count: 32)
+        // A 0-entry cache's head slot (word 0) holds the first filter word, 0: never asked
+        // (the walk skips a cache of no entries) and never a hit (`lookup` checks `capacity`).
+    }
+
+    /// The presence filter's count for `key`.
+    @inline(__always)
+    private func filterCount(_ key: UInt64) -> UnsafeMutablePointer<UInt8> {
+        UnsafeMutableRawPointer(storage.words + filterWord).assumingMemoryBound(to: UInt8.self)
+            + Int(truncatingIfNeeded: key & 255)
     }
 
     /// Gives this copy a buffer of its own.
@@ -40,6 +56,10 @@ struct PagingStructureCache {
     /// Whether `key` is cached; a hit makes it the most recent.
     @inline(__always)
     mutating func lookup(_ key: UInt64) -> Bool {
+        // The most recent key again (a walk's PDPTE over one GiB, nearly every time): a hit
+        // that moves nothing. An empty head slot holds `UInt64.max`, which is no key.
+        if storage.words[head] == key && capacity > 0 { return true }
+        if filterCount(key).pointee == 0 { return false }
         let p = slot(of: key)
         guard p >= 0 else { return false }
         var distance = p &- head  // the hit's recency position
@@ -61,8 +81,13 @@ struct PagingStructureCache {
     mutating func insert(_ key: UInt64) {
         guard capacity > 0 else { return }
         head = head == 0 ? capacity &- 1 : head &- 1  // free, or the least recent when full
-        if count < capacity { count &+= 1 }
+        if count < capacity {
+            count &+= 1
+        } else {
+            filterCount(storage.words[head]).pointee &-= 1  // the least recent key leaves
+        }
         Self.store(key, at: head, storage.words, slots: slots)
+        filterCount(key).pointee &+= 1
     }
 
     /// The slot holding `key`, or -1.
