@@ -26,7 +26,7 @@ extension Engine {
                 endOfTrace = true
                 return
             }
-            admittedRecords += 1
+            admittedRecords &+= 1  // 2⁶⁴ records never come
             try admit(record)
         }
     }
@@ -142,10 +142,10 @@ extension Engine {
         switch pending.record.event {
         case let .alloc(id, size, scan):
             guard size <= Self.maxAllocBytes else { throw allocationSizeError(size) }
-            regions.prefetch(after: id)
+            regions.prefetch(after: id, in: .allocations)
             try newRegion(id: id, size: size, isMapping: false, scan: scan, into: &pending)
         case let .free(id):
-            regions.prefetch(after: id)
+            regions.prefetch(after: id, in: .frees)
             try liveRegion(id, into: &pending)
             guard !pending.summary.isMapping else { throw notHeapObjectError(id) }
             regions.kill(bucket: pending.bucket, slot: pending.region, ordered: ordered)

@@ -31,7 +31,7 @@ extension Engine {
                 endOfTrace = true
                 return false
             }
-            admittedRecords += 1
+            admittedRecords &+= 1  // 2⁶⁴ records never come
             guard try executeAtOnce(record) else { return true }
         }
     }
@@ -44,9 +44,9 @@ extension Engine {
         switch record.event {
         case let .alloc(id, size, scan):
             guard size <= Self.maxAllocBytes else { throw allocationSizeError(size) }
-            regions.prefetch(after: id)
+            regions.prefetch(after: id, in: .allocations)
             guard let bucket = regions.createUnslotted(id: id, size: size, scan: scan) else { throw liveIDError(id) }
-            let (p, start) = try startEvent(of: g)
+            let start = try startEvent(of: g)
             let allocation: Allocation
             do throws(ModelError) {
                 allocation = try runtime.allocate(size: size, scan: scan, goroutine: record.goroutine, now: start,
@@ -54,48 +54,48 @@ extension Engine {
             } catch {
                 throw .model(error, record: admittedRecords)
             }
-            regions.ids.buckets[bucket].summary.address = allocation.address
+            regions.ids.buckets[unchecked: bucket].summary.address = allocation.address  // from the map: in range
             noteAllocated(size)
             armRuntimeTimer()
-            finishEvent(of: g, on: p, start: start, cpuNs: allocation.costNs, kind: .alloc)
+            finishEvent(of: g, start: start, cpuNs: allocation.costNs, kind: .alloc)
         case let .free(id):
-            regions.prefetch(after: id)
+            regions.prefetch(after: id, in: .frees)
             guard let i = regions.ids.index(of: id) else { throw unknownRegion(id) }
-            let region = regions.ids.buckets[i].summary
+            let region = regions.ids.buckets[unchecked: i].summary  // from the map: in range
             guard !region.isMapping else { throw notHeapObjectError(id) }
             regions.killAtOnce(bucket: i)
-            let (p, start) = try startEvent(of: g)
+            let start = try startEvent(of: g)
             runtime.release(address: region.address, size: region.size, scan: region.scan)
             armRuntimeTimer()
             noteFreed(region.size)
-            finishEvent(of: g, on: p, start: start, cpuNs: 0, kind: .free)
+            finishEvent(of: g, start: start, cpuNs: 0, kind: .free)
         case let .read(id, offset, length, dependent):
             let region = try liveSummary(id)
             try checkRange(region, id: id, offset: offset, length: length)
-            let (p, start) = try startEvent(of: g)
+            let start = try startEvent(of: g)
             let cpu = try accessAtOnce(region.address &+ offset, length, isWrite: false, dependent: dependent)
-            finishEvent(of: g, on: p, start: start, cpuNs: cpu, kind: .read)
+            finishEvent(of: g, start: start, cpuNs: cpu, kind: .read)
         case let .write(id, offset, length):
             let region = try liveSummary(id)
             try checkRange(region, id: id, offset: offset, length: length)
-            let (p, start) = try startEvent(of: g)
+            let start = try startEvent(of: g)
             var cpu = try accessAtOnce(region.address &+ offset, length, isWrite: true, dependent: false)
             if region.scan { cpu = cpu.saturatingAdd(runtime.writeBarrier(bytes: length, now: start)) }
-            finishEvent(of: g, on: p, start: start, cpuNs: cpu, kind: .write)
+            finishEvent(of: g, start: start, cpuNs: cpu, kind: .write)
         case let .load(address, length, dependent):
-            let (p, start) = try startEvent(of: g)
+            let start = try startEvent(of: g)
             let cpu = try accessAtOnce(address, UInt64(length), isWrite: false, dependent: dependent)
-            finishEvent(of: g, on: p, start: start, cpuNs: cpu, kind: .load)
+            finishEvent(of: g, start: start, cpuNs: cpu, kind: .load)
         case let .store(address, length):
-            let (p, start) = try startEvent(of: g)
+            let start = try startEvent(of: g)
             let cpu = try accessAtOnce(address, UInt64(length), isWrite: true, dependent: false)
-            finishEvent(of: g, on: p, start: start, cpuNs: cpu, kind: .store)
+            finishEvent(of: g, start: start, cpuNs: cpu, kind: .store)
         case let .compute(ns):
-            let (p, start) = try startEvent(of: g)
-            finishEvent(of: g, on: p, start: start, cpuNs: ns, kind: .compute)
+            let start = try startEvent(of: g)
+            finishEvent(of: g, start: start, cpuNs: ns, kind: .compute)
         case let .sleep(ns):
-            let (p, start) = try startEvent(of: g)
-            finishEvent(of: g, on: p, start: start, cpuNs: 0, sleepNs: ns, kind: .sleep)
+            let start = try startEvent(of: g)
+            finishEvent(of: g, start: start, cpuNs: 0, sleepNs: ns, kind: .sleep)
         default:
             try executeRareAtOnce(record)
             return runsAtOnce()
@@ -107,7 +107,7 @@ extension Engine {
     @inline(__always)
     @inlinable mutating func liveSummary(_ id: RegionID) throws(Stop) -> IDMap.Summary {
         guard let i = regions.ids.index(of: id) else { throw unknownRegion(id) }
-        return regions.ids.buckets[i].summary
+        return regions.ids.buckets[unchecked: i].summary  // from the map: in range
     }
 
     /// ``access(_:_:isWrite:dependent:)`` for a record run at once: a model error names

@@ -22,47 +22,44 @@ extension Engine {
     /// of fields `prepare` had just stored stalled on store forwarding — measured.)
     @inline(__always)
     @inlinable mutating func run(_ pending: inout Lookahead.Pending, goroutine g: Int32, ordered: Bool) throws(Stop) {
-        let (p, start) = try startEvent(of: g)
+        let start = try startEvent(of: g)
         let (cpuNs, sleepNs) = try execute(&pending, goroutine: g, at: start, ordered: ordered)
-        finishEvent(of: g, on: p, start: start, cpuNs: cpuNs, sleepNs: sleepNs, kind: EventKind(pending.record.event))
+        finishEvent(of: g, start: start, cpuNs: cpuNs, sleepNs: sleepNs, kind: EventKind(pending.record.event))
     }
 
-    /// The P that runs goroutine `g`'s next event — the earliest free — and when the
-    /// event starts: `max(g's clock, that P's free time, the clock)`. Moves the clock
-    /// there, firing the timers due.
+    /// When goroutine `g`'s next event starts: `max(g's clock, the time the earliest
+    /// free P is free, the clock)`; it runs on that P (``ProcessorQueue``).
+    /// Moves the clock there, firing the timers due.
     @inline(__always)
-    @inlinable mutating func startEvent(of g: Int32) throws(Stop) -> (processor: Int, start: UInt64) {
-        // The table holds max(1, GOMAXPROCS) Ps, and `g` is a slot the lookahead handed
-        // out: both in range (see ``UnsafeTable/subscript(unchecked:)``).
-        var p = 0
-        var free = processors[unchecked: 0]
-        for i in 1..<processors.count where processors[unchecked: i] < free {
-            p = i
-            free = processors[unchecked: i]
-        }
-        let start = max(lookahead.goroutines[unchecked: Int(g)].clock, free, now)
+    @inlinable mutating func startEvent(of g: Int32) throws(Stop) -> UInt64 {
+        // `g` is a slot the lookahead handed out: in range (see
+        // ``UnsafeTable/subscript(unchecked:)``).
+        let start = max(lookahead.goroutines[unchecked: Int(g)].clock, processors.earliest, now)
         try advanceClock(to: start)
-        return (p, start)
+        return start
     }
 
-    /// The event of goroutine `g` that started at `start` on P `p` cost `cpuNs` of CPU
-    /// and then sleeps `sleepNs`: the P is busy until the end of the CPU time, the
-    /// goroutine until the end of the sleep. Counts it.
+    /// The event of goroutine `g` that started at `start` on the earliest P cost `cpuNs`
+    /// of CPU and then sleeps `sleepNs`: the P is busy until the end of the CPU time,
+    /// the goroutine until the end of the sleep. Counts it.
     @inline(__always)
-    @inlinable mutating func finishEvent(of g: Int32, on p: Int, start: UInt64, cpuNs: UInt64, sleepNs: UInt64 = 0,
+    @inlinable mutating func finishEvent(of g: Int32, start: UInt64, cpuNs: UInt64, sleepNs: UInt64 = 0,
                                          kind: EventKind) {
         // Saturating: a trace may ask for absurd times; the clock stops at the end of time.
         let end = start.saturatingAdd(cpuNs)
-        processors[unchecked: p] = end  // from ``startEvent(of:)``, as `g`
+        processors.occupyEarliest(until: end)  // the P ``startEvent(of:)`` chose: none was taken since
         let clock = end.saturatingAdd(sleepNs)
-        if lookahead.goroutines[unchecked: Int(g)].started { lookahead.goroutines[unchecked: Int(g)].clock = clock }
-        if clock > horizon { horizon = clock }
+        if lookahead.goroutines[unchecked: Int(g)].started {
+            lookahead.goroutines[unchecked: Int(g)].clock = clock  // ``latestTime`` reads it
+        } else if clock > horizon {
+            horizon = clock  // its `exit` retired it: its clock is no longer kept
+        }
 
-        executedRecords += 1
-        counts[unchecked: kind.rawValue] += 1  // one counter per kind
-        if executedRecords == nextProgress {
+        counts[unchecked: kind.rawValue] &+= 1  // one counter per kind; 2⁶⁴ records never come
+        recordsUntilProgress &-= 1
+        if recordsUntilProgress == 0 {
             // A countdown, not `%` and a closure load per event.
-            nextProgress = nextProgress.saturatingAdd(progressInterval)
+            recordsUntilProgress = progressInterval
             progress?(executedRecords)
         }
     }
@@ -224,7 +221,6 @@ extension Engine {
     /// The engine's own figures for an object of `size` bytes allocated.
     @inline(__always)
     @inlinable mutating func noteAllocated(_ size: UInt64) {
-        liveObjects += 1
         liveBytes &+= size  // wraps back exactly when freed
         allocatedBytes = allocatedBytes.saturatingAdd(size)
     }
@@ -232,7 +228,6 @@ extension Engine {
     /// The engine's own figures for an object of `size` bytes freed.
     @inline(__always)
     @inlinable mutating func noteFreed(_ size: UInt64) {
-        liveObjects -= 1
         liveBytes &-= size
         freedBytes = freedBytes.saturatingAdd(size)
     }

@@ -7,7 +7,7 @@ extension Engine {
     @inlinable mutating func start() throws(Stop) {
         // Fresh tables for this run: an UnsafeTable is shared by copies, so an engine
         // copied before `run()` must not replay into its original's tables.
-        processors = UnsafeTable(repeating: 0, count: processors.count)
+        processors = ProcessorQueue(count: processors.count)
         counts = UnsafeTable(repeating: 0, count: counts.count)
         regions = RegionTable()
         lookahead = Lookahead(capacity: Self.lookaheadCapacity)
@@ -86,9 +86,10 @@ extension Engine {
 
     /// After the last event: background work until the runtime has none left.
     @inlinable mutating func drain() throws(Stop) {
-        try advanceClock(to: horizon)
+        let lastEnd = latestTime
+        try advanceClock(to: lastEnd)
         runtime.programExited(now: now)
-        let limit = horizon.saturatingAdd(Self.drainLimitNs)
+        let limit = lastEnd.saturatingAdd(Self.drainLimitNs)
         var iterations = 0
         while let deadline = runtimeDeadline(), deadline <= limit, iterations < Self.drainIterationLimit {
             try advanceClock(to: max(deadline, now))
@@ -137,7 +138,7 @@ extension Engine {
 
     @inlinable mutating func finish() {
         result.events = executedRecords
-        result.virtualTimeNs = result.status == .complete ? max(now, horizon) : now
+        result.virtualTimeNs = result.status == .complete ? max(now, latestTime) : now
         result.eventCounts = EventKind.allCases
             .filter { counts[$0.rawValue] > 0 }
             .map { (kind: $0.name, count: counts[$0.rawValue]) }

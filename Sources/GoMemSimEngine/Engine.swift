@@ -91,10 +91,11 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
 
     // Clock and CPUs.
     @usableFromInline var now: UInt64 = 0
-    /// The latest any goroutine or P is busy or asleep until.
+    /// The latest any goroutine that has exited was busy or asleep until; with the
+    /// clocks of the others, ``latestTime``.
     @usableFromInline var horizon: UInt64 = 0
-    /// Per P, when it is free.
-    @usableFromInline var processors: UnsafeTable<UInt64>
+    /// The Ps, in the order the next event takes them (see ``ProcessorQueue``).
+    @usableFromInline var processors: ProcessorQueue
     @usableFromInline var timers = TimerQueue()
     /// The runtime deadline a timer is armed for (armed ≤ runtime.nextDeadline).
     @usableFromInline var armedRuntimeDeadline: UInt64?
@@ -111,13 +112,14 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
     @usableFromInline var descriptors: [UInt32: UInt32] = [:]
     @usableFromInline var endOfTrace = false
     @usableFromInline var admittedRecords: UInt64 = 0
-    @usableFromInline var executedRecords: UInt64 = 0
-    /// When ``progress`` is next due.
-    @usableFromInline var nextProgress: UInt64 = .max
+    /// Records to execute until ``progress`` is due.
+    @usableFromInline var recordsUntilProgress: UInt64 = .max
+    /// Executed records per ``EventKind``. The engine's own totals that follow from
+    /// them — records executed, live objects — are summed when read, not counted per
+    /// event as well (see ``executedRecords``).
     @usableFromInline var counts = UnsafeTable<UInt64>(repeating: 0, count: EventKind.allCases.count)
 
-    // Engine figures.
-    @usableFromInline var liveObjects: UInt64 = 0
+    // Engine figures (live objects: see ``liveObjects``).
     @usableFromInline var liveBytes: UInt64 = 0
     @usableFromInline var allocatedBytes: UInt64 = 0
     @usableFromInline var freedBytes: UInt64 = 0
@@ -139,7 +141,7 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
         self.runtime = runtime
         self.hardware = hardware
         self.config = config
-        self.processors = UnsafeTable(repeating: 0, count: max(1, config.gomaxprocs))
+        self.processors = ProcessorQueue(count: config.gomaxprocs)
         self.result = RunResult(origin: source.origin, config: config)
     }
 
@@ -149,7 +151,7 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
         result.kernelModel = kernel.modelName
         result.runtimeModel = runtime.modelName
         result.hardwareModel = hardware.modelName
-        nextProgress = progress != nil && progressInterval > 0 ? progressInterval : .max
+        recordsUntilProgress = progress != nil && progressInterval > 0 ? progressInterval : .max
         do throws(Stop) {
             try start()
             while try step() {}
@@ -174,6 +176,25 @@ extension Engine where Kernel == UnmodelledKernel, Runtime == UnmodelledRuntime,
     @inlinable public static func replay(source: Source, config: RunConfig) -> RunResult {
         var engine = Engine(source: source, config: config)
         return engine.run()
+    }
+}
+
+extension Engine {
+    /// Records executed so far: each is counted once, under its kind.
+    @inlinable var executedRecords: UInt64 { counts.indices.reduce(0) { $0 &+ counts[$1] } }
+
+    /// The latest any goroutine or P is busy or asleep until: the latest clock of a
+    /// goroutine (each only moves forward, and ends no earlier than its P is busy),
+    /// kept in its slot while it lives — not compared per event — and in ``horizon``
+    /// once it has exited. (A slot an exited goroutine left keeps a clock no later.)
+    @inlinable var latestTime: UInt64 {
+        lookahead.goroutines.indices.reduce(horizon) { max($0, lookahead.goroutines[$1].clock) }
+    }
+
+    /// Objects allocated and not freed: every executed `alloc` allocated one, every
+    /// executed `free` freed one (an `alloc` the runtime refused is not executed).
+    @inlinable var liveObjects: UInt64 {
+        counts[EventKind.alloc.rawValue] &- counts[EventKind.free.rawValue]
     }
 }
 

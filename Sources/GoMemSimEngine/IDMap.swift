@@ -68,6 +68,8 @@
     /// log2 of the ids in a block, and of the buckets in a bin (see ``home(_:)``).
     @inlinable static var blockShift: UInt64 { 3 }
     @inlinable static var blockMask: UInt64 { (1 << blockShift) - 1 }
+    /// 2⁶⁴ / φ, odd: Knuth's multiplier for Fibonacci hashing (see ``home(_:)``).
+    @inlinable static var fibonacci: UInt64 { 0x9E37_79B9_7F4A_7C15 }
 
     @inlinable init(capacity: Int = 1024) {
         var buckets = 2 << Self.blockShift  // at least two bins
@@ -104,7 +106,7 @@
     /// order with no hashing would make the live window one long cluster.)
     @inline(__always)
     @inlinable func home(_ key: UInt64) -> Int {
-        let product = (key >> Self.blockShift) &* 0x9E37_79B9_7F4A_7C15
+        let product = (key >> Self.blockShift) &* Self.fibonacci
         let bin = product &>> binShift  // binShift < 64: no oversized-shift check
         let place = (key &+ product >> 32) & Self.blockMask
         return Int(truncatingIfNeeded: bin << Self.blockShift | place)
@@ -129,14 +131,23 @@
         }
     }
 
-    /// Starts loading the cache lines of `key`'s home bucket and the bucket after it
-    /// (see ``prefetch(_:)``): a lookup of an absent key and a removal's backward shift
-    /// read that one too, and for an odd home it lies in the next line.
-    @inline(__always)
-    @inlinable func prefetch(_ key: UInt64) {
-        let i = home(key)
-        GoMemSimEngine.prefetch(UnsafeRawPointer(buckets.storage.base + i))
-        GoMemSimEngine.prefetch(UnsafeRawPointer(buckets.storage.base + (i &+ 1) & mask))
+    /// Starts loading the whole bin of id block `block` (``home(_:)``: the homes of ids
+    /// `block << 3 ..< (block + 1) << 3`), its four cache lines, and the first bucket
+    /// after it, where the bin's last entries spill and a removal's backward shift
+    /// looks: every line ``prefetch(_:)`` of the block's eight ids would load, in one go.
+    @inlinable func prefetchBin(ofBlock block: UInt64) {
+        let first = firstBucket(ofBlock: block)  // a multiple of 8 buckets: line aligned (see ``UnsafeTable``)
+        let base = buckets.storage.base
+        for line in stride(from: 0, to: 1 << Self.blockShift, by: 64 / MemoryLayout<Bucket>.stride) {
+            GoMemSimEngine.prefetch(UnsafeRawPointer(base + first + line))
+        }
+        GoMemSimEngine.prefetch(UnsafeRawPointer(base + (first &+ (1 << Self.blockShift)) & mask))
+    }
+
+    /// The first bucket of the bin that holds the homes of id block `block` (see
+    /// ``home(_:)``, which picks the same bin).
+    @inlinable func firstBucket(ofBlock block: UInt64) -> Int {
+        Int(truncatingIfNeeded: ((block &* Self.fibonacci) &>> binShift) << Self.blockShift)
     }
 
     @inline(__always)
@@ -165,7 +176,7 @@
             entry.distance += 1
         }
         buckets[i] = entry
-        count += 1
+        count &+= 1  // at most the table's size
     }
 
     /// Inserts `key` unless it is present, in one probe (the replay engine checks that
@@ -188,7 +199,7 @@
         let placed = i
         if base[i].value >= 0 { displace(from: i) }
         base[i] = Bucket(key: key, value: value, summary: summary, distance: distance)
-        count += 1
+        count &+= 1  // at most the table's size
         return placed
     }
 
@@ -233,7 +244,7 @@
             next = (next + 1) & mask
         }
         base[hole].value = -1
-        count -= 1
+        count &-= 1  // an entry was there
         return removed
     }
 

@@ -114,6 +114,31 @@ import Testing
         #expect(last.timeNs == 77)
         #expect(last.figures.liveBytes == 600)
         #expect(last.figures.heapAlloc == 600)
+        // Live objects follow the executed allocs and frees: the refused one is neither.
+        #expect(last.figures.liveObjects == 1)
+    }
+
+    /// Live objects and executed records, summed from the per-kind counts when read,
+    /// follow every executed `alloc`, `free` and other record, on the path that runs
+    /// records at once and on the queued one (two goroutines).
+    @Test func liveObjectsAndEventsFollowExecutedAllocsAndFrees() {
+        let result = Engine.replay(source: ArraySource([
+            rec(.alloc(id: 1, size: 8, scan: false)),
+            rec(.alloc(id: 2, size: 8, scan: false)),
+            rec(.checkpoint(label: Symbol(0))),                 // 2 live, 2 records before
+            rec(.spawn(goroutine: 1)),
+            rec(.alloc(id: 3, size: 8, scan: false), g: 1),
+            rec(.free(id: 1), g: 1),
+            rec(.free(id: 2)),
+            rec(.checkpoint(label: Symbol(1)), g: 1),           // 1 live
+            rec(.exit, g: 1),
+            rec(.alloc(id: 4, size: 8, scan: false)),
+            rec(.checkpoint(label: Symbol(2))),                 // 2 live
+        ], names: ["a", "b", "c"]), config: .with())
+        #expect(result.status == .complete)
+        #expect(result.checkpoints.map(\.figures.liveObjects) == [2, 1, 2])
+        #expect(result.events == 11)
+        #expect(result.eventCounts.first { $0.kind == "alloc" }?.count == 4)
     }
 
     @Test func segfaultInTheKernelEndsTheRunAsSegfault() {
