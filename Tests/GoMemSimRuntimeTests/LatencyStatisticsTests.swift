@@ -63,6 +63,21 @@ import Testing
         }
     }
 
+    /// Counts are kept in 32 bits: a bucket's count past 2^32 − 1 carries into its high
+    /// bits, so the histogram still holds the full count (2^32 + 1 values here).
+    @Test func bucketCountCarriesPast32Bits() {
+        var statistics = LatencyStatistics()
+        let index = LatencyStatistics.countsIndex(300)
+        statistics.record(.small, 300)
+        statistics.setLowCount(.small, bucket: index, to: .max)  // as if 2^32 − 1 recorded
+        statistics.record(.small, 300)
+        statistics.record(.small, 300)
+        #expect(statistics.count(.small, bucket: index) == 1 << 32 + 1)
+        #expect(statistics.count(.small, bucket: index + 1) == 0)
+        #expect(statistics.count(.tiny, bucket: index) == 0)
+        #expect(statistics.small.countForValue(300) == 1 << 32 + 1)
+    }
+
     /// The package's bucket rule, spot-checked: unit buckets up to 2047, then 1024 per
     /// power of two, and each bucket's lowest value maps back to it.
     @Test func bucketIndexFollowsTheHistogramRule() {
