@@ -63,19 +63,21 @@ import Testing
         }
     }
 
-    /// Counts are kept in 32 bits: a bucket's count past 2^32 − 1 carries into its high
-    /// bits, so the histogram still holds the full count (2^32 + 1 values here).
-    @Test func bucketCountCarriesPast32Bits() {
+    /// Counts are kept in 16 bits: a bucket's count past 2^16 − 1 carries into its high
+    /// bits, so the histogram still holds the full count.
+    @Test func bucketCountCarriesPastItsLowBits() {
         var statistics = LatencyStatistics()
         let index = LatencyStatistics.countsIndex(300)
-        statistics.record(.small, 300)
-        statistics.setLowCount(.small, bucket: index, to: .max)  // as if 2^32 − 1 recorded
-        statistics.record(.small, 300)
-        statistics.record(.small, 300)
-        #expect(statistics.count(.small, bucket: index) == 1 << 32 + 1)
+        for _ in 0..<65_536 * 3 + 5 { statistics.record(.small, 300) }
+        #expect(statistics.count(.small, bucket: index) == 65_536 * 3 + 5)
         #expect(statistics.count(.small, bucket: index + 1) == 0)
         #expect(statistics.count(.tiny, bucket: index) == 0)
-        #expect(statistics.small.countForValue(300) == 1 << 32 + 1)
+        #expect(statistics.small.countForValue(300) == 65_536 * 3 + 5)
+        var huge = LatencyStatistics()
+        for _ in 0..<65_536 { huge.record(.large, 7) }
+        huge.setLowCount(.large, bucket: 7, to: .max)  // as if 2 * 65,536 − 1 recorded
+        huge.record(.large, 7)
+        #expect(huge.count(.large, bucket: 7) == 2 * 65_536)
     }
 
     /// The package's bucket rule, spot-checked: unit buckets up to 2047, then 1024 per
