@@ -139,8 +139,8 @@ extension GoRuntime {
         guard gc.liveScanBytes > 0 else { return 1 }
         var serialUnits = 0
         var serialBytes: UInt64 = 0
-        for span in spans.spans where span.isLarge && !span.spanClass.noscan
-            && span.allocCount > span.condemnedCount {
+        for (span, sweepState) in zip(spans.spans, spans.sweepStates) where span.isLarge && !span.spanClass.noscan
+            && span.allocCount > sweepState.condemnedCount {
             if span.elemSize <= 5 * Self.maxObletBytes {
                 serialUnits += 1
                 serialBytes += span.elemSize
@@ -164,8 +164,8 @@ extension GoRuntime {
                 spans.bits[i].freed = 0
                 spans.bits[i].freedRequestedBytes = 0
             }
-            spans.spans[id].condemnedCount += freed
-            spans.spans[id].condemnedRequestedBytes += freedRequestedBytes
+            spans.sweepStates[id].condemnedCount += freed
+            spans.sweepStates[id].condemnedRequestedBytes += freedRequestedBytes
         }
         gc.condemnedBytes = gc.releasedBytes
         gc.condemnedObjects = gc.releasedObjects
@@ -374,7 +374,7 @@ extension GoRuntime {
             let span = spans.spans[id]
             // heapLive loses the slots that were counted but never used.
             heapLive -= min(heapLive, UInt64(span.nelems - span.allocCount) * span.elemSize)
-            spans.spans[id].cachedBy = -1
+            spans.sweepStates[id].cachedBy = -1
             mcacheSpans[i] = -1
         }
         for p in tinyBlocks.indices { tinyBlocks[p] = TinyBlock() }

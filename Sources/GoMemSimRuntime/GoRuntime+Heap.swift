@@ -90,7 +90,10 @@ extension GoRuntime {
         pages.free(page: page, count: Int(span.npages))
         if span.state == .stack { stackInuse -= span.bytes } else { heapInuse -= span.bytes }
         heapFree += span.bytes
-        for p in page..<page + Int(span.npages) { spanOfPage[p] = -1 }
+        for p in page..<page + Int(span.npages) {
+            spanOfPage[p] = -1
+            objectPages[p] = ObjectPage()
+        }
         scavenger.freeHWM = max(scavenger.freeHWM, page + Int(span.npages))  // pageAlloc.free
         spans.release(id)
     }
@@ -170,6 +173,7 @@ extension GoRuntime {
             let pagesNeeded = (slot + 1) * Self.pagesPerArena
             if spanOfPage.count < pagesNeeded {
                 spanOfPage += [Int32](repeating: -1, count: pagesNeeded - spanOfPage.count)
+                objectPages += [ObjectPage](repeating: ObjectPage(), count: pagesNeeded - objectPages.count)
             }
             // The arena map entry (mheap_.arenas[0][ai] = r).
             if let index = arenaIndexAddress {
@@ -280,11 +284,20 @@ extension GoRuntime {
     private mutating func setSpans<K: KernelModel>(base: UInt64, npages: Int, id: Int32, kernel: inout K) throws(ModelError) -> UInt64 {
         var cost: UInt64 = 0
         let bitmap = config.goVersion.hasArenaHeapBitmap ? Self.arenaBitmapBytes : 0
+        let span = spans.spans[Int(id)]
+        let smallObjects = span.state == .heap && span.spanClass.sizeClass != 0 && span.tinyRefs < 0
+        let spanPage = Int((base - Self.heapBase) >> SizeClasses.pageShift)
         for piece in ArenaPieces(base: base, bytes: UInt64(npages) << SizeClasses.pageShift) {
             let first = Int(piece.offset >> SizeClasses.pageShift)
             let count = Int(piece.length >> SizeClasses.pageShift)
             let heapPage = piece.arena * Self.pagesPerArena + first
-            for p in heapPage..<heapPage + count { spanOfPage[p] = id }
+            for p in heapPage..<heapPage + count {
+                spanOfPage[p] = id
+                if smallObjects {
+                    objectPages[p] = ObjectPage(bitmapBase: span.bitmapBase, spanClass: span.spanClass,
+                                                pageInSpan: UInt8(p - spanPage))
+                }
+            }
             cost += try writeMetadata(arena: piece.arena, offset: bitmap + UInt64(first) * 8,
                                       length: UInt64(count) * 8, kernel: &kernel)
         }

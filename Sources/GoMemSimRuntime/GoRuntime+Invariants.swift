@@ -4,7 +4,7 @@ extension GoRuntime {
         var problems: [String] = []
         var heapSpanBytes: UInt64 = 0, stackSpanBytes: UInt64 = 0, allocBytes: UInt64 = 0, objects: UInt64 = 0
         for id in spans.spans.indices {
-            let span = spans.spans[id]
+            let span = spans.spans[id], sweepState = spans.sweepStates[id]
             guard span.state != .dead else { continue }
             let taken = spans.popcount(id) { $0.allocated }
             if taken != Int(span.allocCount) {
@@ -14,8 +14,8 @@ extension GoRuntime {
                 problems.append("span \(id): a tiny span with freed bits (its releases count references)")
             }
             let condemned = spans.popcount(id) { $0.condemned }
-            if condemned != Int(span.condemnedCount) {
-                problems.append("span \(id): condemnedCount \(span.condemnedCount) but \(condemned) bits set")
+            if condemned != Int(sweepState.condemnedCount) {
+                problems.append("span \(id): condemnedCount \(sweepState.condemnedCount) but \(condemned) bits set")
             }
             for w in spans.words(id) {
                 let word = spans.bits[w]
@@ -23,7 +23,7 @@ extension GoRuntime {
                 if word.condemned & ~word.allocated != 0 { problems.append("span \(id): condemned slot not allocated") }
                 if word.condemned & word.freed != 0 { problems.append("span \(id): slot both freed and condemned") }
             }
-            if span.unswept && span.cachedBy >= 0 { problems.append("span \(id): unswept but cached") }
+            if span.unswept && sweepState.cachedBy >= 0 { problems.append("span \(id): unswept but cached") }
             if span.allocCount > span.nelems { problems.append("span \(id): more objects than slots") }
             if span.state == .stack {
                 stackSpanBytes += span.bytes
@@ -35,6 +35,21 @@ extension GoRuntime {
             if spanID(containing: span.base) != id || spanID(containing: span.base + span.bytes - 1) != id {
                 problems.append("span \(id): span map does not point at it")
             }
+            let firstPage = Int((span.base - Self.heapBase) >> SizeClasses.pageShift)
+            let smallObjects = span.state == .heap && span.spanClass.sizeClass != 0 && span.tinyRefs < 0
+            for p in firstPage..<firstPage + Int(span.npages) {
+                let page = objectPages[p]
+                let expected = smallObjects
+                    ? ObjectPage(bitmapBase: span.bitmapBase, spanClass: span.spanClass, pageInSpan: UInt8(p - firstPage))
+                    : ObjectPage()
+                if page.bitmapBase != expected.bitmapBase || page.spanClass != expected.spanClass
+                    || page.pageInSpan != expected.pageInSpan {
+                    problems.append("span \(id): page \(p)'s ObjectPage does not describe it")
+                }
+            }
+        }
+        for p in spanOfPage.indices where spanOfPage[p] < 0 && objectPages[p].bitmapBase >= 0 {
+            problems.append("page \(p) is in no span but its ObjectPage names a bitmap")
         }
         if heapSpanBytes != heapInuse { problems.append("heapInuse \(heapInuse) != in-use spans \(heapSpanBytes)") }
         if stackSpanBytes != stackInuse { problems.append("stackInuse \(stackInuse) != stack spans \(stackSpanBytes)") }
@@ -57,14 +72,14 @@ extension GoRuntime {
         }
         for i in mcacheSpans.indices where mcacheSpans[i] >= 0 {
             let span = spans.spans[Int(mcacheSpans[i])]
-            if span.state != .heap || Int(span.spanClass.rawValue) != i % SpanClass.count || span.cachedBy != Int32(i / SpanClass.count) {
+            if span.state != .heap || Int(span.spanClass.rawValue) != i % SpanClass.count || spans.sweepStates[Int(mcacheSpans[i])].cachedBy != Int32(i / SpanClass.count) {
                 problems.append("mcache slot \(i) holds a span of another class or owner")
             }
         }
         for (c, list) in partialSpans.enumerated() {
             for id in list {
                 let span = spans.spans[Int(id)]
-                if span.state != .heap || Int(span.spanClass.rawValue) != c || span.allocCount >= span.nelems || span.cachedBy >= 0
+                if span.state != .heap || Int(span.spanClass.rawValue) != c || span.allocCount >= span.nelems || spans.sweepStates[Int(id)].cachedBy >= 0
                     || span.unswept {
                     problems.append("mcentral \(c) holds span \(id) that is not a free-slot uncached span of its class")
                 }

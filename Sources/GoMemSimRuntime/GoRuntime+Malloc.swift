@@ -140,7 +140,7 @@ extension GoRuntime {
         var cost = config.costs.mcacheRefillNs
         let cacheIndex = p * SpanClass.count + Int(spanClass.rawValue)
         let old = Int(mcacheSpans[cacheIndex])
-        if old >= 0 { spans.spans[old].cachedBy = -1 }  // full: neither partial nor cached
+        if old >= 0 { spans.sweepStates[old].cachedBy = -1 }  // full: neither partial nor cached
         if gc.unsweptSpans > 0 {
             // The background sweeper's progress so far, then this goroutine's share:
             // proportional sweep, then the class's own unswept spans (mcentral.cacheSpan).
@@ -160,7 +160,7 @@ extension GoRuntime {
             id = allocated.id
             cost += allocated.costNs
         }
-        spans.spans[id].cachedBy = Int32(p)
+        spans.sweepStates[id].cachedBy = Int32(p)
         mcacheSpans[cacheIndex] = Int32(id)
         // "We assume that all of its slots will get used": heapLive gains the span's whole
         // unused remainder, tail included (mcache.go:205-211).
@@ -215,7 +215,7 @@ extension GoRuntime {
     /// The kernel's touch of a slot being zeroed; when the kernel's residency epoch held
     /// through it, the pages it reached join the span's ``Span/residentPages``.
     @inline(never)
-    mutating func touchForZeroing<K: KernelModel>(span id: Int, address: UInt64, length: UInt64, pages: UInt64,
+    mutating func touchForZeroing<K: KernelModel>(span id: Int, address: UInt64, length: UInt64, pages: UInt32,
                                                   epoch: UInt64?, kernel: inout K) throws(ModelError) -> UInt64 {
         let touch = try kernel.touch(address: address, length: length, isWrite: true)
         if let epoch, kernel.residencyEpoch == epoch {
@@ -231,10 +231,49 @@ extension GoRuntime {
     /// The trace released the object at `address`: it is dead to the next cycle that
     /// starts. A tiny sub-object only drops its block's reference count.
     mutating func markReleased(address: UInt64, size: UInt64) {
+        // A small object: its page's ``ObjectPage`` leads to the bitmap word.
+        let page = (address &- Self.heapBase) >> SizeClasses.pageShift
+        if address >= Self.heapBase, page < UInt64(objectPages.count) {
+            let objectPage = objectPages[Int(page)]
+            if objectPage.bitmapBase >= 0 {
+                releaseSmall(address: address, size: size, objectPage)
+                return
+            }
+        }
+        releaseThroughSpan(address: address, size: size)
+    }
+
+    /// Releases a small object (not a tiny block's) from its page's record: the slot by
+    /// the class's `divMul` from the offset in the span, as `objIndex` does; the same
+    /// checks and effects as ``releaseThroughSpan(address:size:)`` for such an object.
+    @inline(__always)
+    private mutating func releaseSmall(address: UInt64, size: UInt64, _ objectPage: ObjectPage) {
+        let layout = classLayouts[objectPage.spanClass.sizeClass]
+        let offset = UInt64(objectPage.pageInSpan) << SizeClasses.pageShift | (address & (SizeClasses.pageSize - 1))
+        // Under 80 KiB times a divMul under 2^29: no overflow.
+        let index = UInt32(truncatingIfNeeded: (offset &* UInt64(layout.divMul)) >> 32)
+        guard index < layout.objects else { invalidReleases += 1; return }
+        let word = Int(objectPage.bitmapBase) &+ Int(index >> 6), mask = SpanTable.mask(index)
+        let bits = spans.bits[word]
+        guard bits.allocated & mask != 0, (bits.freed | bits.condemned) & mask == 0 else { invalidReleases += 1; return }
+        spans.bits[word].freed = bits.freed | mask
+        spans.bits[word].freedRequestedBytes &+= size
+        let elemSize = UInt64(layout.size)
+        gc.releasedBytes &+= elemSize
+        gc.releasedObjects &+= 1
+        if !objectPage.spanClass.noscan { gc.liveScanBytes &-= min(gc.liveScanBytes, elemSize) }
+    }
+
+    /// A release through the span map and the span's record: large objects, tiny
+    /// blocks, and addresses outside small-object spans.
+    mutating func releaseThroughSpan(address: UInt64, size: UInt64) {
         guard let id = spanID(containing: address) else { invalidReleases += 1; return }
         guard spans.spans[id].state == .heap else { invalidReleases += 1; return }
-        let large = spans.spans[id].spanClass.sizeClass == 0
-        let index = large ? 0 : spans.spans[id].objectIndex(address)
+        let sizeClass = spans.spans[id].spanClass.sizeClass
+        let large = sizeClass == 0
+        // `objIndex`: offset * divMul >> 32 (the offset is under 80 KiB, divMul under 2^29).
+        let index = large ? 0 : UInt32(truncatingIfNeeded: ((address &- spans.spans[id].base)
+            &* UInt64(classLayouts[sizeClass].divMul)) >> 32)
         guard index < spans.spans[id].nelems else { invalidReleases += 1; return }
         let word = spans.word(id, index), mask = SpanTable.mask(index)
         let bits = spans.bits[word]

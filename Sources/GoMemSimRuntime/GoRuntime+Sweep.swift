@@ -67,7 +67,7 @@ extension GoRuntime {
             freeSpan(id)
             return npages
         }
-        if span.allocCount < span.nelems && span.cachedBy < 0 {
+        if span.allocCount < span.nelems && spans.sweepStates[id].cachedBy < 0 {
             partialSpans[Int(span.spanClass.rawValue)].append(Int32(id))
         }
         return 0
@@ -127,7 +127,7 @@ extension GoRuntime {
 
     /// `mspan.sweep` for one span: frees the condemned objects. Returns how many.
     mutating func sweep(span id: Int) -> UInt64 {
-        let span = spans.spans[id]
+        let span = spans.spans[id], sweepState = spans.sweepStates[id]
         var freed: UInt32 = 0
         if span.tinyRefs >= 0 {
             // Tiny-class slots die when no sub-object is referenced any more: visit the
@@ -145,16 +145,15 @@ extension GoRuntime {
                 spans.bits[w].allocated &= ~dead
                 freed += UInt32(dead.nonzeroBitCount)
             }
-        } else if span.condemnedCount > 0 {
+        } else if sweepState.condemnedCount > 0 {
             for i in spans.words(id) {
                 spans.bits[i].allocated &= ~spans.bits[i].condemned
                 spans.bits[i].condemned = 0
             }
-            freed = span.condemnedCount
+            freed = sweepState.condemnedCount
         }
-        spans.spans[id].requestedBytes -= min(span.requestedBytes, span.condemnedRequestedBytes)
-        spans.spans[id].condemnedRequestedBytes = 0
-        spans.spans[id].condemnedCount = 0
+        spans.spans[id].requestedBytes -= min(span.requestedBytes, sweepState.condemnedRequestedBytes)
+        spans.sweepStates[id] = SpanSweepState(cachedBy: sweepState.cachedBy)
         guard freed > 0 else { return 0 }
         spans.spans[id].allocCount -= freed
         spans.spans[id].freeIndex = 0

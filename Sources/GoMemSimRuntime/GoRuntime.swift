@@ -79,6 +79,9 @@ public struct GoRuntime: RuntimeModel {
     var arenas: [Arena] = []
     /// Span id of every heap page, or -1 (`heapArena.spans`, flattened over the heap).
     var spanOfPage: [Int32] = []
+    /// What a release reads of the span of every heap page, for spans of small objects
+    /// (not tiny blocks); parallel to ``spanOfPage``.
+    var objectPages: [ObjectPage] = []
     var currentArena: (base: UInt64, end: UInt64) = (0, 0)
     /// The arenas' metadata pages (``metadataWords`` per arena) a write reached at
     /// kernel ``KernelModel/residencyEpoch`` ``metadataResidentEpoch``: while the epoch
@@ -159,6 +162,7 @@ public struct GoRuntime: RuntimeModel {
     /// lazily initialised globals.
     let sizeToClass8 = SizeClasses.sizeToClass8
     let sizeToClass128 = SizeClasses.sizeToClass128
+    let classLayouts = SizeClasses.layouts
     var latency = LatencyStatistics()
 
     public init(config: RuntimeConfig) {
@@ -321,6 +325,20 @@ public struct GoRuntime: RuntimeModel {
         advanceCollector(to: now)
         try runBackgroundScavenger(until: now, kernel: &kernel)
     }
+}
+
+/// A heap page of a span of small objects (tiny blocks excepted), as a release sees it:
+/// the span's bitmap words, its class, and where the page is in it. A release finds the
+/// slot's bitmap word from this 8-byte record alone, without the span's record: two
+/// dependent host cache misses (page, bitmap) where the span map took three (page,
+/// span, bitmap).
+struct ObjectPage: BitwiseCopyable {
+    /// The span's ``Span/bitmapBase``, or -1: not a page of such a span (free, a large,
+    /// tiny-class or stack span), which a release looks up through the span map.
+    var bitmapBase: Int32 = -1
+    var spanClass = SpanClass(rawValue: 0)
+    /// The page's index in its span (a small-object span has at most 10 pages).
+    var pageInSpan: UInt8 = 0
 }
 
 /// The tiny allocator's state in an mcache (`tiny`, `tinyoffset`).

@@ -24,9 +24,16 @@ struct LatencyStatistics {
         }
     }
 
-    /// Each path's ``countsPerPath`` bucket counts, one path after the other.
-    /// (A ``RuntimeTable``: written per allocation, see there.)
-    private var counts = RuntimeTable<UInt64>(repeating: 0, count: Path.allCases.count * Self.countsPerPath)
+    /// Each path's ``countsPerPath`` bucket counts, one path after the other: their low
+    /// 16 bits (the rest in ``highCounts``). (A ``RuntimeTable``: written per allocation,
+    /// see there.) 16-bit counts make the table the allocations spread over — ~2,500
+    /// buckets for sizes 16…1039 B, at random — a quarter of 64-bit counts' and mostly
+    /// L1-resident: the count's increment missed L1 on ~0.8 allocations in 1 with 64-bit
+    /// counts, ~0.55 with 32-bit ones (callgrind, allocator replay at 10 K live).
+    private var counts = RuntimeTable<UInt16>(repeating: 0, count: Path.allCases.count * Self.countsPerPath)
+    /// Each count's bits above the 16 in ``counts`` (written once per 65,536 values of a
+    /// bucket, so its lines stay out of the host's caches).
+    private var highCounts = RuntimeTable<UInt64>(repeating: 0, count: Path.allCases.count * Self.countsPerPath)
     /// Each path's exact count, min and max.
     private var extremes = InlineArray<3, Extremes>(repeating: Extremes())
 
@@ -83,10 +90,23 @@ struct LatencyStatistics {
     @inline(__always)
     mutating func record(_ path: Path, _ ns: UInt64) {
         let value = min(max(ns, 1), Self.highestValue)
-        counts[path.rawValue &* Self.countsPerPath &+ Self.countsIndex(value)] &+= 1
+        let index = path.rawValue &* Self.countsPerPath &+ Self.countsIndex(value)
+        counts[index] &+= 1
+        if counts[index] == 0 { highCounts[index] &+= 1 }
         extremes[path.rawValue].count &+= 1
         if value < extremes[path.rawValue].min { extremes[path.rawValue].min = value }
         if value > extremes[path.rawValue].max { extremes[path.rawValue].max = value }
+    }
+
+    /// Bucket `index`'s count on `path`.
+    func count(_ path: Path, bucket index: Int) -> UInt64 {
+        let i = path.rawValue * Self.countsPerPath + index
+        return UInt64(counts[i]) | highCounts[i] << 16
+    }
+
+    /// Sets bucket `index`'s low 16 bits on `path` (tests: a count about to wrap).
+    mutating func setLowCount(_ path: Path, bucket index: Int, to count: UInt16) {
+        counts[path.rawValue * Self.countsPerPath + index] = count
     }
 
     /// Values recorded on `path`.
@@ -99,10 +119,9 @@ struct LatencyStatistics {
         var histogram = Self.makeHistogram()
         let extremes = extremes[path.rawValue]
         guard extremes.count > 0 else { return histogram }
-        let base = path.rawValue * Self.countsPerPath
         let minIndex = Self.countsIndex(extremes.min), maxIndex = Self.countsIndex(extremes.max)
         for index in minIndex...maxIndex {
-            var count = counts[base + index]
+            var count = count(path, bucket: index)
             guard count > 0 else { continue }
             if index == maxIndex {
                 _ = histogram.record(extremes.max)

@@ -37,6 +37,17 @@ public enum SizeClasses {
         7, 2, 9, 7, 5, 8, 3, 10, 7, 4,
     ]
 
+    /// `class_to_divmagic` (sizeclasses.go), which `mspan.init` copies into `divMul`:
+    /// `offset * divMul >> 32 == offset / size` for every offset within a span of the
+    /// class. 0 for class 0 (a large span holds one object).
+    public static let classToDivMul: [UInt32] = classToSize.map { $0 == 0 ? 0 : UInt32.max / $0 + 1 }
+
+    /// Each class's object size, `divMul` and objects per span, in one record (class 0:
+    /// zeros): what a release of a small object reads of its class.
+    static let layouts: [SizeClassLayout] = (0..<count).map { c in
+        SizeClassLayout(size: classToSize[c], divMul: classToDivMul[c], objects: c == 0 ? 0 : objectsPerSpan(c))
+    }
+
     /// `size_to_class8[ceil(size/8)]` for size ≤ 1024.
     public static let sizeToClass8: [UInt8] = makeLookup(steps: Int(smallSizeMax / smallSizeDiv) + 1) {
         UInt64($0) * smallSizeDiv
@@ -77,6 +88,13 @@ public enum SizeClasses {
         }
         return table
     }
+}
+
+/// A size class's object size, `divMul` and objects per span (``SizeClasses/layouts``).
+struct SizeClassLayout {
+    var size: UInt32
+    var divMul: UInt32
+    var objects: UInt32
 }
 
 /// `spanClass = sizeclass<<1 | noscan` (mheap.go): scan and noscan objects of the same

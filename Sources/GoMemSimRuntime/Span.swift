@@ -10,45 +10,40 @@ struct Span: BitwiseCopyable {
         case stack
     }
 
-    // Declared in this order to pack the struct (96 bytes, 4 of them padding) with the
-    // fields a release reads first: a release reaches a span nobody touched for a while,
-    // so its record is usually a cache miss. A release only reads it: what it changes
-    // is in the slot's ``SlotBits`` word.
+    // 64 bytes, so that in ``SpanTable/spans`` (64-byte aligned) every record is one host
+    // cache line: an allocation and a release each read their span's record, usually a
+    // cache miss (the span classes' cached spans and the released objects' spans are
+    // more than the host's L1 holds), and a 96-byte record was two lines for half the
+    // spans. What only refills, sweeps and cycles read is in ``SpanSweepState``; `divMul`
+    // is read from the size class (``SizeClasses/classToDivMul``), where Go copies it from.
     var base: UInt64
-    /// `divMul` (sizeclasses.go): `offset * divMul >> 32 == offset / elemSize` within a span.
-    var divMul: UInt64 = 0
     /// `elemsize`: the class size; a large span's whole size; a stack span's stack size.
     var elemSize: UInt64
     /// Bytes the program asked for in the taken slots (for round-up waste).
     var requestedBytes: UInt64 = 0
+    /// The kernel ``KernelModel/residencyEpoch`` at which ``residentPages`` holds.
+    var residentEpoch: UInt64 = 0
     var nelems: UInt32
     /// The span's first word in ``SpanTable/bits``.
     var bitmapBase: Int32 = 0
     /// Index of the span's sub-object reference counts (tiny span class only), or -1.
     var tinyRefs: Int32 = -1
+    /// `freeindex`: slots below it are not searched until the next sweep.
+    var freeIndex: UInt32 = 0
+    /// Slots taken (live or released-but-unswept objects).
+    var allocCount: UInt32 = 0
+    var npages: UInt32
+    /// The span's 4 KiB pages (bit i: page i from ``base``) a write touch reached at
+    /// kernel epoch ``residentEpoch``: while the epoch holds, they are resident and
+    /// writable, and zeroing there needs no touch. Small-object spans only (at most 10
+    /// runtime pages: 20 bits).
+    var residentPages: UInt32 = 0
     var state: State
     var spanClass: SpanClass
     /// `needzero`: the memory was used before, so objects must be zeroed on allocation.
     var needzero: Bool
     /// `sweepgen` behind the heap's: the span is on an unswept list.
     var unswept = false
-    /// `freeindex`: slots below it are not searched until the next sweep.
-    var freeIndex: UInt32 = 0
-    /// Slots taken (live or released-but-unswept objects).
-    var allocCount: UInt32 = 0
-    var npages: UInt32
-    /// Objects released before the current cycle started: the cycle finds them dead and
-    /// the sweep frees them (`gcmarkBits` clear for them).
-    var condemnedCount: UInt32 = 0
-    /// The P whose mcache holds the span, or -1.
-    var cachedBy: Int32 = -1
-    /// Requested bytes of the condemned objects.
-    var condemnedRequestedBytes: UInt64 = 0
-    /// The span's 4 KiB pages (bit i: page i from ``base``) a write touch reached at
-    /// kernel ``KernelModel/residencyEpoch`` ``residentEpoch``: while the epoch holds,
-    /// they are resident and writable, and zeroing there needs no touch.
-    var residentPages: UInt64 = 0
-    var residentEpoch: UInt64 = 0
 
     init(base: UInt64, npages: UInt32, state: State, spanClass: SpanClass, elemSize: UInt64, nelems: UInt32, needzero: Bool) {
         self.base = base
@@ -58,13 +53,6 @@ struct Span: BitwiseCopyable {
         self.elemSize = elemSize
         self.nelems = nelems
         self.needzero = needzero
-        divMul = elemSize <= UInt64(UInt32.max) ? UInt64(UInt32.max) / elemSize + 1 : 0
-    }
-
-    /// The slot holding `address` (Go's `objIndex`).
-    @inline(__always)
-    func objectIndex(_ address: UInt64) -> UInt32 {
-        UInt32(truncatingIfNeeded: ((address &- base) &* divMul) >> 32)
     }
 
     /// Words of each slot bitmap: one bit per slot, as Go sizes `allocBits`.
@@ -72,6 +60,19 @@ struct Span: BitwiseCopyable {
 
     var bytes: UInt64 { UInt64(npages) << SizeClasses.pageShift }
     var isLarge: Bool { state == .heap && spanClass.sizeClass == 0 }
+}
+
+/// What of an `mspan` only refills, sweeps and collection cycles read and write (once per
+/// span, not per object): kept out of ``Span`` so that the record allocations and
+/// releases read stays one cache line.
+struct SpanSweepState: BitwiseCopyable {
+    /// The P whose mcache holds the span, or -1.
+    var cachedBy: Int32 = -1
+    /// Objects released before the current cycle started: the cycle finds them dead and
+    /// the sweep frees them (`gcmarkBits` clear for them).
+    var condemnedCount: UInt32 = 0
+    /// Requested bytes of the condemned objects.
+    var condemnedRequestedBytes: UInt64 = 0
 }
 
 /// One 64-slot word of each of a span's three bitmaps. Kept together because every
@@ -102,6 +103,8 @@ struct SpanTable {
     static let tinySlots = 512
 
     var spans = RuntimeTable<Span>()
+    /// Each span's ``SpanSweepState``, by span id.
+    var sweepStates = RuntimeTable<SpanSweepState>()
     /// Every span's bitmap words, ``Span/bitmapWords`` of them from ``Span/bitmapBase``:
     /// sized by the span's slots as Go sizes `allocBits` (a span of 64-byte objects needs
     /// 2 words, not the 16 of the 8-byte class), which keeps a large heap's bitmaps —
@@ -134,9 +137,11 @@ struct SpanTable {
         }
         if let id = freeIDs.takeLast() {
             spans[Int(id)] = span
+            sweepStates[Int(id)] = SpanSweepState()
             return Int(id)
         }
         spans.append(span)
+        sweepStates.append(SpanSweepState())
         return spans.count - 1
     }
 
@@ -165,10 +170,10 @@ struct SpanTable {
     /// The bits of ``Span/residentPages`` for `length` bytes at `offset` into a span.
     /// A small-object span has at most 10 runtime pages (SizeClasses): 20 bits.
     @inline(__always)
-    static func pageMask(offset: UInt64, length: UInt64) -> UInt64 {
+    static func pageMask(offset: UInt64, length: UInt64) -> UInt32 {
         let first = offset >> 12, last = (offset &+ length &- 1) >> 12
         // Masking shifts (under 64 here): `<<` by a variable checks for overshifts.
-        return (UInt64(2) &<< (last &- first) &- 1) &<< first
+        return UInt32(truncatingIfNeeded: (UInt64(2) &<< (last &- first) &- 1) &<< first)
     }
 
     /// `slot`'s bit in its word.
@@ -198,13 +203,11 @@ struct SpanTable {
         return nil
     }
 
-    /// Starts loading span `id`'s record (96 bytes: up to two cache lines).
+    /// Starts loading span `id`'s record (one cache line).
     @inline(__always)
     func prefetchRecord(_ id: Int) {
         guard id < spans.count else { return }
-        let record = UnsafeRawPointer(spans.storage.base + id)
-        prefetch(record)
-        prefetch(record + MemoryLayout<Span>.stride - 1)
+        prefetch(UnsafeRawPointer(spans.storage.base + id))
     }
 
     /// Starts loading the first line of span `id`'s bitmap words (reads its record).

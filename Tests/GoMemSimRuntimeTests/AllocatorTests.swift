@@ -201,6 +201,46 @@ func startedRuntime(_ configure: (inout RuntimeConfig) -> Void = { _ in }) throw
         #expect(rt._checkInvariants() == [])
     }
 
+    /// A release of a small object finds its slot from the page's ``ObjectPage`` alone:
+    /// for every class, an object on a later page of a multi-page span, an address
+    /// inside an object (the slot holding it, as `objIndex` gives), the tail past the
+    /// last slot, a double release, and addresses of a large and of a stack span.
+    @Test func releasesFindTheirSlotThroughThePageRecord() throws {
+        var (rt, kernel) = try startedRuntime()
+        var released: UInt64 = 0, releasedBytes: UInt64 = 0
+        for c in 1..<SizeClasses.count {
+            let size = UInt64(SizeClasses.classToSize[c])
+            let nelems = Int(SizeClasses.objectsPerSpan(c))
+            // Fill a span of the class (the one the runtime's start left cached, if any,
+            // then a new one), then release the last object through an interior address
+            // (on the span's last page when it has several).
+            var addresses: [UInt64] = []
+            for _ in 0..<nelems {
+                addresses.append(try rt.allocate(size: size, scan: true, goroutine: 0, now: 0, kernel: &kernel).address)
+            }
+            let last = try #require(addresses.last)
+            let before = rt.invalidReleases
+            rt.release(address: last + size / 2, size: size, scan: true)
+            released += 1
+            releasedBytes += size
+            #expect(rt.invalidReleases == before, "class \(c)")
+            rt.release(address: last, size: size, scan: true)  // the same slot again
+            #expect(rt.invalidReleases == before + 1, "class \(c)")
+            let spanBytes = UInt64(SizeClasses.classToAllocNPages[c]) * SizeClasses.pageSize
+            let base = rt.spans.spans[try #require(rt.spanID(containing: last))].base
+            if spanBytes % size != 0 {
+                rt.release(address: base + spanBytes - 1, size: 1, scan: true)  // tail: no slot
+                #expect(rt.invalidReleases == before + 2, "class \(c)")
+            }
+        }
+        #expect(rt.gc.releasedObjects == released)
+        #expect(rt.gc.releasedBytes == releasedBytes)
+        let large = try rt.allocate(size: 40_000, scan: false, goroutine: 0, now: 0, kernel: &kernel).address
+        rt.release(address: large + 8192, size: 40_000, scan: false)  // not its base: still the object
+        #expect(rt.gc.releasedObjects == released + 1)
+        #expect(rt._checkInvariants() == [])
+    }
+
     @Test func latencyRowsCoverEveryPath() throws {
         var (rt, kernel) = try startedRuntime()
         _ = try rt.allocate(size: 3, scan: false, goroutine: 1, now: 0, kernel: &kernel)

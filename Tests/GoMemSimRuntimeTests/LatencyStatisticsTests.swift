@@ -63,6 +63,23 @@ import Testing
         }
     }
 
+    /// Counts are kept in 16 bits: a bucket's count past 2^16 − 1 carries into its high
+    /// bits, so the histogram still holds the full count.
+    @Test func bucketCountCarriesPastItsLowBits() {
+        var statistics = LatencyStatistics()
+        let index = LatencyStatistics.countsIndex(300)
+        for _ in 0..<65_536 * 3 + 5 { statistics.record(.small, 300) }
+        #expect(statistics.count(.small, bucket: index) == 65_536 * 3 + 5)
+        #expect(statistics.count(.small, bucket: index + 1) == 0)
+        #expect(statistics.count(.tiny, bucket: index) == 0)
+        #expect(statistics.small.countForValue(300) == 65_536 * 3 + 5)
+        var huge = LatencyStatistics()
+        for _ in 0..<65_536 { huge.record(.large, 7) }
+        huge.setLowCount(.large, bucket: 7, to: .max)  // as if 2 * 65,536 − 1 recorded
+        huge.record(.large, 7)
+        #expect(huge.count(.large, bucket: 7) == 2 * 65_536)
+    }
+
     /// The package's bucket rule, spot-checked: unit buckets up to 2047, then 1024 per
     /// power of two, and each bucket's lowest value maps back to it.
     @Test func bucketIndexFollowsTheHistogramRule() {

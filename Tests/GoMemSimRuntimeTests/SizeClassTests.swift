@@ -150,4 +150,22 @@ import Foundation
         // (gc-grid-sample.tsv, GOGC=off: peak goal 9223372036844990447).
         #expect(rt.heapGoal > 1 << 62 && rt.heapGoal < UInt64(Int64.max))
     }
+
+    /// `objIndex` with the class's `divMul` is the exact division for every slot's first
+    /// and last byte of every class (the offsets the runtime divides), which the 32-bit
+    /// multiplier must keep.
+    @Test func divMulDividesEveryOffsetInASpanExactly() {
+        for c in 1..<SizeClasses.count {
+            let size = UInt64(SizeClasses.classToSize[c])
+            let divMul = UInt64(SizeClasses.classToDivMul[c])
+            let spanBytes = UInt64(SizeClasses.classToAllocNPages[c]) * SizeClasses.pageSize
+            var wrong = 0
+            for offset in stride(from: UInt64(0), to: spanBytes, by: 1) where (offset * divMul) >> 32 != offset / size {
+                wrong += 1
+            }
+            #expect(wrong == 0, "class \(c)")
+        }
+        #expect(SizeClasses.classToDivMul[0] == 0)
+        #expect(SizeClasses.classToDivMul[1] == 1 << 29)  // 8 B
+    }
 }

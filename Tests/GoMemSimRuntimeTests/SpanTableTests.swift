@@ -33,8 +33,26 @@ import Testing
         #expect(table.popcount(reused) { $0.allocated } == 1)
     }
 
-    /// The record is packed (see the field order in Span.swift): 96 bytes, 4 of padding.
-    @Test func spanRecordIsPacked() {
-        #expect(MemoryLayout<Span>.stride == 96)
+    /// The record an allocation and a release read is one host cache line: 64 bytes, in
+    /// a table aligned to 64.
+    @Test func spanRecordIsOneCacheLine() {
+        #expect(MemoryLayout<Span>.stride == 64)
+        let table = SpanTable()
+        #expect(Int(bitPattern: table.spans.storage.base) % 64 == 0)
+    }
+
+    /// A released or reused span id starts with a fresh ``SpanSweepState``: not cached,
+    /// nothing condemned.
+    @Test func reusedSpanIDGetsFreshSweepState() {
+        var table = SpanTable()
+        let id = table.make(span(nelems: 128, elemSize: 64))
+        table.sweepStates[id] = SpanSweepState(cachedBy: 1, condemnedCount: 3, condemnedRequestedBytes: 150)
+        table.release(id)
+        let reused = table.make(span(nelems: 128, elemSize: 64))
+        #expect(reused == id)
+        #expect(table.sweepStates[reused].cachedBy == -1)
+        #expect(table.sweepStates[reused].condemnedCount == 0)
+        #expect(table.sweepStates[reused].condemnedRequestedBytes == 0)
+        #expect(table.sweepStates.count == table.spans.count)
     }
 }
