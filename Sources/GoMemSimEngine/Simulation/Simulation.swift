@@ -9,7 +9,8 @@ import GoMemSimTrace
 /// idealised collector), and the cache/TLB hierarchy of the machine profile.
 ///
 /// Inlinable, so the engine is specialised where the caller names its source type
-/// (`ReplayJob`: `InputTraceSource`): compiled here, generic over the source, it called
+/// (`ReplayJob`: `SynthTraceSource` for generators, `InputTraceSource` for files and
+/// scripts): compiled here, generic over the source, it called
 /// every model and the source through witness tables and inlined none of their per-event
 /// code (gc-grid S=64 through `gomemsim replay`: 4.1 s CPU against 3.1 s specialised).
 public enum Simulation {
