@@ -1,3 +1,5 @@
+import GoMemSimCore
+
 /// A map from trace-local ids (`RegionID`) to table slots: open addressing with
 /// linear probing over one flat array of (key, value) buckets — a lookup touches one
 /// cache line — kept in Robin Hood order: along a probe run, entries sit in order of
@@ -117,7 +119,7 @@
     @inlinable func index(of key: UInt64) -> Int? {
         // Through the base pointer: every index is masked into the table, so the
         // subscript's two bounds checks per probe bought nothing.
-        let base = buckets.storage.base
+        let base = buckets.base
         var i = home(key)
         var distance: UInt32 = 0
         while true {
@@ -137,7 +139,7 @@
     /// looks: every line ``prefetch(_:)`` of the block's eight ids would load, in one go.
     @inlinable func prefetchBin(ofBlock block: UInt64) {
         let first = firstBucket(ofBlock: block)  // a multiple of 8 buckets: line aligned (see ``UnsafeTable``)
-        let base = buckets.storage.base
+        let base = buckets.base
         for line in stride(from: 0, to: 1 << Self.blockShift, by: 64 / MemoryLayout<Bucket>.stride) {
             GoMemSimEngine.prefetch(UnsafeRawPointer(base + first + line))
         }
@@ -186,7 +188,7 @@
     @inline(__always)
     @inlinable mutating func insertNew(_ key: UInt64, _ value: Int32, summary: Summary) -> Int? {
         if count >= growthLimit { grow() }
-        let base = buckets.storage.base  // masked indices: see ``index(of:)``
+        let base = buckets.base  // masked indices: see ``index(of:)``
         var i = home(key)
         var distance: UInt32 = 0
         // Robin Hood order: `key`, if present, lies before the first bucket nearer its
@@ -208,7 +210,7 @@
     /// Robin Hood order is kept, as each moved entry stays behind the one before it).
     @inline(never)
     @usableFromInline mutating func displace(from i: Int) {
-        let base = buckets.storage.base
+        let base = buckets.base
         var end = i
         while base[end].value >= 0 { end = (end + 1) & mask }
         while end != i {
@@ -231,7 +233,7 @@
     @discardableResult
     @inline(__always)
     @inlinable mutating func remove(at i: Int) -> Int32 {
-        let base = buckets.storage.base  // masked indices: see ``index(of:)``
+        let base = buckets.base  // masked indices: see ``index(of:)``
         var hole = i
         let removed = base[hole].value
         // Backward shift: pull each following displaced entry one bucket nearer its

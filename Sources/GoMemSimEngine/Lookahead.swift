@@ -1,3 +1,4 @@
+import GoMemSimCore
 import GoMemSimTrace
 
 /// The bounded lookahead: admitted records waiting to execute, queued per goroutine

@@ -1,3 +1,5 @@
+import GoMemSimCore
+
 /// When each of the `GOMAXPROCS` Ps is next free, kept in order: the earliest is the
 /// time the next event can start on a P (see `Engine.startEvent(of:)`).
 ///

@@ -1,3 +1,4 @@
+import GoMemSimCore
 import GoMemSimTrace
 
 /// The trace's live regions — heap objects (`alloc`) and memory mappings (`mmap`) —
@@ -162,7 +163,7 @@ import GoMemSimTrace
         if freeSlots.isEmpty {
             slots.append(region)
         } else {
-            freeSlots.count -= 1
+            _ = freeSlots.removeLast()
             slots[Int(slot)] = region
         }
         return (slot, bucket)

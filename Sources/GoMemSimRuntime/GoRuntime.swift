@@ -201,7 +201,7 @@ public struct GoRuntime: RuntimeModel {
     // MARK: RuntimeModel
 
     public mutating func start<K: KernelModel>(now: UInt64, kernel: inout K) throws(ModelError) {
-        // Fresh tables (``RuntimeTable`` shares its elements between copies): a runtime
+        // Fresh tables (``UnsafeTable`` shares its elements between copies): a runtime
         // copied before it starts does not run into its original's spans.
         spans = SpanTable()
         latency = LatencyStatistics()

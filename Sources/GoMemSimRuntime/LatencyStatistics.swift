@@ -25,15 +25,15 @@ struct LatencyStatistics {
     }
 
     /// Each path's ``countsPerPath`` bucket counts, one path after the other: their low
-    /// 16 bits (the rest in ``highCounts``). (A ``RuntimeTable``: written per allocation,
+    /// 16 bits (the rest in ``highCounts``). (An ``UnsafeTable``: written per allocation,
     /// see there.) 16-bit counts make the table the allocations spread over — ~2,500
     /// buckets for sizes 16…1039 B, at random — a quarter of 64-bit counts' and mostly
     /// L1-resident: the count's increment missed L1 on ~0.8 allocations in 1 with 64-bit
     /// counts, ~0.55 with 32-bit ones (callgrind, allocator replay at 10 K live).
-    private var counts = RuntimeTable<UInt16>(repeating: 0, count: Path.allCases.count * Self.countsPerPath)
+    private var counts = UnsafeTable<UInt16>(repeating: 0, count: Path.allCases.count * Self.countsPerPath)
     /// Each count's bits above the 16 in ``counts`` (written once per 65,536 values of a
     /// bucket, so its lines stay out of the host's caches).
-    private var highCounts = RuntimeTable<UInt64>(repeating: 0, count: Path.allCases.count * Self.countsPerPath)
+    private var highCounts = UnsafeTable<UInt64>(repeating: 0, count: Path.allCases.count * Self.countsPerPath)
     /// Each path's exact count, min and max.
     private var extremes = InlineArray<3, Extremes>(repeating: Extremes())
 

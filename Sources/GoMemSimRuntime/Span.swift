@@ -1,3 +1,5 @@
+import GoMemSimCore
+
 /// An `mspan` (mheap.go): a run of runtime pages that holds objects of one span class,
 /// one large object, or goroutine stacks. Its metadata lives off-heap, as in Go.
 struct Span: BitwiseCopyable {
@@ -102,14 +104,14 @@ struct SpanTable {
     /// Slots of a tiny-class span (8192 / 16).
     static let tinySlots = 512
 
-    var spans = RuntimeTable<Span>()
+    var spans = UnsafeTable<Span>()
     /// Each span's ``SpanSweepState``, by span id.
-    var sweepStates = RuntimeTable<SpanSweepState>()
+    var sweepStates = UnsafeTable<SpanSweepState>()
     /// Every span's bitmap words, ``Span/bitmapWords`` of them from ``Span/bitmapBase``:
     /// sized by the span's slots as Go sizes `allocBits` (a span of 64-byte objects needs
     /// 2 words, not the 16 of the 8-byte class), which keeps a large heap's bitmaps —
     /// read by every release — several times smaller and more often in cache.
-    var bits = RuntimeTable<SlotBits>()
+    var bits = UnsafeTable<SlotBits>()
     /// Per slot of tiny-class spans: sub-objects still referenced (not released).
     var tinyRefCounts: [UInt8] = []
     private var freeIDs: [Int32] = []
@@ -207,7 +209,7 @@ struct SpanTable {
     @inline(__always)
     func prefetchRecord(_ id: Int) {
         guard id < spans.count else { return }
-        prefetch(UnsafeRawPointer(spans.storage.base + id))
+        prefetch(UnsafeRawPointer(spans.base + id))
     }
 
     /// Starts loading the first line of span `id`'s bitmap words (reads its record).
@@ -216,7 +218,7 @@ struct SpanTable {
         guard id < spans.count else { return }
         let word = Int(spans[id].bitmapBase)
         guard word < bits.count else { return }
-        prefetch(UnsafeRawPointer(bits.storage.base + word))
+        prefetch(UnsafeRawPointer(bits.base + word))
     }
 
     @inline(__always)

@@ -38,7 +38,7 @@ import Testing
     @Test func spanRecordIsOneCacheLine() {
         #expect(MemoryLayout<Span>.stride == 64)
         let table = SpanTable()
-        #expect(Int(bitPattern: table.spans.storage.base) % 64 == 0)
+        #expect(Int(bitPattern: table.spans.base) % 64 == 0)
     }
 
     /// A released or reused span id starts with a fresh ``SpanSweepState``: not cached,

@@ -5,9 +5,9 @@ import Testing
 /// The allocator's flat tables (span records, slot bitmap words, latency counts):
 /// growth keeps every element, writes go through, storage is cache-line aligned, and a
 /// runtime makes fresh tables when it starts.
-@Suite struct RuntimeTableTests {
+@Suite struct UnsafeTableTests {
     @Test func growthKeepsEveryElement() {
-        var table = RuntimeTable<UInt64>()
+        var table = UnsafeTable<UInt64>()
         for i in 0..<1000 { table.append(UInt64(i) * 3) }
         table.append(repeating: 7, count: 40)
         #expect(table.count == 1040)
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func repeatingInitAndAppend() {
-        var table = RuntimeTable<SlotBits>(repeating: SlotBits(allocated: 1), count: 3)
+        var table = UnsafeTable<SlotBits>(repeating: SlotBits(allocated: 1), count: 3)
         table.append(repeating: SlotBits(freed: 2), count: 100)  // past the first capacity
         #expect(table.count == 103)
         #expect(table[2].allocated == 1 && table[3].allocated == 0 && table[102].freed == 2)
@@ -30,9 +30,9 @@ import Testing
 
     /// A 32-byte ``SlotBits`` word never straddles two cache lines.
     @Test func storageIsCacheLineAligned() {
-        var table = RuntimeTable<SlotBits>()
+        var table = UnsafeTable<SlotBits>()
         for _ in 0..<100 { table.append(SlotBits()) }  // after growth too
-        #expect(UInt(bitPattern: table.storage.base) % 64 == 0)
+        #expect(UInt(bitPattern: table.base) % 64 == 0)
     }
 
     /// Reference semantics: copies share elements, so ``GoRuntime/start(now:kernel:)``
