@@ -31,8 +31,6 @@ struct FlatLRUArray {
     let setShift: UInt64
     /// Where the fingerprint words start, from `tags` (`sets * ways`).
     let fingerprintWord: Int
-    /// The bytes of the two fingerprint words that belong to ways (`ways` bytes).
-    let fingerprintMask: (low: UInt64, high: UInt64)
 
     /// The empty way's word.
     static var empty: UInt64 { .max }
@@ -45,9 +43,6 @@ struct FlatLRUArray {
         self.ways = ways
         setShift = UInt64(sets.trailingZeroBitCount)
         fingerprintWord = sets * ways
-        let bytes = min(ways, 16)
-        fingerprintMask = (bytes >= 8 ? .max : (1 << UInt64(8 * bytes)) - 1,
-                           bytes >= 16 ? .max : bytes <= 8 ? 0 : (1 << UInt64(8 * (bytes - 8))) - 1)
     }
 
     /// Words the array takes in a store: the sets, then two fingerprint words per set.
@@ -143,15 +138,6 @@ struct FlatLRUArray {
         return -1
     }
 
-    /// The fingerprint words with `byte` put first and the others one place back (the
-    /// last way's byte falls out).
-    @inline(__always)
-    func pushingFront(_ f: UnsafeMutablePointer<UInt64>, byte: UInt64) {
-        let low = f[0], high = f[1]
-        f[1] = (high &<< 8 | low &>> 56) & fingerprintMask.high
-        f[0] = (low &<< 8 | byte) & fingerprintMask.low
-    }
-
     /// The fingerprint words with the byte at `position` (equal to `byte`) moved first.
     @inline(__always)
     static func movingToFront(_ f: UnsafeMutablePointer<UInt64>, from position: Int, byte: UInt64) {
@@ -177,20 +163,9 @@ struct FlatLRUArray {
     /// last way (`empty`: the set was not full).
     @_transparent
     func demand(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64) -> (position: Int, victim: UInt64) {
-        let line = key &>> 1
-        let set = set(of: line)
         let n = ways
-        if n <= 16 {
-            let (byte, f) = fingerprint(of: line)
-            let j = Self.find(set, key: key, byte: byte, f)
-            if j >= 0 {
-                if j != 0 { Self.movingToFront(f, from: j, byte: byte) }
-                Self.moveToFront(set, from: j, flag: hitFlag)
-                return (j, Self.empty)
-            }
-            pushingFront(f, byte: byte)
-            return (-1, Self.pushFront(set, ways: n, word: word))
-        }
+        if n <= 16 { return demand(key, inserting: word, hitFlag: hitFlag, ways: n) }
+        let set = set(of: key &>> 1)
         // More than 16 ways: one pass, each word read moving one place back.
         var previous = word
         var i = 0
@@ -257,7 +232,9 @@ struct FlatLRUArray {
         return -1
     }
 
-    /// ``pushingFront(_:byte:)`` for `n` ways: the masks of ``fingerprintMask`` as constants.
+    /// The fingerprint words with `byte` put first and the others one place back (the
+    /// last way's byte falls out); `n` the way count (a literal where the caller can give
+    /// one, so the masks are constants).
     @inline(__always)
     static func pushingFront(_ f: UnsafeMutablePointer<UInt64>, byte: UInt64, ways n: Int) {
         let low = f[0]
@@ -292,7 +269,7 @@ struct FlatLRUArray {
         let line = word &>> 1
         if ways <= 16 {
             let (byte, f) = fingerprint(of: line)
-            pushingFront(f, byte: byte)
+            Self.pushingFront(f, byte: byte, ways: ways)
         }
         return Self.pushFront(set(of: line), ways: ways, word: word)
     }
