@@ -21,6 +21,10 @@ public protocol RuntimeModel {
 
     /// The object at `address` became unreachable (the trace's `free`).
     mutating func release(address: UInt64, size: UInt64, scan: Bool)
+    /// Whether ``release(address:size:scan:)`` never moves ``nextDeadline`` (it only
+    /// marks the object dead): the engine then need not read the deadline after a free,
+    /// ~25 instructions per free. Default: `false`.
+    static var releaseKeepsDeadline: Bool { get }
 
     /// A write of `bytes` into a pointerful (`scan`) object: the write barrier's cost to
     /// the writing goroutine, paid only while the collector marks. Default: 0.
@@ -60,13 +64,19 @@ public protocol RuntimeModel {
 public struct Allocation: Hashable, Sendable {
     public var address: UInt64
     public var costNs: UInt64
-    @inlinable public init(address: UInt64, costNs: UInt64) {
+    /// The allocation left the model's ``RuntimeModel/nextDeadline`` as it was (an
+    /// allocation from the cached span, say, as opposed to one that refilled, swept or
+    /// started a cycle): the engine need not read it again. `false` when unsure.
+    public var keepsDeadline: Bool
+    @inlinable public init(address: UInt64, costNs: UInt64, keepsDeadline: Bool = false) {
         self.address = address
         self.costNs = costNs
+        self.keepsDeadline = keepsDeadline
     }
 }
 
 extension RuntimeModel {
+    @inlinable public static var releaseKeepsDeadline: Bool { false }
     @inlinable public mutating func readNextDeadline() -> UInt64? { nextDeadline }
     @inlinable public mutating func programExited(now: UInt64) {}
     @inlinable public mutating func writeBarrier(bytes: UInt64, now: UInt64) -> UInt64 { 0 }

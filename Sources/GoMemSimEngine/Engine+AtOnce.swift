@@ -56,7 +56,7 @@ extension Engine {
             }
             regions.ids.buckets[unchecked: bucket].summary.address = allocation.address  // from the map: in range
             noteAllocated(size)
-            armRuntimeTimer()
+            if !allocation.keepsDeadline { armRuntimeTimer() }
             finishEvent(of: g, start: start, cpuNs: allocation.costNs, kind: .alloc)
         case let .free(id):
             regions.prefetch(after: id, in: .frees)
@@ -66,7 +66,7 @@ extension Engine {
             regions.killAtOnce(bucket: i)
             let start = try startEvent(of: g)
             runtime.release(address: region.address, size: region.size, scan: region.scan)
-            armRuntimeTimer()
+            if !Runtime.releaseKeepsDeadline { armRuntimeTimer() }
             noteFreed(region.size)
             finishEvent(of: g, start: start, cpuNs: 0, kind: .free)
         case let .read(id, offset, length, dependent):

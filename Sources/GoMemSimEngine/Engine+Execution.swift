@@ -109,7 +109,7 @@ extension Engine {
                 }
                 cpu = allocation.costNs
                 noteAllocated(size)
-                armRuntimeTimer()
+                if !allocation.keepsDeadline { armRuntimeTimer() }
             case .free:
                 // Executed at once, the summary read at admission is current, and the
                 // slot's cache line stays cold.
@@ -118,7 +118,7 @@ extension Engine {
                                                      address: regions.slots[slot].address)
                                      : pending.summary
                 runtime.release(address: region.address, size: region.size, scan: region.scan)
-                armRuntimeTimer()
+                if !Runtime.releaseKeepsDeadline { armRuntimeTimer() }
                 noteFreed(region.size)
             case let .read(_, offset, length, dependent):
                 let base = ordered ? regions.slots[slot].address : pending.summary.address

@@ -68,6 +68,11 @@ extension Engine {
     /// Arms a timer for the runtime's next deadline unless one is armed at or before it.
     /// A deadline not after `after` (a model that did not move it) is armed 1 ns later,
     /// so time always moves.
+    ///
+    /// Called after every model call that may move the deadline. After one that did not
+    /// (``Allocation/keepsDeadline``, ``RuntimeModel/releaseKeepsDeadline``) it would
+    /// return at once: the last call left `armed ≤ max(deadline, then)`, or no deadline,
+    /// and a timer that fired since re-armed (``fireTimers(through:)``) — so it is skipped.
     @inline(__always)
     @inlinable mutating func armRuntimeTimer(after fired: UInt64? = nil) {
         guard var deadline = runtimeDeadline() else { return }

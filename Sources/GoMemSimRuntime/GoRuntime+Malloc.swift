@@ -14,8 +14,13 @@ extension GoRuntime {
     mutating func mallocgc<K: KernelModel>(size: UInt64, scan: Bool, p: Int, now: UInt64,
                                            kernel: inout K) throws(ModelError) -> Allocation {
         var allocation = try mallocPath(size: size, scan: scan, p: p, now: now, kernel: &kernel)
+        // Whether the deadline is as it was: it moves only with the collector's and the
+        // scavenger's state, which a slot from the cached span leaves alone; a refill or
+        // a large allocation (sweeping, heap growth) sets `gcCheckPending`.
+        allocation.keepsDeadline = !gcCheckPending
         if bytesUntilFirstProfileSample <= size {
             allocation.costNs += try takeFirstProfileSample(kernel: &kernel)
+            allocation.keepsDeadline = false
         } else {
             bytesUntilFirstProfileSample &-= size
         }

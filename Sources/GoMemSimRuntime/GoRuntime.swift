@@ -214,7 +214,8 @@ public struct GoRuntime: RuntimeModel {
     public mutating func allocate<K: KernelModel>(size: UInt64, scan: Bool, goroutine: UInt32, now: UInt64,
                                                   kernel: inout K) throws(ModelError) -> Allocation {
         var cost: UInt64 = 0
-        if !pendingStacks.isEmpty { cost += try allocatePendingStacks(kernel: &kernel) }
+        let stacks = !pendingStacks.isEmpty
+        if stacks { cost += try allocatePendingStacks(kernel: &kernel) }
         // A goroutine that would run during a stop-the-world pause waits for its end.
         if now < gc.worldStoppedUntil { cost += gc.worldStoppedUntil - now }
         // A mask when GOMAXPROCS is a power of two: a division per allocation was
@@ -224,6 +225,8 @@ public struct GoRuntime: RuntimeModel {
         // cycle owes none.
         let marking = gc.phase == .mark
         var allocation = try mallocgc(size: size, scan: scan, p: p, now: now + cost, kernel: &kernel)
+        // New stacks and marking (assists, mark termination) move the collector's deadline.
+        let keepsDeadline = allocation.keepsDeadline && !stacks && !marking && gc.phase != .mark
         if marking && gc.phase == .mark {
             let t = now + cost + allocation.costNs
             if gc.markEndNs <= t {
@@ -234,12 +237,16 @@ public struct GoRuntime: RuntimeModel {
                 allocation.costNs += assist(goroutine: goroutine, bytes: size, now: t)
             }
         }
-        return Allocation(address: allocation.address, costNs: allocation.costNs + cost)
+        return Allocation(address: allocation.address, costNs: allocation.costNs + cost, keepsDeadline: keepsDeadline)
     }
 
     public mutating func release(address: UInt64, size: UInt64, scan: Bool) {
         markReleased(address: address, size: size)
     }
+
+    /// A release only marks the object dead to the next cycle (``markReleased``): no
+    /// collector or scavenger state that ``nextDeadline`` reads.
+    @inlinable public static var releaseKeepsDeadline: Bool { true }
 
     public mutating func collect<K: KernelModel>(now: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
         var cost: UInt64 = 0
