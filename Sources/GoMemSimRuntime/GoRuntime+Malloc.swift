@@ -51,8 +51,17 @@ extension GoRuntime {
             let sizeClass = request <= 1016
                 ? Int(sizeToClass8[Int((request + 7) >> 3)])
                 : Int(sizeToClass128[Int((request &- 1024 &+ 127) >> 7)])  // SizeClasses.sizeClass(of:), wrapping as it does
-            let allocation = try mallocSmall(size: size, spanClass: SpanClass(sizeClass: sizeClass, noscan: !scan),
-                                             p: p, now: now, kernel: &kernel)
+            // ``mallocSmall(size:spanClass:p:now:kernel:)``, written out: called, it was not
+            // inlined here despite `@inline(__always)` (~25 instructions of frame per
+            // allocation, callgrind).
+            let spanClass = SpanClass(sizeClass: sizeClass, noscan: !scan)
+            let id = Int(mcacheSpans[p &* SpanClass.count &+ Int(spanClass.rawValue)])  // p < gomaxprocs
+            let allocation = if id >= 0, let slot = spans.takeNextFree(id) {
+                try smallObject(size: size, spanClass: spanClass, span: id, slot: slot,
+                                cost: config.costs.smallAllocNs, kernel: &kernel)
+            } else {
+                try mallocSmallRefilling(size: size, spanClass: spanClass, p: p, now: now, kernel: &kernel)
+            }
             latency.record(.small, allocation.costNs)
             return allocation
         }
@@ -96,24 +105,44 @@ extension GoRuntime {
         return allocation
     }
 
-    // Inlined into `mallocPath` and `mallocTiny`: its frame (six saved registers, a
-    // 128-byte spill area) was ~20 instructions of every small allocation (callgrind).
+    /// A small object from the P's cached span of `spanClass` (`nextFreeFast`/`nextFree`),
+    /// refilling it from mcentral when it is full (out of line: one allocation in ~10).
+    // Inlined into `mallocPath` and `mallocTiny`; the refill is not, so that the common
+    // path's code stays small enough to inline (a called `mallocSmall` was ~25
+    // instructions of frame and spills per allocation, callgrind).
     @inline(__always)
     mutating func mallocSmall<K: KernelModel>(size: UInt64, spanClass: SpanClass, p: Int, now: UInt64,
                                               kernel: inout K) throws(ModelError) -> Allocation {
-        var cost = config.costs.smallAllocNs
-        let cacheIndex = p * SpanClass.count + Int(spanClass.rawValue)
-        var id = Int(mcacheSpans[cacheIndex])
-        var slot = id >= 0 ? spans.takeNextFree(id) : nil
-        if slot == nil {
-            cost += try refill(p: p, spanClass: spanClass, now: now, kernel: &kernel)
-            id = Int(mcacheSpans[cacheIndex])
-            slot = spans.takeNextFree(id)
+        let id = Int(mcacheSpans[p &* SpanClass.count &+ Int(spanClass.rawValue)])  // p < gomaxprocs
+        if id >= 0, let slot = spans.takeNextFree(id) {
+            return try smallObject(size: size, spanClass: spanClass, span: id, slot: slot,
+                                   cost: config.costs.smallAllocNs, kernel: &kernel)
         }
-        guard let slot else { throw ModelError(.invalid, "mcache refill returned a full span") }
+        return try mallocSmallRefilling(size: size, spanClass: spanClass, p: p, now: now, kernel: &kernel)
+    }
+
+    /// ``mallocSmall(size:spanClass:p:now:kernel:)`` when the cached span is full: `mcache.refill`, then
+    /// the new span's first free slot.
+    @inline(never)
+    mutating func mallocSmallRefilling<K: KernelModel>(size: UInt64, spanClass: SpanClass, p: Int, now: UInt64,
+                                                       kernel: inout K) throws(ModelError) -> Allocation {
+        let cost = config.costs.smallAllocNs + (try refill(p: p, spanClass: spanClass, now: now, kernel: &kernel))
+        let id = Int(mcacheSpans[p * SpanClass.count + Int(spanClass.rawValue)])
+        guard let slot = spans.takeNextFree(id) else { throw ModelError(.invalid, "mcache refill returned a full span") }
+        return try smallObject(size: size, spanClass: spanClass, span: id, slot: slot, cost: cost, kernel: &kernel)
+    }
+
+    /// The object in `slot` of span `id`, just taken: its address, the heap's books, and
+    /// its cost — `cost` so far plus the mutator's and, on reused memory, zeroing it.
+    @inline(__always)
+    mutating func smallObject<K: KernelModel>(size: UInt64, spanClass: SpanClass, span id: Int, slot: UInt32,
+                                              cost: UInt64, kernel: inout K) throws(ModelError) -> Allocation {
+        var cost = cost
         let elemSize = spans.spans[id].elemSize
-        let address = spans.spans[id].base + UInt64(slot) * elemSize
-        spans.spans[id].requestedBytes += size
+        // slot < nelems: the object lies in the span (no overflow); the requested bytes
+        // of a span's taken slots are at most its size.
+        let address = spans.spans[id].base &+ UInt64(slot) &* elemSize
+        spans.spans[id].requestedBytes &+= size
         let tinyRefs = spans.spans[id].tinyRefs
         if tinyRefs >= 0 { spans.tinyRefCounts[Int(tinyRefs) * SpanTable.tinySlots + Int(slot)] = 1 }
         heapAlloc &+= elemSize
@@ -150,7 +179,7 @@ extension GoRuntime {
             // The background sweeper's progress so far, then this goroutine's share:
             // proportional sweep, then the class's own unswept spans (mcentral.cacheSpan).
             backgroundSweep(until: now)
-            let spanBytes = UInt64(SizeClasses.classToAllocNPages[spanClass.sizeClass]) << SizeClasses.pageShift
+            let spanBytes = UInt64(classLayouts[spanClass.sizeClass].npages) << SizeClasses.pageShift
             cost += deductSweepCredit(spanBytes: spanBytes)
             cost += sweepClass(spanClass)
         }
@@ -158,10 +187,10 @@ extension GoRuntime {
         if let partial = partialSpans[Int(spanClass.rawValue)].takeLast() {
             id = Int(partial)
         } else {
-            let sizeClass = spanClass.sizeClass
-            let allocated = try allocSpan(npages: Int(SizeClasses.classToAllocNPages[sizeClass]), state: .heap,
-                                          spanClass: spanClass, elemSize: UInt64(SizeClasses.classToSize[sizeClass]),
-                                          nelems: SizeClasses.objectsPerSpan(sizeClass), kernel: &kernel)
+            // The instance's table, not the static ones: each static read was a `swift_once`.
+            let layout = classLayouts[spanClass.sizeClass]
+            let allocated = try allocSpan(npages: Int(layout.npages), state: .heap, spanClass: spanClass,
+                                          elemSize: UInt64(layout.size), nelems: layout.objects, kernel: &kernel)
             id = allocated.id
             cost += allocated.costNs
         }

@@ -225,8 +225,10 @@ public struct GoRuntime: RuntimeModel {
         // cycle owes none.
         let marking = gc.phase == .mark
         var allocation = try mallocgc(size: size, scan: scan, p: p, now: now + cost, kernel: &kernel)
-        // New stacks and marking (assists, mark termination) move the collector's deadline.
-        let keepsDeadline = allocation.keepsDeadline && !stacks && !marking && gc.phase != .mark
+        // New stacks move the collector's deadline (busy Ps); while marking it is the
+        // workers' end, which an assist that did work re-estimates, and mark termination
+        // ends it — an assist paid from credit leaves it.
+        var keepsDeadline = allocation.keepsDeadline && !stacks && !marking && gc.phase != .mark
         if marking && gc.phase == .mark {
             let t = now + cost + allocation.costNs
             if gc.markEndNs <= t {
@@ -234,7 +236,10 @@ public struct GoRuntime: RuntimeModel {
                 let end = finishCycle()
                 if end > t { allocation.costNs += end - t }
             } else {
+                let markEnd = gc.markEndNs, wakeAt = scavenger.wakeAt
                 allocation.costNs += assist(goroutine: goroutine, bytes: size, now: t)
+                keepsDeadline = allocation.keepsDeadline && !stacks && gc.phase == .mark && gc.markEndNs == markEnd
+                    && scavenger.wakeAt == wakeAt
             }
         }
         return Allocation(address: allocation.address, costNs: allocation.costNs + cost, keepsDeadline: keepsDeadline)

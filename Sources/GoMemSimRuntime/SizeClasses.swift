@@ -45,7 +45,8 @@ public enum SizeClasses {
     /// Each class's object size, `divMul` and objects per span, in one record (class 0:
     /// zeros): what a release of a small object reads of its class.
     static let layouts: [SizeClassLayout] = (0..<count).map { c in
-        SizeClassLayout(size: classToSize[c], divMul: classToDivMul[c], objects: c == 0 ? 0 : objectsPerSpan(c))
+        SizeClassLayout(size: classToSize[c], divMul: classToDivMul[c], objects: c == 0 ? 0 : objectsPerSpan(c),
+                        npages: UInt32(classToAllocNPages[c]))
     }
 
     /// `size_to_class8[ceil(size/8)]` for size ≤ 1024.
@@ -90,11 +91,13 @@ public enum SizeClasses {
     }
 }
 
-/// A size class's object size, `divMul` and objects per span (``SizeClasses/layouts``).
+/// A size class's object size, `divMul`, objects per span and pages per span
+/// (``SizeClasses/layouts``).
 struct SizeClassLayout {
     var size: UInt32
     var divMul: UInt32
     var objects: UInt32
+    var npages: UInt32
 }
 
 /// `spanClass = sizeclass<<1 | noscan` (mheap.go): scan and noscan objects of the same

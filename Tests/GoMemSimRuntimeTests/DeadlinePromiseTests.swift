@@ -12,7 +12,7 @@ import Testing
 /// refills, sweeps, heap growth, GC cycles with assists, and goroutine stacks.
 @Test func deadlinePromisesAreKept() throws {
     var config = RunConfig()
-    config.gomaxprocs = 2
+    config.gomaxprocs = 8  // Ps left idle for the background sweeper
     var runtime = GoRuntime(config: RuntimeConfig(config))
     var kernel = LinuxKernel(config: KernelConfig())
     try runtime.start(now: 0, kernel: &kernel)
@@ -25,12 +25,15 @@ import Testing
     }
     var live: [(address: UInt64, size: UInt64, scan: Bool)] = []
     var now: UInt64 = 0
-    var kept = 0, keptWhileMarking = 0, moved = 0, broken = 0, releases = 0
-    for step in 0..<120_000 {
-        now += 40 + next() % 200
-        // Background work due, as the engine's timer runs it.
-        while let deadline = runtime.nextDeadline, deadline <= now { try runtime.advance(to: deadline, kernel: &kernel) }
-        if step % 30_000 == 7 { runtime.goroutineStarted(UInt32(step), now: now) }  // a stack to allocate
+    var kept = 0, keptWhileMarking = 0, moved = 0, actuallyMoved = 0, broken = 0, releases = 0
+    for step in 0..<60_000 {
+        now += 100 + next() % 400
+        // Background work due, as the engine's timer runs it — half the time only every
+        // 500 steps, so that allocations find marking to finish and spans to sweep.
+        if step % 500 == 0 || (step / 5_000) % 2 == 0 {
+            while let deadline = runtime.nextDeadline, deadline <= now { try runtime.advance(to: deadline, kernel: &kernel) }
+        }
+        if step % 20_000 == 7 { runtime.goroutineStarted(UInt32(step), now: now) }  // a stack to allocate
         if live.count < 3_000 || next() % 2 == 0 {
             let pick = next() % 100
             let size = pick < 20 ? 1 + next() % 15 : pick < 98 ? 16 + next() % 2_000 : 33_000 + next() % 100_000
@@ -44,6 +47,7 @@ import Testing
                 if runtime.nextDeadline != before { broken += 1 }
             } else {
                 moved += 1
+                if runtime.nextDeadline != before { actuallyMoved += 1 }
             }
             live.append((allocation.address, size, scan))
         } else {
@@ -61,8 +65,9 @@ import Testing
     // The churn went through cycles, and most allocations kept the deadline (they came
     // from the cached span) while those that refilled or were large did not.
     #expect(runtime.numGC >= 5)
-    #expect(kept > moved * 5)
-    #expect(moved > 1_000)
-    #expect(keptWhileMarking == 0)
-    #expect(releases > 40_000)
+    #expect(kept > moved * 4)
+    #expect(moved > 500)
+    #expect(actuallyMoved > 100)  // the check had deadlines to catch moving
+    #expect(keptWhileMarking > 1_000)
+    #expect(releases > 20_000)
 }
