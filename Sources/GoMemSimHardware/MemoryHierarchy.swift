@@ -1,4 +1,5 @@
 import GoMemSimCore
+import GoMemSimTrace
 
 /// The hardware model the engine attaches: one ``CacheHierarchy`` whose caches use the
 /// replacement policy the profile names (``ProfilePolicy``, chosen once at init: no
@@ -27,6 +28,22 @@ public struct MemoryHierarchy: HardwareModel {
     public mutating func access(address: UInt64, length: UInt64, isWrite: Bool, dependent: Bool,
                                 pageShift: UInt8) -> UInt64 {
         hierarchy.access(address: address, length: length, isWrite: isWrite, dependent: dependent, pageShift: pageShift)
+    }
+
+    /// Every access of `run` (a raw-address trace's loads and stores, e.g. a batch from
+    /// `BinaryTraceReader.readAccesses(into:)`), in order, with pages of `1 << pageShift`
+    /// bytes: the same figures as calling ``access(address:length:isWrite:dependent:pageShift:)``
+    /// for each, and the sum of what those calls return, in one call per batch (the
+    /// same-line repeats of a sequential pass then run with the hierarchy's state in
+    /// registers, not reloaded per access).
+    ///
+    /// ```
+    /// while case let n = try reader.readAccesses(into: batch), n > 0 {
+    ///     ns &+= hw.access(UnsafeBufferPointer(rebasing: batch[..<n]), pageShift: 12)
+    /// }
+    /// ```
+    public mutating func access(_ run: UnsafeBufferPointer<RawAccess>, pageShift: UInt8) -> UInt64 {
+        hierarchy.access(run, pageShift: pageShift)
     }
 
     /// Per-level counters, L1 first.

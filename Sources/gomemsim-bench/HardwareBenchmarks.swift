@@ -131,10 +131,7 @@ func runHardwareBenchmarks() throws {
         while true {
             let run = try nextRun(&reader)
             if run.isEmpty { break }
-            for a in run {
-                modelled &+= hw.access(address: a.address, length: UInt64(a.length), isWrite: a.isWrite,
-                                       dependent: a.dependent, pageShift: 12)
-            }
+            modelled &+= hw.access(UnsafeBufferPointer(run), pageShift: 12)
             replayed += run.count
         }
         let replay = threadCPUSeconds() - start

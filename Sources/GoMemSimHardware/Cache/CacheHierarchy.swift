@@ -258,24 +258,31 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     @inline(__always)
     public mutating func access(address: UInt64, length: UInt64, isWrite: Bool, dependent: Bool,
                                 pageShift: UInt8) -> UInt64 {
-        // Same-line fast path (most accesses of a sequential pass): the access stays in the
-        // last line, of the last page. Exactly what accessLine's fast paths do, without its frame.
-        // The line's page was translated last with this page size (so its key is
-        // `lastPageKey`) when `lastLinePageShift` is `pageShift`; a length that ends in the
-        // line is at most the bytes left in it (0 and 1 included).
-        let line = address &>> lineShift
-        if line == lastLine && UInt16(pageShift) == lastLinePageShift && length <= lineBytes &- (address & lineOffsetMask)
-            && (!isWrite || l1WriteBack) {
-            do {
-                repeats[(lastLineRepeats | (isWrite ? 2 : 0) | (dependent ? 1 : 0)) & 15] &+= 1
-                if isWrite { dirtyLastLine() }
-                let ns = l1NsBy[dependent ? 1 : 0]
-                if isWrite { writes.addRepeatNs(ns) } else { reads.addRepeatNs(ns) }
-                return takeWholeNs(adding: ns)
-            }
+        if let ns = sameLineAccess(address: address, length: length, isWrite: isWrite, dependent: dependent,
+                                   pageShift: pageShift) {
+            return ns
         }
         return accessLines(address: address, length: length, isWrite: isWrite, dependent: dependent,
                            pageShift: pageShift)
+    }
+
+    /// The same-line fast path (most accesses of a sequential pass), or nil when the access
+    /// does not take it: the access stays in the last line, of the last page. Exactly what
+    /// accessLine's fast paths do, without its frame. The line's page was translated last
+    /// with this page size (so its key is `lastPageKey`) when `lastLinePageShift` is
+    /// `pageShift`; a length that ends in the line is at most the bytes left in it (0 and 1
+    /// included).
+    @inline(__always)
+    mutating func sameLineAccess(address: UInt64, length: UInt64, isWrite: Bool, dependent: Bool,
+                                 pageShift: UInt8) -> UInt64? {
+        let line = address &>> lineShift
+        guard line == lastLine && UInt16(pageShift) == lastLinePageShift && length <= lineBytes &- (address & lineOffsetMask)
+            && (!isWrite || l1WriteBack) else { return nil }
+        repeats[(lastLineRepeats | (isWrite ? 2 : 0) | (dependent ? 1 : 0)) & 15] &+= 1
+        if isWrite { dirtyLastLine() }
+        let ns = l1NsBy[dependent ? 1 : 0]
+        if isWrite { writes.addRepeatNs(ns) } else { reads.addRepeatNs(ns) }
+        return takeWholeNs(adding: ns)
     }
 
     /// Marks the fast path's line dirty: a call of its own, so the read fast path (most
@@ -291,6 +298,14 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     mutating func accessLines(address: UInt64, length: UInt64, isWrite: Bool, dependent: Bool,
                               pageShift: UInt8) -> UInt64 {
         if !isKnownUniquelyReferenced(&owner) { ownCaches() }
+        return linesBody(address: address, length: length, isWrite: isWrite, dependent: dependent, pageShift: pageShift)
+    }
+
+    /// ``accessLines(address:length:isWrite:dependent:pageShift:)``'s body, for it and for a
+    /// run of accesses that has made the caches this copy's own once (``access(_:pageShift:)``).
+    @inline(__always)
+    mutating func linesBody(address: UInt64, length: UInt64, isWrite: Bool, dependent: Bool,
+                            pageShift: UInt8) -> UInt64 {
         let first = address &>> lineShift
         let lastByte = length <= 1 ? address : address &+ min(length - 1, UInt64.max - address)
         let last = lastByte &>> lineShift
@@ -340,6 +355,12 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// `carryNs -= Double(whole)` on every access: below 1 that subtracts 0.
     @inline(__always)
     mutating func takeWholeNs(adding ns: Double) -> UInt64 {
+        Self.takeWholeNs(adding: ns, carry: &carryNs)
+    }
+
+    /// ``takeWholeNs(adding:)`` on a carry held elsewhere (a run of accesses keeps it in a local).
+    @inline(__always)
+    static func takeWholeNs(adding ns: Double, carry carryNs: inout Double) -> UInt64 {
         carryNs += ns
         guard carryNs >= 1 else { return 0 }
         // carryNs >= 0: truncation is the floor; the signed conversions are single instructions.

@@ -15,7 +15,9 @@ struct LatencyRecorder {
     private var buckets: CacheStorage
     private var overflow: Histogram<UInt64>
     private(set) var count: UInt64 = 0
-    private(set) var totalNs: Double = 0
+    /// The sum of the recorded times, added in order (a run of accesses keeps it in a local
+    /// across its same-line repeats and stores it back: ``CacheHierarchy/access(_:pageShift:)``).
+    var totalNs: Double = 0
     /// The two fixed costs of a same-line repeat (dependent, independent) and how many
     /// of each were recorded: counted in scalars on the fast path and folded into their
     /// bucket when the histogram is made.
