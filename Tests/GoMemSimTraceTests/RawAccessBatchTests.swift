@@ -120,4 +120,51 @@ import Testing
             #expect(error.description.contains("the address of a load"))
         }
     }
+
+    /// Runs of 3-byte near records (a sequential pass) whose step changes mid-run (8, 16,
+    /// -8, 63, -64, 0), whose opcode or length changes, broken by far records and other
+    /// records: the run loop (a constant step, then any one-byte step) must give what
+    /// `next()` gives, in batches that end mid-run and across refills, with `location` at
+    /// the last access decoded.
+    @Test(arguments: [(1, 1 << 20), (7, 64), (4096, 100), (4096, 1 << 20), (300, 5)])
+    func runsOfNearRecordsWithChangingStepsDecodeAsNextDoes(batch: Int, chunkSize: Int) throws {
+        var writer = BinaryTraceWriter()
+        var symbols = SymbolTable()
+        var address: UInt64 = 0x7f00_0000_0000
+        let steps: [UInt64] = [8, 16, 0 &- 8, 63, 0 &- 64, 0]
+        var count = 0
+        for i in 0..<12_000 {
+            let phase = i / 700
+            address &+= i % 1000 == 999 ? 1 << 30 : steps[phase % steps.count]  // now and then a far record
+            let length: UInt32 = i % 2500 < 1200 ? 8 : 4
+            let event: TraceEvent = switch phase % 4 {
+            case 0, 1: .load(address: address, length: length, dependent: false)
+            case 2: .store(address: address, length: length)
+            default: i % 50 < 25 ? .load(address: address, length: 8, dependent: true) : .load(address: address, length: 8, dependent: false)
+            }
+            try writer.write(TraceRecord(event), symbols: symbols)
+            count += 1
+            if i % 3001 == 3000 {
+                try writer.write(TraceRecord(.checkpoint(label: symbols.intern("c\(i)"))), symbols: symbols)
+                count += 1
+            }
+        }
+        writer.finish()
+        let bytes = writer.bytes
+        var reader = BinaryTraceReader(bytes: bytes, origin: "t.gmtb", chunkSize: chunkSize)
+        var expected: [TraceEvent] = []
+        var locations: [GoMemSimTrace.SourceLocation] = []
+        while let record = try reader.next() {
+            expected.append(record.event)
+            locations.append(reader.location)
+        }
+        #expect(expected.count == count)
+        #expect(try Self.readBatched(bytes, batch: batch, chunkSize: chunkSize) == expected)
+        // Where a first batch stops: its last access's location, as next() gave it.
+        var batched = BinaryTraceReader(bytes: bytes, origin: "t.gmtb", chunkSize: chunkSize)
+        var buffer = [RawAccess](repeating: RawAccess(), count: batch)
+        let n = try buffer.withUnsafeMutableBufferPointer { (b) throws(TraceError) -> Int in try batched.readAccesses(into: b) }
+        #expect(n == min(batch, 3001))  // the first checkpoint follows access 3001
+        #expect(batched.location == locations[n - 1])
+    }
 }

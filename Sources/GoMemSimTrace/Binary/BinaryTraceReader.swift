@@ -223,24 +223,66 @@ public struct BinaryTraceReader: TraceSource {
             last = p
             p &+= size
             n &+= 1
-            guard near && size == 3 else { continue }
+            guard near && size == 3 && n < capacity && p <= limit else { continue }
             // A run of 3-byte near records with this one's opcode and length (a pass over
-            // an array): one compare tells each from the rest, and only the address changes.
-            let pattern = word & 0xFF_00FF
-            var run = access
-            while n < capacity && p <= limit {
-                let next = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
-                guard next & 0xFF_80FF == pattern else { break }
-                a &+= BinaryFormat.unzigzag(next &>> 8 & 0x7f)
-                run.address = a
-                out[n] = run
-                last = p
-                p &+= 3
-                n &+= 1
+            // an array): only the address changes. (Its first record is checked here: no
+            // call for a run of none.)
+            let next = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
+            guard next & 0xFF_80FF == word & 0xFF_80FF else { continue }
+            let count = min(capacity &- n, (limit &- p) / 3 &+ 1)  // the most that fit and start by `limit`
+            let run = nearRun(b + p, count: count, like: word, address: &a, template: access, into: out + n)
+            if run > 0 {
+                p &+= 3 &* run
+                n &+= run
+                last = p &- 3
             }
         }
         address = a
         return (p, n, last)
+    }
+
+    /// Decodes up to `count` records from `start` while each is a 3-byte near record with
+    /// the opcode and length of `word` (the first 8 bytes of the record before them): stores
+    /// each as `template` with its address (`address`, stepped and updated) in `out`, and
+    /// returns how many. A record with `word`'s step too (a constant stride) costs one
+    /// compare; another step one more and its unzigzag. Out of line, so its loop keeps
+    /// everything in registers whatever the caller holds.
+    @inline(never)
+    static func nearRun(_ start: UnsafePointer<UInt8>, count: Int, like word: UInt64, address: inout UInt64,
+                        template: RawAccess, into out: UnsafeMutablePointer<RawAccess>) -> Int {
+        let exact = word & 0xFF_FFFF
+        let shape = word & 0xFF_80FF
+        let step = BinaryFormat.unzigzag(word &>> 8 & 0x7f)
+        var a = address
+        var i = 0
+        defer { address = a }
+        guard RawAccessSlot.fits else {
+            while i < count {
+                let next = UInt64(littleEndian: UnsafeRawPointer(start + 3 &* i).loadUnaligned(as: UInt64.self))
+                guard next & 0xFF_80FF == shape else { break }
+                a &+= BinaryFormat.unzigzag(next &>> 8 & 0x7f)
+                out[i] = RawAccess(address: a, length: template.length, isWrite: template.isWrite,
+                                   dependent: template.dependent)
+                i &+= 1
+            }
+            return i
+        }
+        let tail = RawAccessSlot.tail(of: template)
+        let slots = UnsafeMutableRawPointer(out)
+        var p = start
+        while i < count {
+            let next = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+            if next & 0xFF_FFFF == exact {
+                a &+= step
+            } else {
+                guard next & 0xFF_80FF == shape else { break }
+                a &+= BinaryFormat.unzigzag(next &>> 8 & 0x7f)
+            }
+            RawAccessSlot.store(address: a, tail: tail, at: slots + (i &* 16))
+            p += 3
+            i &+= 1
+        }
+        return i
     }
 
     /// The varint at `start` if it has at most 8 bytes, and its byte count; count 0 when
@@ -505,3 +547,28 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// A ``RawAccess`` stored as two words, the address and the 8 bytes after it (the length,
+/// the flags and padding), when its layout allows (``fits``): a run of accesses that
+/// differ only in address then costs two stores an access, not one per field.
+enum RawAccessSlot {
+    /// Whether a ``RawAccess`` is its address at offset 0, its length at 8 and its flags at
+    /// 12 and 13, in 16 bytes (Swift lays stored properties out in order; checked, not
+    /// assumed), on a little-endian host.
+    static let fits = 1.littleEndian == 1 && MemoryLayout<RawAccess>.stride == 16 && MemoryLayout<RawAccess>.offset(of: \.address) == 0
+        && MemoryLayout<RawAccess>.offset(of: \.length) == 8 && MemoryLayout<RawAccess>.offset(of: \.isWrite) == 12
+        && MemoryLayout<RawAccess>.offset(of: \.dependent) == 13
+
+    /// The second word of `access`'s slot (when ``fits``).
+    @inline(__always)
+    static func tail(of access: RawAccess) -> UInt64 {
+        UInt64(access.length) | (access.isWrite ? 1 &<< 32 : 0) | (access.dependent ? 1 &<< 40 : 0)
+    }
+
+    /// Stores an access of `address` whose other fields are `tail` at `slot` (when ``fits``).
+    @inline(__always)
+    static func store(address: UInt64, tail: UInt64, at slot: UnsafeMutableRawPointer) {
+        slot.storeBytes(of: address, as: UInt64.self)
+        slot.storeBytes(of: tail, toByteOffset: 8, as: UInt64.self)
+    }
+}
