@@ -38,7 +38,9 @@ public struct MemoryHierarchy: HardwareModel {
     /// registers, not reloaded per access).
     ///
     /// ```
-    /// while case let n = try reader.readAccesses(into: batch), n > 0 {
+    /// while true {  // batch: an UnsafeMutableBufferPointer<RawAccess>
+    ///     let n = try reader.readAccesses(into: batch)
+    ///     if n == 0 { guard let record = try reader.next() else { break }; handle(record); continue }
     ///     ns &+= hw.access(UnsafeBufferPointer(rebasing: batch[..<n]), pageShift: 12)
     /// }
     /// ```

@@ -118,7 +118,8 @@ public struct BinaryTraceReader: TraceSource {
     /// while true {
     ///     let n = try batch.withUnsafeMutableBufferPointer { try reader.readAccesses(into: $0) }
     ///     if n == 0 { guard let record = try reader.next() else { break }; handle(record); continue }
-    ///     for a in batch[..<n] { hw.access(address: a.address, length: UInt64(a.length), …) }
+    ///     // A `MemoryHierarchy` takes the batch in one call (or `for a in batch[..<n] { … }`).
+    ///     ns &+= batch.withUnsafeBufferPointer { hw.access(UnsafeBufferPointer(rebasing: $0[..<n]), pageShift: 12) }
     /// }
     /// ```
     public mutating func readAccesses(into accesses: UnsafeMutableBufferPointer<RawAccess>) throws(TraceError) -> Int {
