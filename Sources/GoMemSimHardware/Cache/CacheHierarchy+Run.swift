@@ -21,8 +21,19 @@ extension CacheHierarchy {
         while true {
             next = sameLineRun(from: next, to: end, pageShift: pageShift, total: &total, counts: &counts)
             guard next < end else { break }
-            total &+= accessOutsideRun(next.pointee, pageShift: pageShift)
+            let a = next.pointee
             next += 1
+            if plain && UInt64(a.length) <= lineBytes &- (a.address & lineOffsetMask) {
+                // One line (the next of a sequential pass), which the same-line path does not
+                // take (on the plain path the run's test is its test): ``linesBody``'s plain
+                // case for one line, without the frame of ``accessOutsideRun(_:pageShift:)``.
+                let line = a.address &>> lineShift
+                peekSets(line, pageShift: pageShift)
+                total &+= takeWholeNs(adding: plainAccessLine(line, isWrite: a.isWrite, dependent: a.dependent,
+                                                              pageShift: pageShift))
+            } else {
+                total &+= accessOutsideRun(a, pageShift: pageShift)
+            }
         }
         // The same-line path's count is by `lastLineRepeats`, which is `pageShift`'s class
         // whenever `lastLinePageShift` is `pageShift` (they are set together).
