@@ -98,7 +98,8 @@ func runHardwareBenchmarks() throws {
         // Both passes decode through `readAccesses(into:)`, the reader's batch path for
         // raw-address traces (no TraceRecord per access); other records go through next().
         // Plain loops over one buffer, no closures: a closure would capture the hierarchy
-        // in a heap box and reach its state through it per access.
+        // in a heap box and reach its state through it. The replay hands each batch to the
+        // hierarchy in one call (`access(_:pageShift:)`, the same figures as one call per access).
         let batch = UnsafeMutableBufferPointer<RawAccess>.allocate(capacity: 4096)
         defer { batch.deallocate() }
         /// The next run of raw accesses, empty at the end of the trace.
@@ -140,9 +141,9 @@ func runHardwareBenchmarks() throws {
             return
         }
         let label = random ? "trace replay, uniform random over 1 GiB" : "trace replay, sequential"
-        print(String(format: "%-46@ %7.1f M accesses/s  modelled %7.2f ns/access  (%.0f MB .gmtb; decoding alone %.1f M/s)",
+        print(String(format: "%-46@ %7.1f M accesses/s  modelled %7.2f ns/access  (goal >= %.0f M/s; %.0f MB .gmtb; decoding alone %.1f M/s)",
                      label as NSString, Double(accesses) / replay / 1e6, Double(modelled) / Double(accesses),
-                     Double(bytes) / 1e6, Double(accesses) / decode / 1e6))
+                     random ? 12.0 : 80.0, Double(bytes) / 1e6, Double(accesses) / decode / 1e6))
     }
 
     // GOMEMSIM_BENCH_ONLY=sequential|random|range|trace|sequential-prefetch|random-prefetch
