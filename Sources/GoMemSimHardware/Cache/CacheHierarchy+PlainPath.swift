@@ -1,3 +1,5 @@
+import GoMemSimCore
+
 extension CacheHierarchy {
     // The plain demand path: ``accessLine(_:isWrite:dependent:pageShift:)``,
     // ``demand(_:isWrite:)`` and ``translate(_:address:pageClass:dependent:)`` for the
@@ -242,6 +244,33 @@ extension CacheHierarchy {
             }
         }
         peeked ^= sum
+    }
+
+    /// Asks the host to fetch (a hint, no load waited for) the set words that looking
+    /// `line` up below L1 will read — and those of its leaf page-table entry's line —
+    /// unless `line` is at most 8 lines past `current` (a forward pass, whose sets
+    /// follow one another and which the host's own prefetchers follow). The run path's
+    /// look-ahead (``access(_:pageShift:)``), the non-blocking form of ``flatPeekSets(_:pageShift:)``.
+    @inline(__always)
+    func flatPrefetchSets(_ line: UInt64, after current: UInt64, pageShift: UInt8) {
+        guard line &- current > 8 else { return }
+        prefetchSets(line)
+        let address = line &<< lineShift
+        prefetchSets(Self.pageTableEntryAddress(level: TranslationState.pageClass(pageShift), address: address) &>> lineShift)
+    }
+
+    /// The host prefetches of the set words `line` reads at the levels from `firstPeekedLevel` on.
+    @inline(__always)
+    func prefetchSets(_ line: UInt64) {
+        var k = firstPeekedLevel
+        while k < levelCount {
+            let a = flatLevels[k]
+            let set = a.set(of: line)
+            GoMemSimCore.prefetch(set)
+            if a.ways > 8 { GoMemSimCore.prefetch(set + 8) }
+            if a.ways <= 16 { GoMemSimCore.prefetch(a.fingerprint(of: line).words) }
+            k &+= 1
+        }
     }
 
     /// Marks the same-line path's line (`lastLine`, in L1) dirty when ``plain``.
