@@ -55,7 +55,7 @@ extension GoRuntime {
             return 0
         }
         syncPacer()
-        let trigger = gc.pacer.trigger()
+        let trigger = gc.pacer.readTrigger()
         heapGoal = trigger.goal
         guard heapLive >= trigger.trigger else { return 0 }
         return gcStart(now: now, kind: .heap)

@@ -48,8 +48,16 @@ extension GoRuntime {
         if scavengedPages > 0 { cost += try sysUsed(address: base, length: bytes, kernel: &kernel) }
 
         let needzero = allocNeedsZero(base: base, npages: npages)
-        let id = spans.make(Span(base: base, npages: UInt32(npages), state: state, spanClass: spanClass,
-                                 elemSize: elemSize, nelems: nelems, needzero: needzero))
+        var span = Span(base: base, npages: UInt32(npages), state: state, spanClass: spanClass,
+                        elemSize: elemSize, nelems: nelems, needzero: needzero)
+        if needzero, state == .heap, spanClass.sizeClass != 0, let epoch = heapResidentEpoch {
+            // Pages an earlier span's zeroing made resident at kernel epoch `epoch`: while
+            // it holds (``smallObject`` compares), zeroing them again needs no touch. (Not
+            // the kernel's epoch here: the generic property read copied the kernel.)
+            span.residentEpoch = epoch
+            span.residentPages = heapResidentPages(base: base, npages: npages)
+        }
+        let id = spans.make(span)
         if spans.spans.count > mspanCapacity { cost += try growSpanStructs(kernel: &kernel) }
         cost += try setSpans(base: base, npages: npages, id: Int32(id), kernel: &kernel)
         if state == .heap {
@@ -172,8 +180,8 @@ extension GoRuntime {
             arenas[slot] = Arena(base: arenaBase, metadataAddress: metadata.value)
             let pagesNeeded = (slot + 1) * Self.pagesPerArena
             if spanOfPage.count < pagesNeeded {
-                spanOfPage += [Int32](repeating: -1, count: pagesNeeded - spanOfPage.count)
-                objectPages += [ObjectPage](repeating: ObjectPage(), count: pagesNeeded - objectPages.count)
+                spanOfPage.append(repeating: -1, count: pagesNeeded - spanOfPage.count)
+                objectPages.append(repeating: ObjectPage(), count: pagesNeeded - objectPages.count)
             }
             // The arena map entry (mheap_.arenas[0][ai] = r).
             if let index = arenaIndexAddress {
@@ -258,9 +266,14 @@ extension GoRuntime {
         let epoch = kernel.residencyEpoch
         let first = arena * Self.metadataWords * 64 + Int(offset >> 12)
         let last = arena * Self.metadataWords * 64 + Int((offset + length - 1) >> 12)
-        if let epoch, epoch == metadataResidentEpoch, last >> 6 < metadataResidentPages.count,
-           (first...last).allSatisfy({ metadataResidentPages[$0 >> 6] & (1 << ($0 & 63)) != 0 }) {
-            return 0
+        if let epoch, epoch == metadataResidentEpoch, last >> 6 < metadataResidentPages.count {
+            if first >> 6 == last >> 6 {
+                // One word (almost every write: a span's map entries, its bitmap part).
+                let mask = (UInt64(2) &<< UInt64(last &- first) &- 1) &<< UInt64(first & 63)
+                if metadataResidentPages[first >> 6] & mask == mask { return 0 }
+            } else if (first...last).allSatisfy({ metadataResidentPages[$0 >> 6] & (1 << ($0 & 63)) != 0 }) {
+                return 0
+            }
         }
         let touch = try kernel.touch(address: arenas[arena].metadataAddress + offset, length: length, isWrite: true)
         if let epoch, kernel.residencyEpoch == epoch {

@@ -78,16 +78,24 @@ public struct GoRuntime: RuntimeModel {
     var pages = PageAllocator()
     var arenas: [Arena] = []
     /// Span id of every heap page, or -1 (`heapArena.spans`, flattened over the heap).
-    var spanOfPage: [Int32] = []
+    /// (``UnsafeTable``s, as ``spans``: written per page of every span made and freed,
+    /// read per release; an `Array`'s uniqueness checks were a cost of each.)
+    var spanOfPage = UnsafeTable<Int32>()
     /// What a release reads of the span of every heap page, for spans of small objects
     /// (not tiny blocks); parallel to ``spanOfPage``.
-    var objectPages: [ObjectPage] = []
+    var objectPages = UnsafeTable<ObjectPage>()
     var currentArena: (base: UInt64, end: UInt64) = (0, 0)
     /// The arenas' metadata pages (``metadataWords`` per arena) a write reached at
     /// kernel ``KernelModel/residencyEpoch`` ``metadataResidentEpoch``: while the epoch
     /// holds, they are resident and writable.
     var metadataResidentPages: [UInt64] = []
     var metadataResidentEpoch: UInt64?
+    /// The heap's 4 KiB pages (bit i: page i from ``heapBase``) a zeroing write reached at
+    /// kernel ``KernelModel/residencyEpoch`` ``heapResidentEpoch``: a span made on them
+    /// starts with them in its ``Span/residentPages``, so a span reusing freed pages does
+    /// not touch again what its predecessor's zeroing already made resident.
+    var heapResidentPages: [UInt64] = []
+    var heapResidentEpoch: UInt64?
     var nextArenaHint: UInt64 = GoRuntime.heapBase
     var arenaIndexAddress: UInt64?
     var chunksL2Addresses: [UInt64: UInt64] = [:]
@@ -204,6 +212,8 @@ public struct GoRuntime: RuntimeModel {
         // Fresh tables (``UnsafeTable`` shares its elements between copies): a runtime
         // copied before it starts does not run into its original's spans.
         spans = SpanTable()
+        spanOfPage = UnsafeTable()
+        objectPages = UnsafeTable()
         latency = LatencyStatistics()
         try mapProcessImage(kernel: &kernel)
         // bgsweep's first `sweepone` at start-up finds nothing to sweep: sweeping is "done"

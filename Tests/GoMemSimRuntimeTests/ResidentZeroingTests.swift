@@ -99,4 +99,33 @@ private struct CountingKernel: KernelModel {
         // The point: touches are skipped, even with reclaim moving the epoch this often.
         #expect(skipping.touches * 3 < touching.touches * 2)
     }
+
+    /// A span made on pages an earlier span's zeroing made resident (same kernel epoch)
+    /// zeroes its slots without touching them: ``GoRuntime/heapResidentPages`` carries
+    /// the residency from span to span.
+    @Test func reusedPagesSkipTheZeroingTouch() throws {
+        var runtime = GoRuntime(config: RuntimeConfig())
+        var kernel = CountingKernel(inner: LinuxKernel(config: KernelConfig()), keepsEpoch: true)
+        try runtime.start(now: 0, kernel: &kernel)
+        // 1 KiB objects, 8 per one-page span: 8 spans, all of whose objects die, so each
+        // collection's sweep frees the spans and the next round makes new ones there.
+        func round() throws -> (touches: Int, epoch: UInt64?, addresses: [UInt64]) {
+            let before = kernel.touches, epoch = kernel.residencyEpoch
+            var addresses: [UInt64] = []
+            for _ in 0..<64 {
+                addresses.append(try runtime.allocate(size: 1024, scan: false, goroutine: 0, now: 0, kernel: &kernel).address)
+            }
+            for address in addresses { runtime.release(address: address, size: 1024, scan: false) }
+            _ = try runtime.collect(now: 0, kernel: &kernel)
+            return (kernel.touches - before, epoch == kernel.residencyEpoch ? epoch : nil, addresses)
+        }
+        let fresh = try round()  // fresh memory: not zeroed
+        let first = try round()  // reused memory: zeroing touches the pages
+        let second = try round()  // the same pages again, at the same epoch
+        #expect(Set(first.addresses) == Set(fresh.addresses))
+        #expect(Set(second.addresses) == Set(fresh.addresses))
+        #expect(first.touches >= 8)  // one per span at least
+        #expect(second.epoch != nil)  // nothing evicted or protected in between
+        #expect(second.touches == 0)
+    }
 }

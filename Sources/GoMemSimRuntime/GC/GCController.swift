@@ -126,16 +126,19 @@ public struct GCController: Hashable, Sendable {
     /// `memoryLimitHeapGoal`: the heap the memory limit leaves room for, after the
     /// memory the runtime uses for other things and 1 MiB of headroom; never below heapMarked.
     public var memoryLimitHeapGoal: UInt64 {
-        let nonHeap = mappedReady &- min(mappedReady, heapFree + heapAlloc)
-        let overage = mappedReady > memoryLimit ? mappedReady - memoryLimit : 0
-        if nonHeap + overage >= memoryLimit { return heapMarked }
-        var goal = memoryLimit - (nonHeap + overage)
-        let headroom = Self.memoryLimitHeadroom
-        goal = goal < 2 * headroom ? headroom : goal - headroom
-        return max(goal, heapMarked)
+        @inline(__always) get {
+            let nonHeap = mappedReady &- min(mappedReady, heapFree + heapAlloc)
+            let overage = mappedReady > memoryLimit ? mappedReady - memoryLimit : 0
+            if nonHeap + overage >= memoryLimit { return heapMarked }
+            var goal = memoryLimit - (nonHeap + overage)
+            let headroom = Self.memoryLimitHeadroom
+            goal = goal < 2 * headroom ? headroom : goal - headroom
+            return max(goal, heapMarked)
+        }
     }
 
     /// `heapGoalInternal`: the effective goal, and the lowest trigger the sweeper allows.
+    @inline(__always)
     func heapGoalInternal() -> (goal: UInt64, minTrigger: UInt64, limited: Bool) {
         let limitGoal = memoryLimitHeapGoal
         if limitGoal < gcPercentHeapGoal { return (limitGoal, 0, true) }
@@ -153,7 +156,10 @@ public struct GCController: Hashable, Sendable {
     /// `trigger`: heapLive at which the next cycle starts — `goal − runway`, clamped to
     /// [45/64, 61/64] of the way from heapMarked to the goal (the upper bound raised to
     /// goal − 4 MiB for large heaps).
-    public func trigger() -> (trigger: UInt64, goal: UInt64) {
+    public func trigger() -> (trigger: UInt64, goal: UInt64) { triggerInline() }
+
+    @inline(__always)
+    func triggerInline() -> (trigger: UInt64, goal: UInt64) {
         let (goal, sweepMin, _) = heapGoalInternal()
         if heapMarked >= goal { return (goal, goal) }
         let span = goal - heapMarked
@@ -167,6 +173,10 @@ public struct GCController: Hashable, Sendable {
         let raw = runway > goal ? minTrigger : goal - runway
         return (min(max(raw, minTrigger), maxTrigger), goal)
     }
+
+    /// ``trigger()`` through `inout`, inlined: on the runtime's stored controller the
+    /// plain call copied the whole controller first (a memcpy per refill, callgrind).
+    mutating func readTrigger() -> (trigger: UInt64, goal: UInt64) { triggerInline() }
 
     // MARK: Cycle
 
