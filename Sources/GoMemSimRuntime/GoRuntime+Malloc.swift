@@ -55,7 +55,8 @@ extension GoRuntime {
             // inlined here despite `@inline(__always)` (~25 instructions of frame per
             // allocation, callgrind).
             let spanClass = SpanClass(sizeClass: sizeClass, noscan: !scan)
-            let id = Int(mcacheSpans[p &* SpanClass.count &+ Int(spanClass.rawValue)])  // p < gomaxprocs
+            // p < gomaxprocs (`allocate`), and the span class < SpanClass.count: in range.
+            let id = Int(mcacheSpans[unchecked: p &* SpanClass.count &+ Int(spanClass.rawValue)])
             let allocation = if id >= 0, let slot = spans.takeNextFree(id) {
                 try smallObject(size: size, spanClass: spanClass, span: id, slot: slot,
                                 cost: config.costs.smallAllocNs, kernel: &kernel)

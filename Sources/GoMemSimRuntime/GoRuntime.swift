@@ -106,7 +106,10 @@ public struct GoRuntime: RuntimeModel {
     var spanStructChunk: (address: UInt64, bytes: UInt64) = (0, 0)
 
     // Per-P state (mcache) and mcentral.
-    var mcacheSpans: [Int32]
+    /// Each P's cached span per span class (`mcache.alloc`), or -1: P `p`'s of class `c`
+    /// at `p * SpanClass.count + c`. (An ``UnsafeTable``: read per allocation, written
+    /// per refill.)
+    var mcacheSpans: UnsafeTable<Int32>
     var tinyBlocks: [TinyBlock]
     var partialSpans: [[Int32]] = Array(repeating: [], count: SpanClass.count)
 
@@ -177,7 +180,7 @@ public struct GoRuntime: RuntimeModel {
         self.config = config
         let procs = max(1, config.gomaxprocs)
         gomaxprocs = procs
-        mcacheSpans = Array(repeating: -1, count: procs * SpanClass.count)
+        mcacheSpans = UnsafeTable(repeating: -1, count: procs * SpanClass.count)
         tinyBlocks = Array(repeating: TinyBlock(), count: procs)
         let percent = config.gcPercent.flatMap { $0 < 0 ? nil : $0 }  // GOGC<0 is off
         gcPercent = percent
@@ -212,6 +215,7 @@ public struct GoRuntime: RuntimeModel {
         // Fresh tables (``UnsafeTable`` shares its elements between copies): a runtime
         // copied before it starts does not run into its original's spans.
         spans = SpanTable()
+        mcacheSpans = UnsafeTable(repeating: -1, count: gomaxprocs * SpanClass.count)
         spanOfPage = UnsafeTable()
         objectPages = UnsafeTable()
         latency = LatencyStatistics()
