@@ -85,12 +85,10 @@ extension GoRuntime {
                 }
             }
         }
-        let unswept = gc.unswept.reduce(0) { $0 + $1.count }
-        if unswept != gc.unsweptSpans { problems.append("unswept lists hold \(unswept) spans, count \(gc.unsweptSpans)") }
-        for list in gc.unswept {
-            for id in list where !spans.spans[Int(id)].unswept || spans.spans[Int(id)].state != .heap {
-                problems.append("span \(id) on an unswept list is swept or not a heap span")
-            }
+        let unswept = gc.unswept.all
+        if unswept.count != gc.unsweptSpans { problems.append("unswept lists hold \(unswept.count) spans, count \(gc.unsweptSpans)") }
+        for id in unswept where !spans.spans[Int(id)].unswept || spans.spans[Int(id)].state != .heap {
+            problems.append("span \(id) on an unswept list is swept or not a heap span")
         }
         return problems
     }

@@ -8,10 +8,11 @@ extension GoRuntime {
     /// less 1 MiB.
     mutating func prepareSweep(at now: UInt64) {
         for c in partialSpans.indices { partialSpans[c].removeAll(keepingCapacity: true) }
+        gc.unswept.removeAll()
         var count = 0
         for id in spans.spans.indices.reversed() where spans.spans[id].state == .heap {
             spans.spans[id].unswept = true
-            gc.unswept[Int(spans.spans[id].spanClass.rawValue)].append(Int32(id))
+            gc.unswept.append(Int32(id), spanClass: Int(spans.spans[id].spanClass.rawValue))
             count += 1
         }
         gc.unsweptSpans = count
@@ -32,7 +33,7 @@ extension GoRuntime {
     /// or nil when nothing is left.
     mutating func sweepOne() -> UInt64? {
         guard gc.unsweptSpans > 0 else { return nil }
-        while gc.unswept[gc.sweepCursor].isEmpty { gc.sweepCursor = (gc.sweepCursor + 1) % SpanClass.count }
+        while gc.unswept.count(gc.sweepCursor) == 0 { gc.sweepCursor = (gc.sweepCursor + 1) % SpanClass.count }
         guard let id = popUnswept(gc.sweepCursor) else { return nil }
         return sweepUnswept(Int(id))
     }
@@ -44,10 +45,10 @@ extension GoRuntime {
     /// miss in a row (perf: a tenth of an allocator replay at a million live objects).
     @inline(__always)
     mutating func popUnswept(_ c: Int) -> Int32? {
-        guard let id = gc.unswept[c].takeLast() else { return nil }
-        let left = gc.unswept[c].count
-        if left > 0 { spans.prefetchBitmap(Int(gc.unswept[c][left - 1])) }
-        if left > 1 { spans.prefetchRecord(Int(gc.unswept[c][left - 2])) }
+        guard let id = gc.unswept.popLast(c) else { return nil }
+        let left = gc.unswept.count(c)
+        if left > 0 { spans.prefetchBitmap(Int(gc.unswept.id(c, left - 1))) }
+        if left > 1 { spans.prefetchRecord(Int(gc.unswept.id(c, left - 2))) }
         return id
     }
 
