@@ -90,9 +90,10 @@ struct LatencyStatistics {
     @inline(__always)
     mutating func record(_ path: Path, _ ns: UInt64) {
         let value = min(max(ns, 1), Self.highestValue)
+        // `value` ≤ highestValue: its bucket is below countsPerPath, the index in range.
         let index = path.rawValue &* Self.countsPerPath &+ Self.countsIndex(value)
-        counts[index] &+= 1
-        if counts[index] == 0 { highCounts[index] &+= 1 }
+        counts[unchecked: index] &+= 1
+        if counts[unchecked: index] == 0 { highCounts[unchecked: index] &+= 1 }
         extremes[path.rawValue].count &+= 1
         if value < extremes[path.rawValue].min { extremes[path.rawValue].min = value }
         if value > extremes[path.rawValue].max { extremes[path.rawValue].max = value }
