@@ -141,9 +141,9 @@ import GoMemSimCore
         let first = firstBucket(ofBlock: block)  // a multiple of 8 buckets: line aligned (see ``UnsafeTable``)
         let base = buckets.base
         for line in stride(from: 0, to: 1 << Self.blockShift, by: 64 / MemoryLayout<Bucket>.stride) {
-            GoMemSimEngine.prefetch(UnsafeRawPointer(base + first + line))
+            GoMemSimCore.prefetch(UnsafeRawPointer(base + first + line))
         }
-        GoMemSimEngine.prefetch(UnsafeRawPointer(base + (first &+ (1 << Self.blockShift)) & mask))
+        GoMemSimCore.prefetch(UnsafeRawPointer(base + (first &+ (1 << Self.blockShift)) & mask))
     }
 
     /// The first bucket of the bin that holds the homes of id block `block` (see
