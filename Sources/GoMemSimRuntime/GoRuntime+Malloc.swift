@@ -51,18 +51,8 @@ extension GoRuntime {
             let sizeClass = request <= 1016
                 ? Int(sizeToClass8[Int((request + 7) >> 3)])
                 : Int(sizeToClass128[Int((request &- 1024 &+ 127) >> 7)])  // SizeClasses.sizeClass(of:), wrapping as it does
-            // ``mallocSmall(size:spanClass:p:now:kernel:)``, written out: called, it was not
-            // inlined here despite `@inline(__always)` (~25 instructions of frame per
-            // allocation, callgrind).
-            let spanClass = SpanClass(sizeClass: sizeClass, noscan: !scan)
-            // p < gomaxprocs (`allocate`), and the span class < SpanClass.count: in range.
-            let id = Int(mcacheSpans[unchecked: p &* SpanClass.count &+ Int(spanClass.rawValue)])
-            let allocation = if id >= 0, let slot = spans.takeNextFree(id) {
-                try smallObject(size: size, spanClass: spanClass, span: id, slot: slot,
-                                cost: config.costs.smallAllocNs, kernel: &kernel)
-            } else {
-                try mallocSmallRefilling(size: size, spanClass: spanClass, p: p, now: now, kernel: &kernel)
-            }
+            let allocation = try mallocSmall(size: size, spanClass: SpanClass(sizeClass: sizeClass, noscan: !scan),
+                                             p: p, now: now, kernel: &kernel)
             latency.record(.small, allocation.costNs)
             return allocation
         }
@@ -114,7 +104,8 @@ extension GoRuntime {
     @inline(__always)
     mutating func mallocSmall<K: KernelModel>(size: UInt64, spanClass: SpanClass, p: Int, now: UInt64,
                                               kernel: inout K) throws(ModelError) -> Allocation {
-        let id = Int(mcacheSpans[p &* SpanClass.count &+ Int(spanClass.rawValue)])  // p < gomaxprocs
+        // p < gomaxprocs (`allocate`), and the span class < SpanClass.count: in range.
+        let id = Int(mcacheSpans[unchecked: p &* SpanClass.count &+ Int(spanClass.rawValue)])
         if id >= 0, let slot = spans.takeNextFree(id) {
             return try smallObject(size: size, spanClass: spanClass, span: id, slot: slot,
                                    cost: config.costs.smallAllocNs, kernel: &kernel)
