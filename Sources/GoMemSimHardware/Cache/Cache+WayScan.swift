@@ -34,7 +34,7 @@ extension Cache {
                 if n > 4 { m .|= block.loadUnaligned(fromByteOffset: 16, as: SIMD4<UInt32>.self) & noFlags .== wanted }
                 if n > 8 { m .|= block.loadUnaligned(fromByteOffset: 32, as: SIMD4<UInt32>.self) & noFlags .== wanted }
                 if n > 12 { m .|= block.loadUnaligned(fromByteOffset: 48, as: SIMD4<UInt32>.self) & noFlags .== wanted }
-                guard any(m) else { return -1 }
+                guard m.anyLane else { return -1 }
             }
             if n & 3 == 0 {
                 let wanted = SIMD4<UInt32>(repeating: key)
@@ -42,7 +42,7 @@ extension Cache {
                 var w = 0
                 while w < n {
                     let e = block.loadUnaligned(fromByteOffset: w &* 4, as: SIMD4<UInt32>.self) & noFlags
-                    if any(e .== wanted) {
+                    if (e .== wanted).anyLane {
                         var j = w
                         while j < w &+ 4 {
                             if e[j &- w] == key && (!wide || words[tagAt &+ j] == line) { return j }
@@ -73,14 +73,14 @@ extension Cache {
             if n > 4 { all &= block.loadUnaligned(fromByteOffset: 16, as: SIMD4<UInt32>.self) }
             if n > 8 { all &= block.loadUnaligned(fromByteOffset: 32, as: SIMD4<UInt32>.self) }
             if n > 12 { all &= block.loadUnaligned(fromByteOffset: 48, as: SIMD4<UInt32>.self) }
-            if !any(all & validBit .== .zero) { return -1 }
+            if !(all & validBit .== .zero).anyLane { return -1 }
         }
         if n & 3 == 0 {
             let validBit = SIMD4<UInt32>(repeating: valid)
             var w = 0
             while w < n {
                 let e = block.loadUnaligned(fromByteOffset: w &* 4, as: SIMD4<UInt32>.self) & validBit
-                if any(e .!= validBit) {
+                if (e .!= validBit).anyLane {
                     var j = w
                     while e[j &- w] != 0 { j &+= 1 }
                     return j

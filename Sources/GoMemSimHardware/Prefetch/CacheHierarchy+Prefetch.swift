@@ -12,14 +12,17 @@ extension CacheHierarchy {
         if level > 1 && adjacentPair { prefetch(line ^ 1, into: 1) }  // the other half of the 128 B pair
     }
 
-    mutating func trainStreamer(_ line: UInt64) {
-        guard let (first, last, step) = streamer.train(line) else { return }
+    /// Trains the L2 streamer on `line` and issues its prefetches; returns whether it issued any.
+    @discardableResult
+    mutating func trainStreamer(_ line: UInt64) -> Bool {
+        guard let (first, last, step) = streamer.train(line) else { return false }
         var l = first
         while true {
             prefetch(l, into: 1)
             if l == last { break }
             l = step > 0 ? l &+ 1 : l &- 1
         }
+        return true
     }
 
     /// Brings `line` into level `target` (and the non-victim levels between it and where
@@ -34,9 +37,8 @@ extension CacheHierarchy {
             k += 1
         }
         // An L1 prefetch that L2 cannot serve is a request the L2 streamer sees.
-        if target == 0 && streaming && levelCount > 1 && source > 1 {
-            trainStreamer(line)
-            // Training may have brought the line in already (only then can the lookups differ).
+        if target == 0 && streaming && levelCount > 1 && source > 1 && trainStreamer(line) {
+            // Its prefetches may have brought the line in already (only then can the lookups differ).
             for k in 0...target where levels[k].slot(of: line) != nil { return }
             source = levelCount
             k = target + 1

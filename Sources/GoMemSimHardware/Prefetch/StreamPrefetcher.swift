@@ -5,24 +5,32 @@
 /// beyond it is unknown). It tracks a fixed number of pages, replacing the least
 /// recently used tracker.
 struct StreamPrefetcher {
-    private var pages: [UInt64]
-    private var lastLine: [UInt64]
-    private var direction: [Int8]
-    private var confidence: [UInt8]
-    /// The farthest line already requested in the stream's direction.
-    private var ahead: [UInt64]
-    private var stamps: [UInt64]
-    private var clock: UInt64 = 0
+    /// One tracked page's stream, and its place in the trackers' recency order.
+    struct Tracker {
+        var page: UInt64 = .max  // no page: a line's page is below 2^58
+        var lastLine: UInt64 = 0
+        /// The farthest line already requested in the stream's direction.
+        var ahead: UInt64 = 0
+        /// The next less and more recently used trackers, around a circular list.
+        var older: Int32
+        var newer: Int32
+        var direction: Int8 = 0
+        var confidence: UInt8 = 0
+    }
+
+    /// The `streams` trackers, then a sentinel that closes their recency list: its
+    /// `newer` is the least recently used tracker, its `older` the most recent. One array,
+    /// so a training pays one uniqueness check (six arrays took six); a miss — every
+    /// request of a random access — scans the pages and takes the least recent tracker
+    /// from the list, not from a scan of use stamps. Trackers never used are the least
+    /// recent, by index: the order a scan for the oldest stamp took them in.
+    private var trackers: [Tracker]
     private let distance: UInt64
     private let pageLineShift: UInt64
 
     init(streams: Int, distance: Int, lineShift: UInt64) {
-        pages = [UInt64](repeating: .max, count: streams)
-        lastLine = [UInt64](repeating: 0, count: streams)
-        direction = [Int8](repeating: 0, count: streams)
-        confidence = [UInt8](repeating: 0, count: streams)
-        ahead = [UInt64](repeating: 0, count: streams)
-        stamps = [UInt64](repeating: 0, count: streams)
+        let n = Int32(max(streams, 1))
+        trackers = (0...n).map { i in Tracker(older: i == 0 ? n : i - 1, newer: i == n ? 0 : i + 1) }
         self.distance = UInt64(distance)
         pageLineShift = lineShift >= 12 ? 0 : 12 - lineShift
     }
@@ -30,50 +38,69 @@ struct StreamPrefetcher {
     /// Trains on a request for `line`; returns the lines to prefetch as `[first, last]`
     /// walked with `step` (+1 or -1), or `nil`.
     mutating func train(_ line: UInt64) -> (first: UInt64, last: UInt64, step: Int8)? {
-        let page = line >> pageLineShift
-        clock &+= 1
-        var t = -1
-        var oldest = 0
-        for i in 0..<pages.count {
-            if pages[i] == page { t = i; break }
-            if stamps[i] < stamps[oldest] { oldest = i }
+        let (distance, pageLineShift) = (self.distance, self.pageLineShift)
+        return trackers.withUnsafeMutableBufferPointer { trackers in
+            Self.train(line, trackers.baseAddress!, streams: trackers.count &- 1, distance: distance,
+                       pageLineShift: pageLineShift)
         }
-        guard t >= 0 else {
-            pages[oldest] = page
-            lastLine[oldest] = line
-            direction[oldest] = 0
-            confidence[oldest] = 0
-            ahead[oldest] = line
-            stamps[oldest] = clock
+    }
+
+    private static func train(_ line: UInt64, _ tracked: UnsafeMutablePointer<Tracker>, streams n: Int,
+                              distance: UInt64, pageLineShift: UInt64) -> (first: UInt64, last: UInt64, step: Int8)? {
+        let page = line >> pageLineShift
+        var i = 0
+        while i < n && tracked[i].page != page { i &+= 1 }
+        guard i < n else {
+            let t = Int(tracked[n].newer)  // the least recent
+            use(t, tracked, sentinel: n)
+            tracked[t].page = page
+            tracked[t].lastLine = line
+            tracked[t].direction = 0
+            tracked[t].confidence = 0
+            tracked[t].ahead = line
             return nil
         }
-        stamps[t] = clock
-        let previous = lastLine[t]
+        use(i, tracked, sentinel: n)
+        let previous = tracked[i].lastLine
         guard line != previous else { return nil }
         let dir: Int8 = line > previous ? 1 : -1
-        if dir == direction[t] {
-            confidence[t] = min(confidence[t] &+ 1, 15)
+        if dir == tracked[i].direction {
+            tracked[i].confidence = min(tracked[i].confidence &+ 1, 15)
         } else {
-            direction[t] = dir
-            confidence[t] = 1
-            ahead[t] = line
+            tracked[i].direction = dir
+            tracked[i].confidence = 1
+            tracked[i].ahead = line
         }
-        lastLine[t] = line
-        guard confidence[t] >= 2 else { return nil }
+        tracked[i].lastLine = line
+        guard tracked[i].confidence >= 2 else { return nil }
         let pageFirst = page << pageLineShift
         let pageLast = pageFirst + (1 << pageLineShift) - 1
         if dir > 0 {
             let target = min(line + distance, pageLast)
-            let first = max(ahead[t], line) + 1
+            let first = max(tracked[i].ahead, line) + 1
             guard first <= target else { return nil }
-            ahead[t] = target
+            tracked[i].ahead = target
             return (first, target, 1)
         } else {
             let target = line >= pageFirst + distance ? line - distance : pageFirst
-            let from = min(ahead[t], line)
+            let from = min(tracked[i].ahead, line)
             guard from > target else { return nil }
-            ahead[t] = target
+            tracked[i].ahead = target
             return (from - 1, target, -1)
         }
+    }
+
+    /// Makes tracker `t` the most recently used: out of the list, back in before the sentinel.
+    @inline(__always)
+    private static func use(_ t: Int, _ tracked: UnsafeMutablePointer<Tracker>, sentinel s: Int) {
+        let mostRecent = Int(tracked[s].older)
+        guard t != mostRecent else { return }
+        let (older, newer) = (Int(tracked[t].older), Int(tracked[t].newer))
+        tracked[older].newer = Int32(truncatingIfNeeded: newer)
+        tracked[newer].older = Int32(truncatingIfNeeded: older)
+        tracked[t].older = Int32(truncatingIfNeeded: mostRecent)
+        tracked[t].newer = Int32(truncatingIfNeeded: s)
+        tracked[mostRecent].newer = Int32(truncatingIfNeeded: t)
+        tracked[s].older = Int32(truncatingIfNeeded: t)
     }
 }

@@ -105,12 +105,12 @@ struct PagingStructureCache {
                 m .|= digests.loadUnaligned(fromByteOffset: group &* 4 &+ 16, as: SIMD4<UInt32>.self) .== wanted
                 m .|= digests.loadUnaligned(fromByteOffset: group &* 4 &+ 32, as: SIMD4<UInt32>.self) .== wanted
                 m .|= digests.loadUnaligned(fromByteOffset: group &* 4 &+ 48, as: SIMD4<UInt32>.self) .== wanted
-                if any(m) { break }
+                if m.anyLane { break }
                 group &+= 16
             }
             while group < slots {
                 let match = digests.loadUnaligned(fromByteOffset: group &* 4, as: SIMD4<UInt32>.self) .== wanted
-                if any(match) {
+                if match.anyLane {
                     var s = group
                     while s < group &+ 4 {
                         if words[s] == key { return s }
