@@ -337,6 +337,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         translation.pml4eCache.makeUnique()
         translation.pdpteCache.makeUnique()
         translation.pdeCache.makeUnique()
+        streamer.makeUnique()
         reads.makeUnique()
         writes.makeUnique()
         let store = flatStore.copy()

@@ -18,41 +18,50 @@ struct StreamPrefetcher {
         var confidence: UInt8 = 0
     }
 
-    /// The `streams` trackers, then a sentinel that closes their recency list: its
-    /// `newer` is the least recently used tracker, its `older` the most recent. One array,
-    /// so a training pays one uniqueness check (six arrays took six); a miss — every
-    /// request of a random access — scans the pages and takes the least recent tracker
-    /// from the list, not from a scan of use stamps. Trackers never used are the least
-    /// recent, by index: the order a scan for the oldest stamp took them in.
-    private var trackers: [Tracker]
+    /// The `streams` trackers, then a sentinel that closes their recency list (its `newer`
+    /// is the least recently used tracker, its `older` the most recent), then 256 counts:
+    /// count `b` is the number of tracked pages whose low byte is `b`. A request for a page
+    /// whose count is 0 — nearly every new page of a random access — is a miss without a
+    /// scan, and takes the least recent tracker from the list, not from a scan of use
+    /// stamps. Trackers never used are the least recent, by index: the order a scan for
+    /// the oldest stamp took them in. Updated in place: a copy of the hierarchy calls
+    /// ``makeUnique()`` before it trains (``CacheHierarchy/ownCaches()``).
+    private var storage: StreamerStorage
     private let distance: UInt64
     private let pageLineShift: UInt64
 
     init(streams: Int, distance: Int, lineShift: UInt64) {
-        let n = Int32(max(streams, 1))
-        trackers = (0...n).map { i in Tracker(older: i == 0 ? n : i - 1, newer: i == n ? 0 : i + 1) }
+        storage = StreamerStorage(streams: max(streams, 1))
         self.distance = UInt64(distance)
         pageLineShift = lineShift >= 12 ? 0 : 12 - lineShift
+    }
+
+    /// Gives this copy trackers of its own.
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 
     /// Trains on a request for `line`; returns the lines to prefetch as `[first, last]`
     /// walked with `step` (+1 or -1), or `nil`.
     mutating func train(_ line: UInt64) -> (first: UInt64, last: UInt64, step: Int8)? {
-        let (distance, pageLineShift) = (self.distance, self.pageLineShift)
-        return trackers.withUnsafeMutableBufferPointer { trackers in
-            Self.train(line, trackers.baseAddress!, streams: trackers.count &- 1, distance: distance,
-                       pageLineShift: pageLineShift)
-        }
-    }
-
-    private static func train(_ line: UInt64, _ tracked: UnsafeMutablePointer<Tracker>, streams n: Int,
-                              distance: UInt64, pageLineShift: UInt64) -> (first: UInt64, last: UInt64, step: Int8)? {
         let page = line >> pageLineShift
-        var i = 0
-        while i < n && tracked[i].page != page { i &+= 1 }
+        let tracked = storage.trackers, n = storage.streams, counts = storage.counts
+        // The most recent page first: an L1 prefetch's request follows its demand's, in
+        // the same page (a random access trains twice, on one page).
+        var i = Int(tracked[n].older)
+        if tracked[i].page != page {
+            i = n
+            if counts[Int(page & 255)] != 0 {
+                i = 0
+                while i < n && tracked[i].page != page { i &+= 1 }
+            }
+        }
         guard i < n else {
             let t = Int(tracked[n].newer)  // the least recent
-            use(t, tracked, sentinel: n)
+            Self.use(t, tracked, sentinel: n)
+            let old = tracked[t].page
+            if old != .max { counts[Int(old & 255)] &-= 1 }
+            counts[Int(page & 255)] &+= 1
             tracked[t].page = page
             tracked[t].lastLine = line
             tracked[t].direction = 0
@@ -60,7 +69,7 @@ struct StreamPrefetcher {
             tracked[t].ahead = line
             return nil
         }
-        use(i, tracked, sentinel: n)
+        Self.use(i, tracked, sentinel: n)
         let previous = tracked[i].lastLine
         guard line != previous else { return nil }
         let dir: Int8 = line > previous ? 1 : -1
@@ -102,5 +111,38 @@ struct StreamPrefetcher {
         tracked[t].newer = Int32(truncatingIfNeeded: s)
         tracked[mostRecent].newer = Int32(truncatingIfNeeded: t)
         tracked[s].older = Int32(truncatingIfNeeded: t)
+    }
+}
+
+/// The streamer's trackers and page-byte counts (see ``StreamPrefetcher``), owned by
+/// reference and copied by ``StreamPrefetcher/makeUnique()``.
+final class StreamerStorage {
+    let streams: Int
+    /// `streams` trackers and the sentinel.
+    let trackers: UnsafeMutablePointer<StreamPrefetcher.Tracker>
+    let counts: UnsafeMutablePointer<UInt8>
+
+    init(streams n: Int) {
+        streams = n
+        trackers = .allocate(capacity: n + 1)
+        for i in 0...n {
+            (trackers + i).initialize(to: StreamPrefetcher.Tracker(older: Int32(i == 0 ? n : i - 1),
+                                                                   newer: Int32(i == n ? 0 : i + 1)))
+        }
+        counts = .allocate(capacity: 256)
+        counts.initialize(repeating: 0, count: 256)
+    }
+
+    deinit {
+        trackers.deallocate()
+        counts.deallocate()
+    }
+
+    /// An unshared copy.
+    func copy() -> StreamerStorage {
+        let c = StreamerStorage(streams: streams)
+        c.trackers.update(from: trackers, count: streams + 1)
+        c.counts.update(from: counts, count: 256)
+        return c
     }
 }

@@ -75,11 +75,11 @@ extension CacheHierarchy {
         // The PSC of level L caches entries of level L (PML4E = 3 … PDE = 1): a hit means
         // the walk starts at level L - 1.
         var start = 3
-        if translation.hasPSC[2] && c < 1 && translation.pdeCache.lookup(address >> 21) {
+        if translation.hasPSC[2] && c < 1 && translation.pdeCache.lookupOutOfLine(address >> 21) {
             start = 0
-        } else if translation.hasPSC[1] && c < 2 && translation.pdpteCache.lookup(address >> 30) {
+        } else if translation.hasPSC[1] && c < 2 && translation.pdpteCache.lookupOutOfLine(address >> 30) {
             start = 1
-        } else if translation.hasPSC[0] && translation.pml4eCache.lookup(address >> 39) {
+        } else if translation.hasPSC[0] && translation.pml4eCache.lookupOutOfLine(address >> 39) {
             start = 2
         }
         var cycles = 0.0
