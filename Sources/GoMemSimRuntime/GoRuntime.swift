@@ -180,6 +180,7 @@ public struct GoRuntime: RuntimeModel {
         self.config = config
         let procs = max(1, config.gomaxprocs)
         gomaxprocs = procs
+        pMask = procs & (procs - 1) == 0 ? procs - 1 : -1
         mcacheSpans = UnsafeTable(repeating: -1, count: procs * SpanClass.count)
         tinyBlocks = Array(repeating: TinyBlock(), count: procs)
         let percent = config.gcPercent.flatMap { $0 < 0 ? nil : $0 }  // GOGC<0 is off
@@ -194,6 +195,9 @@ public struct GoRuntime: RuntimeModel {
 
     /// `GOMAXPROCS`, at least 1.
     let gomaxprocs: Int
+    /// `gomaxprocs − 1` when `GOMAXPROCS` is a power of two (a goroutine's P is then its
+    /// id masked), else −1.
+    let pMask: Int
 
     /// `MemStats.HeapSys`: heap memory obtained from the OS (stacks excluded).
     public var heapSys: UInt64 { heapInuse + heapFree + heapReleased }
@@ -234,7 +238,7 @@ public struct GoRuntime: RuntimeModel {
         if now < gc.worldStoppedUntil { cost += gc.worldStoppedUntil - now }
         // A mask when GOMAXPROCS is a power of two: a division per allocation was
         // measurable (the value is the same).
-        let p = gomaxprocs & (gomaxprocs - 1) == 0 ? Int(goroutine) & (gomaxprocs - 1) : Int(goroutine) % gomaxprocs
+        let p = pMask >= 0 ? Int(goroutine) & pMask : Int(goroutine) % gomaxprocs
         // mallocgc checks for an assist before allocating: the allocation that starts a
         // cycle owes none.
         let marking = gc.phase == .mark

@@ -14,11 +14,12 @@ import Histogram
 ///
 /// A value under 2048 (``exactLimit``; nearly every allocation's) has a bucket of its
 /// own, whose index is the value: its bucket count is all there is to know of it, so
-/// the count, min and max of such values are read off the counts when a histogram is
-/// built, and recording one is a compare and an increment. Only wider values — in
-/// buckets of several values — keep their path's exact count, min and max aside (out
-/// of line). Keeping every value's count, min and max per allocation was ~10
-/// instructions of the allocation path (callgrind, allocator replay at 10 K live).
+/// the min and max of such values are read off the counts when a histogram is built,
+/// and recording one is a compare and an increment. Only wider values — in buckets of
+/// several values — keep their path's exact min and max aside; a path's count is the
+/// sum of its buckets' counts. Keeping every value's count, min and max per allocation
+/// was ~10 instructions of the allocation path (callgrind, allocator replay at 10 K
+/// live).
 struct LatencyStatistics {
     enum Path: Int, CaseIterable {
         case tiny, small, large
@@ -41,7 +42,8 @@ struct LatencyStatistics {
     /// Each count's bits above the 16 in ``counts`` (written once per 65,536 values of a
     /// bucket, so its lines stay out of the host's caches).
     private var highCounts = UnsafeTable<UInt64>(repeating: 0, count: Path.allCases.count * Self.countsPerPath)
-    /// Each path's exact count, min and max of the values of ``exactLimit`` and more.
+    /// Each path's exact min and max of the values of ``exactLimit`` and more (count
+    /// unused).
     private var wide = InlineArray<3, Extremes>(repeating: Extremes())
 
     private struct Extremes {
@@ -100,43 +102,41 @@ struct LatencyStatistics {
 
     @inline(__always)
     mutating func record(_ path: Path, _ ns: UInt64) {
-        guard ns < Self.exactLimit else { return recordWide(path, ns) }
-        // 0 is recorded as 1, the histograms' lowest value; the bucket is the value,
-        // below countsPerPath: the index is in range.
-        let index = path.rawValue &* Self.countsPerPath &+ Int(truncatingIfNeeded: max(ns, 1))
+        let bucket: Int
+        if ns < Self.exactLimit {
+            bucket = Int(truncatingIfNeeded: max(ns, 1))  // 0 is recorded as 1, the lowest value
+        } else {
+            // A wide bucket: the exact min and max of such values are kept aside.
+            let value = min(ns, Self.highestValue)
+            bucket = Self.countsIndex(value)
+            if value < wide[path.rawValue].min { wide[path.rawValue].min = value }
+            if value > wide[path.rawValue].max { wide[path.rawValue].max = value }
+        }
+        // Every value is at most highestValue: its bucket is below countsPerPath, the
+        // index in range.
+        let index = path.rawValue &* Self.countsPerPath &+ bucket
         counts[unchecked: index] &+= 1
         if counts[unchecked: index] == 0 { highCounts[unchecked: index] &+= 1 }
     }
 
-    /// ``record(_:_:)`` of a value of ``exactLimit`` or more: its bucket holds other
-    /// values too, so its path's count, min and max of such values are kept exactly.
-    @inline(never)
-    private mutating func recordWide(_ path: Path, _ ns: UInt64) {
-        let value = min(ns, Self.highestValue)
-        // `value` ≤ highestValue: its bucket is below countsPerPath, the index in range.
-        let index = path.rawValue &* Self.countsPerPath &+ Self.countsIndex(value)
-        counts[unchecked: index] &+= 1
-        if counts[unchecked: index] == 0 { highCounts[unchecked: index] &+= 1 }
-        wide[path.rawValue].count &+= 1
-        if value < wide[path.rawValue].min { wide[path.rawValue].min = value }
-        if value > wide[path.rawValue].max { wide[path.rawValue].max = value }
-    }
-
-    /// `path`'s count, min and max over every value recorded: the wide values' kept
-    /// aside, and the narrow ones' read off their buckets (see ``exactLimit``).
+    /// `path`'s count, min and max over every value recorded: the count summed over its
+    /// buckets, the min and max of the narrow values read off theirs (see
+    /// ``exactLimit``), those of the wide ones kept aside.
     private func extremes(_ path: Path) -> Extremes {
         var extremes = wide[path.rawValue]
         var lowest = 0, highest = 0
-        for index in 1..<Int(Self.exactLimit) {  // bucket 0 stays empty: 0 is recorded as 1
+        for index in 1..<Self.countsPerPath {  // bucket 0 stays empty: 0 is recorded as 1
             let count = count(path, bucket: index)
             guard count > 0 else { continue }
             extremes.count += count
-            if lowest == 0 { lowest = index }
-            highest = index
+            if index < Int(Self.exactLimit) {
+                if lowest == 0 { lowest = index }
+                highest = index
+            }
         }
         guard highest > 0 else { return extremes }
         extremes.min = UInt64(lowest)  // below every wide value
-        if wide[path.rawValue].count == 0 { extremes.max = UInt64(highest) }
+        if extremes.max == 0 { extremes.max = UInt64(highest) }  // no wide value
         return extremes
     }
 
