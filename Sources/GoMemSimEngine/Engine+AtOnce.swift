@@ -102,7 +102,7 @@ extension Engine {
             regions.ids.buckets[unchecked: bucket].summary.address = allocation.address  // from the map: in range
             noteAllocated(size)
             if !allocation.keepsDeadline { armRuntimeTimer() }
-            finishEvent(of: g, start: start, cpuNs: allocation.costNs, kind: .alloc)
+            finishEvent(of: g, start: start, cpuNs: allocation.costNs, kind: .alloc, leading: leading)
         case let .free(id):
             regions.prefetch(after: id, in: .frees)
             guard let i = regions.ids.index(of: id) else { throw unknownRegion(id) }
@@ -113,34 +113,34 @@ extension Engine {
             runtime.release(address: region.address, size: region.size, scan: region.scan)
             if !Runtime.releaseKeepsDeadline { armRuntimeTimer() }
             noteFreed(region.size)
-            finishEvent(of: g, start: start, cpuNs: 0, kind: .free)
+            finishEvent(of: g, start: start, cpuNs: 0, kind: .free, leading: leading)
         case let .read(id, offset, length, dependent):
             let region = try liveSummary(id)
             try checkRange(region, id: id, offset: offset, length: length)
             let start = try startEventAtOnce(of: g, leading: leading)
             let cpu = try accessAtOnce(region.address &+ offset, length, isWrite: false, dependent: dependent)
-            finishEvent(of: g, start: start, cpuNs: cpu, kind: .read)
+            finishEvent(of: g, start: start, cpuNs: cpu, kind: .read, leading: leading)
         case let .write(id, offset, length):
             let region = try liveSummary(id)
             try checkRange(region, id: id, offset: offset, length: length)
             let start = try startEventAtOnce(of: g, leading: leading)
             var cpu = try accessAtOnce(region.address &+ offset, length, isWrite: true, dependent: false)
             if region.scan { cpu = cpu.saturatingAdd(runtime.writeBarrier(bytes: length, now: start)) }
-            finishEvent(of: g, start: start, cpuNs: cpu, kind: .write)
+            finishEvent(of: g, start: start, cpuNs: cpu, kind: .write, leading: leading)
         case let .load(address, length, dependent):
             let start = try startEventAtOnce(of: g, leading: leading)
             let cpu = try accessAtOnce(address, UInt64(length), isWrite: false, dependent: dependent)
-            finishEvent(of: g, start: start, cpuNs: cpu, kind: .load)
+            finishEvent(of: g, start: start, cpuNs: cpu, kind: .load, leading: leading)
         case let .store(address, length):
             let start = try startEventAtOnce(of: g, leading: leading)
             let cpu = try accessAtOnce(address, UInt64(length), isWrite: true, dependent: false)
-            finishEvent(of: g, start: start, cpuNs: cpu, kind: .store)
+            finishEvent(of: g, start: start, cpuNs: cpu, kind: .store, leading: leading)
         case let .compute(ns):
             let start = try startEventAtOnce(of: g, leading: leading)
-            finishEvent(of: g, start: start, cpuNs: ns, kind: .compute)
+            finishEvent(of: g, start: start, cpuNs: ns, kind: .compute, leading: leading)
         case let .sleep(ns):
             let start = try startEventAtOnce(of: g, leading: leading)
-            finishEvent(of: g, start: start, cpuNs: 0, sleepNs: ns, kind: .sleep)
+            finishEvent(of: g, start: start, cpuNs: 0, sleepNs: ns, kind: .sleep, leading: leading)
         default:
             try executeRareAtOnce(record)
             return runsAtOnce()

@@ -195,8 +195,8 @@ import GoMemSimCore
         // home than `key` would be; that bucket (or the first empty one) is its place.
         while base[i].value >= 0 && base[i].distance >= distance {
             if base[i].key == key { return nil }
-            i = (i + 1) & mask
-            distance += 1
+            i = (i &+ 1) & mask
+            distance &+= 1  // at most the table's size
         }
         let placed = i
         if base[i].value >= 0 { displace(from: i) }
@@ -212,11 +212,11 @@ import GoMemSimCore
     @usableFromInline mutating func displace(from i: Int) {
         let base = buckets.base
         var end = i
-        while base[end].value >= 0 { end = (end + 1) & mask }
+        while base[end].value >= 0 { end = (end &+ 1) & mask }
         while end != i {
-            let previous = (end - 1) & mask
+            let previous = (end &- 1) & mask
             base[end] = base[previous]
-            base[end].distance += 1
+            base[end].distance &+= 1  // at most the table's size
             end = previous
         }
     }
@@ -238,12 +238,13 @@ import GoMemSimCore
         let removed = base[hole].value
         // Backward shift: pull each following displaced entry one bucket nearer its
         // home, up to an empty bucket or an entry already at home.
-        var next = (hole + 1) & mask
+        // Masked indices wrap around the table (and no entry is 2⁶³ buckets from home).
+        var next = (hole &+ 1) & mask
         while base[next].value >= 0 && base[next].distance > 0 {
             base[hole] = base[next]
-            base[hole].distance -= 1
+            base[hole].distance &-= 1  // > 0
             hole = next
-            next = (next + 1) & mask
+            next = (next &+ 1) & mask
         }
         base[hole].value = -1
         count &-= 1  // an entry was there

@@ -315,11 +315,12 @@ extension GoRuntime {
         // Under 80 KiB times a divMul under 2^29: no overflow.
         let index = UInt32(truncatingIfNeeded: (offset &* UInt64(layout.divMul)) >> 32)
         guard index < layout.objects else { invalidReleases += 1; return }
+        // The span's words from its bitmap base, one per 64 of its `objects` slots: in range.
         let word = Int(objectPage.bitmapBase) &+ Int(index >> 6), mask = SpanTable.mask(index)
-        let bits = spans.bits[word]
+        let bits = spans.bits[unchecked: word]
         guard bits.allocated & mask != 0, (bits.freed | bits.condemned) & mask == 0 else { invalidReleases += 1; return }
-        spans.bits[word].freed = bits.freed | mask
-        spans.bits[word].freedRequestedBytes &+= size
+        spans.bits[unchecked: word].freed = bits.freed | mask
+        spans.bits[unchecked: word].freedRequestedBytes &+= size
         let elemSize = UInt64(layout.size)
         gc.releasedBytes &+= elemSize
         gc.releasedObjects &+= 1
