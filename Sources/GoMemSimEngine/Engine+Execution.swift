@@ -55,7 +55,12 @@ extension Engine {
             processors.occupyEarliest(until: end)
         }
         let clock = end.saturatingAdd(sleepNs)
-        if lookahead.goroutines[unchecked: Int(g)].started {
+        if leading {
+            // It ran the event before this one: started, and its `exit` (not an event
+            // run leading) has not run.
+            assert(lookahead.goroutines[Int(g)].started, "a goroutine run at once that has not started")
+            lookahead.goroutines[unchecked: Int(g)].clock = clock
+        } else if lookahead.goroutines[unchecked: Int(g)].started {
             lookahead.goroutines[unchecked: Int(g)].clock = clock  // ``latestTime`` reads it
         } else if clock > horizon {
             horizon = clock  // its `exit` retired it: its clock is no longer kept
