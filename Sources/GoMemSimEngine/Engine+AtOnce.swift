@@ -99,14 +99,14 @@ extension Engine {
             } catch {
                 throw .model(error, record: admittedRecords)
             }
-            regions.ids.buckets[unchecked: bucket].summary.address = allocation.address  // from the map: in range
+            regions.ids.base[bucket].summary.address = allocation.address  // from the map: in range
             noteAllocated(size)
             if !allocation.keepsDeadline { armRuntimeTimer() }
             finishEvent(of: g, start: start, cpuNs: allocation.costNs, kind: .alloc, leading: leading)
         case let .free(id):
             regions.prefetch(after: id, in: .frees)
             guard let i = regions.ids.index(of: id) else { throw unknownRegion(id) }
-            let region = regions.ids.buckets[unchecked: i].summary  // from the map: in range
+            let region = regions.ids.base[i].summary  // from the map: in range
             guard !region.isMapping else { throw notHeapObjectError(id) }
             regions.killAtOnce(bucket: i)
             let start = try startEventAtOnce(of: g, leading: leading)
@@ -152,7 +152,7 @@ extension Engine {
     @inline(__always)
     @inlinable mutating func liveSummary(_ id: RegionID) throws(Stop) -> IDMap.Summary {
         guard let i = regions.ids.index(of: id) else { throw unknownRegion(id) }
-        return regions.ids.buckets[unchecked: i].summary  // from the map: in range
+        return regions.ids.base[i].summary  // from the map: in range
     }
 
     /// ``access(_:_:isWrite:dependent:)`` for a record run at once: a model error names
