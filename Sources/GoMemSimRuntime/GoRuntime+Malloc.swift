@@ -150,11 +150,17 @@ extension GoRuntime {
             // evicted or protected anything (``Span/residentPages``): it would change
             // nothing and cost nothing. Skipped for most allocations, ~150 instructions.
             let epoch = kernel.residencyEpoch
-            let offset = address &- spans.spans[id].base
-            let pages = SpanTable.pageMask(offset: offset, length: elemSize)
-            if epoch == nil || spans.spans[id].residentEpoch != epoch || spans.spans[id].residentPages & pages != pages {
-                cost += try touchForZeroing(span: id, address: address, length: elemSize, pages: pages,
-                                            epoch: epoch, kernel: &kernel)
+            let resident = spans.spans[id].residentPages
+            // All of the span's pages resident (2 bits per runtime page, at most 20):
+            // any slot's are, with no mask of the slot's own to build.
+            let allPages = UInt32(truncatingIfNeeded: (UInt64(1) &<< (2 &* UInt64(spans.spans[id].npages))) &- 1)
+            if epoch == nil || spans.spans[id].residentEpoch != epoch || resident != allPages {
+                let offset = address &- spans.spans[id].base
+                let pages = SpanTable.pageMask(offset: offset, length: elemSize)
+                if epoch == nil || spans.spans[id].residentEpoch != epoch || resident & pages != pages {
+                    cost += try touchForZeroing(span: id, address: address, length: elemSize, pages: pages,
+                                                epoch: epoch, kernel: &kernel)
+                }
             }
         }
         return Allocation(address: address, costNs: cost)
