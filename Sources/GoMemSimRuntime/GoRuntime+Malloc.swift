@@ -48,10 +48,13 @@ extension GoRuntime {
         let header = scan && size > 512 ? config.goVersion.mallocHeaderBytes : 0
         if size + header <= SizeClasses.maxSmallSize {
             let request = size + header
+            // SizeClasses.sizeClass(of:), wrapping as it does. The indices are in range
+            // (at most 127 of 129 entries, 248 of 249: request ≤ 32768), and a class is
+            // under 128: the span class is the class and the noscan bit, unchecked.
             let sizeClass = request <= 1016
-                ? Int(sizeToClass8[Int((request + 7) >> 3)])
-                : Int(sizeToClass128[Int((request &- 1024 &+ 127) >> 7)])  // SizeClasses.sizeClass(of:), wrapping as it does
-            let allocation = try mallocSmall(size: size, spanClass: SpanClass(sizeClass: sizeClass, noscan: !scan),
+                ? sizeToClass8.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: (request &+ 7) >> 3)] }
+                : sizeToClass128.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: (request &- 1024 &+ 127) >> 7)] }
+            let allocation = try mallocSmall(size: size, spanClass: SpanClass(rawValue: sizeClass &<< 1 | (scan ? 0 : 1)),
                                              p: p, now: now, kernel: &kernel)
             latency.record(.small, allocation.costNs)
             return allocation
@@ -316,7 +319,8 @@ extension GoRuntime {
     /// checks and effects as ``releaseThroughSpan(address:size:)`` for such an object.
     @inline(__always)
     private mutating func releaseSmall(address: UInt64, size: UInt64, _ objectPage: ObjectPage) {
-        let layout = classLayouts[objectPage.spanClass.sizeClass]
+        // The class of a small-object span the runtime recorded: in the table.
+        let layout = classLayouts.withUnsafeBufferPointer { $0[objectPage.spanClass.sizeClass] }
         let offset = UInt64(objectPage.pageInSpan) << SizeClasses.pageShift | (address & (SizeClasses.pageSize - 1))
         // Under 80 KiB times a divMul under 2^29: no overflow.
         let index = UInt32(truncatingIfNeeded: (offset &* UInt64(layout.divMul)) >> 32)
