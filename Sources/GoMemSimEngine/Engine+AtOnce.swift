@@ -13,6 +13,11 @@ import GoMemSimTrace
 // every figure and every error are the same (the engine tests and the replay digests
 // check it). Measured: the general path built a 150-byte ``Lookahead/Pending`` per
 // record and switched on the event three times (admission, execution, counting).
+//
+// The clock: the first record of a run at once starts as on the general path, and every
+// later one at its goroutine's clock (``startLeadingEvent(of:)``), which then is
+// `max(its clock, the earliest P, the clock)` — see there why. The general start
+// loaded and compared the three per event (~10 instructions, callgrind).
 
 extension Engine {
     /// Whether the next record can run as soon as it is read (see above).
@@ -24,29 +29,69 @@ extension Engine {
     /// Reads and executes records while ``runsAtOnce()``; returns `false` at the end of
     /// the trace, `true` when records must be read ahead again (a `go`).
     @inlinable mutating func runAtOnce() throws(Stop) -> Bool {
+        // The first record: the goroutine's clock may trail a P or the clock, as another
+        // goroutine may have run last (see ``startLeadingEvent(of:)``).
+        guard let first = try nextRecordAtOnce() else { return false }
+        guard try executeFirstAtOnce(first) else { return true }
         while true {
-            let record: TraceRecord?
-            do throws(TraceError) { record = try source.next() } catch { throw .trace(error) }
-            guard let record else {
-                endOfTrace = true
-                return false
-            }
-            admittedRecords &+= 1  // 2⁶⁴ records never come
-            guard try executeAtOnce(record) else { return true }
+            guard let record = try nextRecordAtOnce() else { return false }
+            guard try executeAtOnce(record, leading: true) else { return true }
         }
     }
 
-    /// Validates and executes `record`, the trace's latest, at once; returns whether
-    /// the next record can run at once too.
+    /// ``executeAtOnce(_:leading:)`` for the first record run at once (out of line: a
+    /// second copy of the per-event code, run once per switch to running at once).
+    @inline(never)
+    @inlinable mutating func executeFirstAtOnce(_ record: TraceRecord) throws(Stop) -> Bool {
+        try executeAtOnce(record, leading: false)
+    }
+
+    /// The trace's next record, admitted (counted); `nil` at the end of the trace.
     @inline(__always)
-    @inlinable mutating func executeAtOnce(_ record: TraceRecord) throws(Stop) -> Bool {
+    @inlinable mutating func nextRecordAtOnce() throws(Stop) -> TraceRecord? {
+        let record: TraceRecord?
+        do throws(TraceError) { record = try source.next() } catch { throw .trace(error) }
+        guard let record else {
+            endOfTrace = true
+            return nil
+        }
+        admittedRecords &+= 1  // 2⁶⁴ records never come
+        return record
+    }
+
+    /// ``startLeadingEvent(of:)`` when `leading`, else ``startEvent(of:)``.
+    @inline(__always)
+    @inlinable mutating func startEventAtOnce(of g: Int32, leading: Bool) throws(Stop) -> UInt64 {
+        leading ? try startLeadingEvent(of: g) : try startEvent(of: g)
+    }
+
+    /// ``startEvent(of:)`` for a record run at once after the first: the event starts at
+    /// goroutine `g`'s clock. The only goroutine running, `g` ran the event before this
+    /// one (the first at once or a later one), which started no earlier than the clock
+    /// and then occupied a P until its end; so the clock (the start of that event, or a
+    /// timer's time before it) and that P's free time are at most `g`'s clock, and
+    /// `max(g's clock, the earliest P, the clock)` is `g`'s clock. (Not so for the first:
+    /// the event before it may be another goroutine's, on a P busy later still.)
+    @inline(__always)
+    @inlinable mutating func startLeadingEvent(of g: Int32) throws(Stop) -> UInt64 {
+        let start = lookahead.goroutines[unchecked: Int(g)].clock  // `g`: a slot handed out
+        assert(start >= now && start >= processors.earliest, "a goroutine run at once trails the clock or a P")
+        try advanceClock(to: start)
+        return start
+    }
+
+    /// Validates and executes `record`, the trace's latest, at once; returns whether
+    /// the next record can run at once too. `leading`: not the first record run at once
+    /// (see ``startLeadingEvent(of:)``).
+    @inline(__always)
+    @inlinable mutating func executeAtOnce(_ record: TraceRecord, leading: Bool) throws(Stop) -> Bool {
         let g = try goroutineSlot(record.goroutine)
         switch record.event {
         case let .alloc(id, size, scan):
             guard size <= Self.maxAllocBytes else { throw allocationSizeError(size) }
             regions.prefetch(after: id, in: .allocations)
             guard let bucket = regions.createUnslotted(id: id, size: size, scan: scan) else { throw liveIDError(id) }
-            let start = try startEvent(of: g)
+            let start = try startEventAtOnce(of: g, leading: leading)
             let allocation: Allocation
             do throws(ModelError) {
                 allocation = try runtime.allocate(size: size, scan: scan, goroutine: record.goroutine, now: start,
@@ -54,48 +99,48 @@ extension Engine {
             } catch {
                 throw .model(error, record: admittedRecords)
             }
-            regions.ids.buckets[unchecked: bucket].summary.address = allocation.address  // from the map: in range
+            regions.ids.base[bucket].summary.address = allocation.address  // from the map: in range
             noteAllocated(size)
             if !allocation.keepsDeadline { armRuntimeTimer() }
-            finishEvent(of: g, start: start, cpuNs: allocation.costNs, kind: .alloc)
+            finishEvent(of: g, start: start, cpuNs: allocation.costNs, kind: .alloc, leading: leading)
         case let .free(id):
             regions.prefetch(after: id, in: .frees)
             guard let i = regions.ids.index(of: id) else { throw unknownRegion(id) }
-            let region = regions.ids.buckets[unchecked: i].summary  // from the map: in range
+            let region = regions.ids.base[i].summary  // from the map: in range
             guard !region.isMapping else { throw notHeapObjectError(id) }
             regions.killAtOnce(bucket: i)
-            let start = try startEvent(of: g)
+            let start = try startEventAtOnce(of: g, leading: leading)
             runtime.release(address: region.address, size: region.size, scan: region.scan)
             if !Runtime.releaseKeepsDeadline { armRuntimeTimer() }
             noteFreed(region.size)
-            finishEvent(of: g, start: start, cpuNs: 0, kind: .free)
+            finishEvent(of: g, start: start, cpuNs: 0, kind: .free, leading: leading)
         case let .read(id, offset, length, dependent):
             let region = try liveSummary(id)
             try checkRange(region, id: id, offset: offset, length: length)
-            let start = try startEvent(of: g)
+            let start = try startEventAtOnce(of: g, leading: leading)
             let cpu = try accessAtOnce(region.address &+ offset, length, isWrite: false, dependent: dependent)
-            finishEvent(of: g, start: start, cpuNs: cpu, kind: .read)
+            finishEvent(of: g, start: start, cpuNs: cpu, kind: .read, leading: leading)
         case let .write(id, offset, length):
             let region = try liveSummary(id)
             try checkRange(region, id: id, offset: offset, length: length)
-            let start = try startEvent(of: g)
+            let start = try startEventAtOnce(of: g, leading: leading)
             var cpu = try accessAtOnce(region.address &+ offset, length, isWrite: true, dependent: false)
             if region.scan { cpu = cpu.saturatingAdd(runtime.writeBarrier(bytes: length, now: start)) }
-            finishEvent(of: g, start: start, cpuNs: cpu, kind: .write)
+            finishEvent(of: g, start: start, cpuNs: cpu, kind: .write, leading: leading)
         case let .load(address, length, dependent):
-            let start = try startEvent(of: g)
+            let start = try startEventAtOnce(of: g, leading: leading)
             let cpu = try accessAtOnce(address, UInt64(length), isWrite: false, dependent: dependent)
-            finishEvent(of: g, start: start, cpuNs: cpu, kind: .load)
+            finishEvent(of: g, start: start, cpuNs: cpu, kind: .load, leading: leading)
         case let .store(address, length):
-            let start = try startEvent(of: g)
+            let start = try startEventAtOnce(of: g, leading: leading)
             let cpu = try accessAtOnce(address, UInt64(length), isWrite: true, dependent: false)
-            finishEvent(of: g, start: start, cpuNs: cpu, kind: .store)
+            finishEvent(of: g, start: start, cpuNs: cpu, kind: .store, leading: leading)
         case let .compute(ns):
-            let start = try startEvent(of: g)
-            finishEvent(of: g, start: start, cpuNs: ns, kind: .compute)
+            let start = try startEventAtOnce(of: g, leading: leading)
+            finishEvent(of: g, start: start, cpuNs: ns, kind: .compute, leading: leading)
         case let .sleep(ns):
-            let start = try startEvent(of: g)
-            finishEvent(of: g, start: start, cpuNs: 0, sleepNs: ns, kind: .sleep)
+            let start = try startEventAtOnce(of: g, leading: leading)
+            finishEvent(of: g, start: start, cpuNs: 0, sleepNs: ns, kind: .sleep, leading: leading)
         default:
             try executeRareAtOnce(record)
             return runsAtOnce()
@@ -107,7 +152,7 @@ extension Engine {
     @inline(__always)
     @inlinable mutating func liveSummary(_ id: RegionID) throws(Stop) -> IDMap.Summary {
         guard let i = regions.ids.index(of: id) else { throw unknownRegion(id) }
-        return regions.ids.buckets[unchecked: i].summary  // from the map: in range
+        return regions.ids.base[i].summary  // from the map: in range
     }
 
     /// ``access(_:_:isWrite:dependent:)`` for a record run at once: a model error names

@@ -41,15 +41,26 @@ extension Engine {
 
     /// The event of goroutine `g` that started at `start` on the earliest P cost `cpuNs`
     /// of CPU and then sleeps `sleepNs`: the P is busy until the end of the CPU time,
-    /// the goroutine until the end of the sleep. Counts it.
+    /// the goroutine until the end of the sleep. Counts it. `leading`: it started no
+    /// earlier than every P was free (see `Engine.startLeadingEvent(of:)`).
     @inline(__always)
     @inlinable mutating func finishEvent(of g: Int32, start: UInt64, cpuNs: UInt64, sleepNs: UInt64 = 0,
-                                         kind: EventKind) {
+                                         kind: EventKind, leading: Bool = false) {
         // Saturating: a trace may ask for absurd times; the clock stops at the end of time.
         let end = start.saturatingAdd(cpuNs)
-        processors.occupyEarliest(until: end)  // the P ``startEvent(of:)`` chose: none was taken since
+        // The P ``startEvent(of:)`` chose: none was taken since.
+        if leading {
+            processors.occupyEarliestLast(until: end)  // end ≥ start ≥ every P's time
+        } else {
+            processors.occupyEarliest(until: end)
+        }
         let clock = end.saturatingAdd(sleepNs)
-        if lookahead.goroutines[unchecked: Int(g)].started {
+        if leading {
+            // It ran the event before this one: started, and its `exit` (not an event
+            // run leading) has not run.
+            assert(lookahead.goroutines[Int(g)].started, "a goroutine run at once that has not started")
+            lookahead.goroutines[unchecked: Int(g)].clock = clock
+        } else if lookahead.goroutines[unchecked: Int(g)].started {
             lookahead.goroutines[unchecked: Int(g)].clock = clock  // ``latestTime`` reads it
         } else if clock > horizon {
             horizon = clock  // its `exit` retired it: its clock is no longer kept

@@ -8,7 +8,9 @@ extension Engine {
         // Fresh tables for this run: an UnsafeTable is shared by copies, so an engine
         // copied before `run()` must not replay into its original's tables.
         processors = ProcessorQueue(count: processors.count)
-        counts = UnsafeTable(repeating: 0, count: counts.count)
+        counts = InlineArray(repeating: 0)
+        // One counter per kind (the per-event count is unchecked): not input-dependent.
+        precondition(counts.count == EventKind.allCases.count, "Engine.counts: one counter per EventKind")
         regions = RegionTable()
         lookahead = Lookahead(capacity: Self.lookaheadCapacity)
         let main = lookahead.spawn(id: 0, started: true, clock: 0)

@@ -117,7 +117,9 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
     /// Executed records per ``EventKind``. The engine's own totals that follow from
     /// them — records executed, live objects — are summed when read, not counted per
     /// event as well (see ``executedRecords``).
-    @usableFromInline var counts = UnsafeTable<UInt64>(repeating: 0, count: EventKind.allCases.count)
+    /// (Inline, not a table: its counter per event is one increment, not two loads and
+    /// one.)
+    @usableFromInline var counts = InlineArray<24, UInt64>(repeating: 0)
 
     // Engine figures (live objects: see ``liveObjects``).
     @usableFromInline var liveBytes: UInt64 = 0

@@ -59,6 +59,9 @@ import GoMemSimCore
         }
     }
     @usableFromInline var buckets: UnsafeTable<Bucket>
+    /// ``buckets``' first bucket, set with it: the probes read it with one load, not the
+    /// table's storage and then its base.
+    @usableFromInline var base: UnsafeMutablePointer<Bucket>
     @usableFromInline var mask: Int
     /// 64 − log2(bins): the shift that leaves a product's top bits as a bin index.
     @usableFromInline var binShift: UInt64
@@ -76,7 +79,9 @@ import GoMemSimCore
     @inlinable init(capacity: Int = 1024) {
         var buckets = 2 << Self.blockShift  // at least two bins
         while buckets < capacity * 2 { buckets *= 2 }
-        self.buckets = UnsafeTable(repeating: Self.empty, count: buckets)
+        let table = UnsafeTable(repeating: Self.empty, count: buckets)
+        self.buckets = table
+        base = table.base
         mask = buckets - 1
         binShift = 64 - (UInt64(buckets.trailingZeroBitCount) - Self.blockShift)
         growthLimit = buckets / 4 * 3
@@ -119,7 +124,6 @@ import GoMemSimCore
     @inlinable func index(of key: UInt64) -> Int? {
         // Through the base pointer: every index is masked into the table, so the
         // subscript's two bounds checks per probe bought nothing.
-        let base = buckets.base
         var i = home(key)
         var distance: UInt32 = 0
         while true {
@@ -139,7 +143,6 @@ import GoMemSimCore
     /// looks: every line ``prefetch(_:)`` of the block's eight ids would load, in one go.
     @inlinable func prefetchBin(ofBlock block: UInt64) {
         let first = firstBucket(ofBlock: block)  // a multiple of 8 buckets: line aligned (see ``UnsafeTable``)
-        let base = buckets.base
         for line in stride(from: 0, to: 1 << Self.blockShift, by: 64 / MemoryLayout<Bucket>.stride) {
             GoMemSimCore.prefetch(UnsafeRawPointer(base + first + line))
         }
@@ -188,15 +191,15 @@ import GoMemSimCore
     @inline(__always)
     @inlinable mutating func insertNew(_ key: UInt64, _ value: Int32, summary: Summary) -> Int? {
         if count >= growthLimit { grow() }
-        let base = buckets.base  // masked indices: see ``index(of:)``
+        // Masked indices: see ``index(of:)``.
         var i = home(key)
         var distance: UInt32 = 0
         // Robin Hood order: `key`, if present, lies before the first bucket nearer its
         // home than `key` would be; that bucket (or the first empty one) is its place.
         while base[i].value >= 0 && base[i].distance >= distance {
             if base[i].key == key { return nil }
-            i = (i + 1) & mask
-            distance += 1
+            i = (i &+ 1) & mask
+            distance &+= 1  // at most the table's size
         }
         let placed = i
         if base[i].value >= 0 { displace(from: i) }
@@ -210,13 +213,12 @@ import GoMemSimCore
     /// Robin Hood order is kept, as each moved entry stays behind the one before it).
     @inline(never)
     @usableFromInline mutating func displace(from i: Int) {
-        let base = buckets.base
         var end = i
-        while base[end].value >= 0 { end = (end + 1) & mask }
+        while base[end].value >= 0 { end = (end &+ 1) & mask }
         while end != i {
-            let previous = (end - 1) & mask
+            let previous = (end &- 1) & mask
             base[end] = base[previous]
-            base[end].distance += 1
+            base[end].distance &+= 1  // at most the table's size
             end = previous
         }
     }
@@ -233,17 +235,18 @@ import GoMemSimCore
     @discardableResult
     @inline(__always)
     @inlinable mutating func remove(at i: Int) -> Int32 {
-        let base = buckets.base  // masked indices: see ``index(of:)``
+        // Masked indices: see ``index(of:)``.
         var hole = i
         let removed = base[hole].value
         // Backward shift: pull each following displaced entry one bucket nearer its
         // home, up to an empty bucket or an entry already at home.
-        var next = (hole + 1) & mask
+        // Masked indices wrap around the table (and no entry is 2⁶³ buckets from home).
+        var next = (hole &+ 1) & mask
         while base[next].value >= 0 && base[next].distance > 0 {
             base[hole] = base[next]
-            base[hole].distance -= 1
+            base[hole].distance &-= 1  // > 0
             hole = next
-            next = (next + 1) & mask
+            next = (next &+ 1) & mask
         }
         base[hole].value = -1
         count &-= 1  // an entry was there
@@ -253,6 +256,7 @@ import GoMemSimCore
     @inlinable mutating func grow() {
         let old = buckets
         buckets = UnsafeTable(repeating: Self.empty, count: (mask + 1) * 2)
+        base = buckets.base
         mask = buckets.count - 1
         binShift -= 1
         growthLimit = buckets.count / 4 * 3

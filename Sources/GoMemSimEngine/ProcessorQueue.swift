@@ -52,6 +52,16 @@ import GoMemSimCore
         head = head &+ 1 == n ? 0 : head &+ 1
     }
 
+    /// ``occupyEarliest(until:)`` when `end` is known to be no earlier than the latest
+    /// time (an event that started no earlier than every P was free): the earliest P
+    /// goes to the back, with no comparison.
+    @inline(__always)
+    @inlinable mutating func occupyEarliestLast(until end: UInt64) {
+        assert(end >= times[(head + times.count - 1) % times.count], "an end before the latest P's")
+        times[unchecked: head] = end  // head < count
+        head = head &+ 1 == times.count ? 0 : head &+ 1
+    }
+
     /// ``occupyEarliest(until:)`` when `end` is before the latest time: the times after
     /// the earliest that are before `end` move one place towards the head, and `end`
     /// takes the place they leave.

@@ -48,10 +48,13 @@ extension GoRuntime {
         let header = scan && size > 512 ? config.goVersion.mallocHeaderBytes : 0
         if size + header <= SizeClasses.maxSmallSize {
             let request = size + header
+            // SizeClasses.sizeClass(of:), wrapping as it does. The indices are in range
+            // (at most 127 of 129 entries, 248 of 249: request ≤ 32768), and a class is
+            // under 128: the span class is the class and the noscan bit, unchecked.
             let sizeClass = request <= 1016
-                ? Int(sizeToClass8[Int((request + 7) >> 3)])
-                : Int(sizeToClass128[Int((request &- 1024 &+ 127) >> 7)])  // SizeClasses.sizeClass(of:), wrapping as it does
-            let allocation = try mallocSmall(size: size, spanClass: SpanClass(sizeClass: sizeClass, noscan: !scan),
+                ? sizeToClass8.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: (request &+ 7) >> 3)] }
+                : sizeToClass128.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: (request &- 1024 &+ 127) >> 7)] }
+            let allocation = try mallocSmall(size: size, spanClass: SpanClass(rawValue: sizeClass &<< 1 | (scan ? 0 : 1)),
                                              p: p, now: now, kernel: &kernel)
             latency.record(.small, allocation.costNs)
             return allocation
@@ -150,11 +153,17 @@ extension GoRuntime {
             // evicted or protected anything (``Span/residentPages``): it would change
             // nothing and cost nothing. Skipped for most allocations, ~150 instructions.
             let epoch = kernel.residencyEpoch
-            let offset = address &- spans.spans[id].base
-            let pages = SpanTable.pageMask(offset: offset, length: elemSize)
-            if epoch == nil || spans.spans[id].residentEpoch != epoch || spans.spans[id].residentPages & pages != pages {
-                cost += try touchForZeroing(span: id, address: address, length: elemSize, pages: pages,
-                                            epoch: epoch, kernel: &kernel)
+            let resident = spans.spans[id].residentPages
+            // All of the span's pages resident (2 bits per runtime page, at most 20):
+            // any slot's are, with no mask of the slot's own to build.
+            let allPages = UInt32(truncatingIfNeeded: (UInt64(1) &<< (2 &* UInt64(spans.spans[id].npages))) &- 1)
+            if epoch == nil || spans.spans[id].residentEpoch != epoch || resident != allPages {
+                let offset = address &- spans.spans[id].base
+                let pages = SpanTable.pageMask(offset: offset, length: elemSize)
+                if epoch == nil || spans.spans[id].residentEpoch != epoch || resident & pages != pages {
+                    cost += try touchForZeroing(span: id, address: address, length: elemSize, pages: pages,
+                                                epoch: epoch, kernel: &kernel)
+                }
             }
         }
         return Allocation(address: address, costNs: cost)
@@ -310,16 +319,18 @@ extension GoRuntime {
     /// checks and effects as ``releaseThroughSpan(address:size:)`` for such an object.
     @inline(__always)
     private mutating func releaseSmall(address: UInt64, size: UInt64, _ objectPage: ObjectPage) {
-        let layout = classLayouts[objectPage.spanClass.sizeClass]
+        // The class of a small-object span the runtime recorded: in the table.
+        let layout = classLayouts.withUnsafeBufferPointer { $0[objectPage.spanClass.sizeClass] }
         let offset = UInt64(objectPage.pageInSpan) << SizeClasses.pageShift | (address & (SizeClasses.pageSize - 1))
         // Under 80 KiB times a divMul under 2^29: no overflow.
         let index = UInt32(truncatingIfNeeded: (offset &* UInt64(layout.divMul)) >> 32)
         guard index < layout.objects else { invalidReleases += 1; return }
+        // The span's words from its bitmap base, one per 64 of its `objects` slots: in range.
         let word = Int(objectPage.bitmapBase) &+ Int(index >> 6), mask = SpanTable.mask(index)
-        let bits = spans.bits[word]
+        let bits = spans.bits[unchecked: word]
         guard bits.allocated & mask != 0, (bits.freed | bits.condemned) & mask == 0 else { invalidReleases += 1; return }
-        spans.bits[word].freed = bits.freed | mask
-        spans.bits[word].freedRequestedBytes &+= size
+        spans.bits[unchecked: word].freed = bits.freed | mask
+        spans.bits[unchecked: word].freedRequestedBytes &+= size
         let elemSize = UInt64(layout.size)
         gc.releasedBytes &+= elemSize
         gc.releasedObjects &+= 1

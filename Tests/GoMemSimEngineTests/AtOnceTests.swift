@@ -60,6 +60,37 @@ import Testing
         #expect(result.events == 13)
     }
 
+    /// Records run at once start at their goroutine's clock once the first has run (the
+    /// engine then skips comparing it with the Ps and the clock): here after another
+    /// goroutine kept a P busy, and across a sleep. GOMAXPROCS=2, allocations cost 5 ns.
+    /// Goroutine 1 computes on the other P over [5, 1005) and exits at 1005; main sleeps
+    /// from 5 to 2005, so alloc 2 (read ahead) runs queued at 2005, and from alloc 3 on
+    /// records run at once: 3 at 2010, the compute over [2015, 2022), 4 at 2022, the
+    /// sleep from 2027 to 2127, 5 at 2127.
+    @Test func recordsRunAtOnceStartAtTheirGoroutinesClock() {
+        var runtime = RecordingRuntime()
+        runtime.allocCostNs = 5
+        var engine = recordingEngine([
+            rec(.alloc(id: 1, size: 16, scan: false)),
+            rec(.spawn(goroutine: 1)),
+            rec(.compute(ns: 1000), g: 1),
+            rec(.exit, g: 1),
+            rec(.sleep(ns: 2000)),
+            rec(.alloc(id: 2, size: 16, scan: false)),
+            rec(.alloc(id: 3, size: 16, scan: false)),
+            rec(.compute(ns: 7)),
+            rec(.alloc(id: 4, size: 16, scan: false)),
+            rec(.sleep(ns: 100)),
+            rec(.alloc(id: 5, size: 16, scan: false)),
+        ], config: .with(gomaxprocs: 2), runtime: runtime)
+        let result = engine.run()
+        #expect(result.status == .complete)
+        #expect(engine.runtime.log.filter { $0.hasPrefix("allocate") }.map { $0.split(separator: "=").last ?? "" }
+                == ["0", "2005", "2010", "2022", "2127"])
+        #expect(result.virtualTimeNs == 2132)
+        #expect(engine.processors.ordered == [2027, 2132])
+    }
+
     /// Errors of records run at once keep their exact location (the record just read).
     @Test func errorsOfRecordsRunAtOnceNameTheRecord() {
         let cases: [(TraceRecord, String)] = [

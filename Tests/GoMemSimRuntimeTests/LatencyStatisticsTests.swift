@@ -80,6 +80,27 @@ import Testing
         #expect(huge.count(.large, bucket: 7) == 2 * 65_536)
     }
 
+    /// Values under 2048 keep no min, max or count of their own: they are read off their
+    /// unit-wide buckets. Each mix of narrow and wide values must still give the exact
+    /// count, min and max — narrow only, wide only, narrow min with wide max, and 0
+    /// recorded as 1.
+    @Test func extremesOfNarrowValuesComeFromTheirBuckets() {
+        var statistics = LatencyStatistics()
+        for value: UInt64 in [700, 3, 2047, 3] { statistics.record(.tiny, value) }
+        for value: UInt64 in [5000, 2048, 90_000] { statistics.record(.large, value) }
+        for value: UInt64 in [0, 150, 2049, 1999] { statistics.record(.small, value) }
+        #expect(statistics.count(.tiny) == 4 && statistics.count(.large) == 3 && statistics.count(.small) == 4)
+        #expect(statistics.tiny.min == 3 && statistics.tiny.maxRecorded == 2047)
+        #expect(statistics.large.min == 2048 && statistics.large.maxRecorded == 90_000)
+        #expect(statistics.small.min == 1 && statistics.small.maxRecorded == 2049)
+        #expect(statistics.tiny.countForValue(3) == 2)
+        var direct = LatencyStatistics.makeHistogram()
+        for value: UInt64 in [1, 150, 2049, 1999] { _ = direct.record(value) }
+        #expect(statistics.small == direct)
+        #expect(statistics.small.mean == direct.mean)
+        #expect(LatencyStatistics().count(.small) == 0 && LatencyStatistics().small.totalCount == 0)
+    }
+
     /// The package's bucket rule, spot-checked: unit buckets up to 2047, then 1024 per
     /// power of two, and each bucket's lowest value maps back to it.
     @Test func bucketIndexFollowsTheHistogramRule() {

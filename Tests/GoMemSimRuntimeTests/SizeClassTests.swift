@@ -107,6 +107,27 @@ let go119SizeClasses: [SizeClassRow] = go119SizeClassTable.split(separator: "\n"
         }
     }
 
+    /// The allocation path looks the class up itself (unchecked, the noscan bit packed
+    /// by hand): every request size it serves from a span of small objects must land in
+    /// a span of ``SizeClasses/sizeClass(of:)``'s class, with the request's noscan bit —
+    /// all sizes up to 1100 (the 8-byte table, and 1017…1023 wrapping into the 128-byte
+    /// one), every class boundary and its neighbours, and a stride to 32 KiB.
+    @Test func allocationPathUsesEachSizesClass() throws {
+        var (rt, kernel) = try startedRuntime { $0.gcPercent = -1 }  // no collection moves anything
+        var sizes = Set<UInt64>(1...1100)
+        for size in SizeClasses.classToSize.dropFirst() { sizes.formUnion([UInt64(size) - 1, UInt64(size), UInt64(size) + 1]) }
+        sizes.formUnion(stride(from: 1100, through: 32768, by: 97))
+        for size in sizes.sorted() where size <= 32768 {
+            for scan in [false, true] where scan || size >= 16 {  // smaller noscan requests are tiny
+                let address = try rt.allocate(size: size, scan: scan, goroutine: 0, now: 0, kernel: &kernel).address
+                let span = try #require(rt.spanID(containing: address))
+                let spanClass = rt.spans.spans[span].spanClass
+                #expect(spanClass.sizeClass == SizeClasses.sizeClass(of: size) && spanClass.noscan == !scan,
+                        "size \(size) scan \(scan) → class \(spanClass.sizeClass)")
+            }
+        }
+    }
+
     @Test func lookupTablesHaveGoShapes() {
         // size_to_class8 has 129 entries, size_to_class128 249 (sizeclasses.go).
         #expect(SizeClasses.sizeToClass8.count == 129)
