@@ -7,7 +7,7 @@ extension GoRuntime {
     /// (`gcPaceSweeper`): sweep the in-use pages by the time heapLive reaches the trigger
     /// less 1 MiB.
     mutating func prepareSweep(at now: UInt64) {
-        for c in partialSpans.indices { partialSpans[c].removeAll(keepingCapacity: true) }
+        partialSpans.removeAll()
         gc.unswept.removeAll()
         var count = 0
         for id in spans.spans.indices.reversed() where spans.spans[id].state == .heap {
@@ -69,7 +69,7 @@ extension GoRuntime {
             return npages
         }
         if span.allocCount < span.nelems && spans.sweepStates[id].cachedBy < 0 {
-            partialSpans[Int(span.spanClass.rawValue)].append(Int32(id))
+            partialSpans.push(Int32(id), spanClass: Int(span.spanClass.rawValue))
         }
         return 0
     }
@@ -80,7 +80,7 @@ extension GoRuntime {
         var n: UInt64 = 0
         while sweepOne() != nil { n += 1 }
         // Pop order takes the lowest id first.
-        if n > 0 { for c in partialSpans.indices { partialSpans[c].sort(by: >) } }
+        if n > 0 { partialSpans.sortLowestIDOnTop() }
         return n * config.costs.sweepSpanNs
     }
 
@@ -100,7 +100,7 @@ extension GoRuntime {
     mutating func sweepClass(_ spanClass: SpanClass) -> UInt64 {
         let c = Int(spanClass.rawValue)
         var n = 0
-        while partialSpans[c].isEmpty, n < CollectorState.spanBudget, let id = popUnswept(c) {
+        while partialSpans.isEmpty(c), n < CollectorState.spanBudget, let id = popUnswept(c) {
             _ = sweepUnswept(Int(id))
             n += 1
         }
