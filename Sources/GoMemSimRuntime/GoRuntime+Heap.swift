@@ -260,6 +260,8 @@ extension GoRuntime {
     /// touch, unless its pages were written since the kernel last evicted or protected
     /// anything (``metadataResidentPages``) — as for zeroing a slot, such a touch would
     /// cost nothing and change nothing. Two touches of every span allocation.
+    // Inlined (the residency check); the touch is not.
+    @inline(__always)
     mutating func writeMetadata<K: KernelModel>(arena: Int, offset: UInt64, length: UInt64,
                                                 kernel: inout K) throws(ModelError) -> UInt64 {
         guard length > 0 else { return 0 }
@@ -275,6 +277,16 @@ extension GoRuntime {
                 return 0
             }
         }
+        return try touchMetadata(arena: arena, offset: offset, length: length, first: first, last: last,
+                                 epoch: epoch, kernel: &kernel)
+    }
+
+    /// ``writeMetadata(arena:offset:length:kernel:)``'s touch of metadata pages `first...last`
+    /// (``metadataResidentPages`` bits), which join the resident ones if the kernel's
+    /// epoch held.
+    @inline(never)
+    private mutating func touchMetadata<K: KernelModel>(arena: Int, offset: UInt64, length: UInt64, first: Int, last: Int,
+                                                        epoch: UInt64?, kernel: inout K) throws(ModelError) -> UInt64 {
         let touch = try kernel.touch(address: arenas[arena].metadataAddress + offset, length: length, isWrite: true)
         if let epoch, kernel.residencyEpoch == epoch {
             if metadataResidentEpoch != epoch {
@@ -300,6 +312,20 @@ extension GoRuntime {
         let span = spans.spans[Int(id)]
         let smallObjects = span.state == .heap && span.spanClass.sizeClass != 0 && span.tinyRefs < 0
         let spanPage = Int((base - Self.heapBase) >> SizeClasses.pageShift)
+        let offset = (base &- Self.heapBase) % Self.arenaBytes
+        if offset + UInt64(npages) << SizeClasses.pageShift <= Self.arenaBytes {
+            // In one arena (every small-object span): the pages in a row, no pieces.
+            for p in spanPage..<spanPage + npages {
+                spanOfPage[p] = id
+                if smallObjects {
+                    objectPages[p] = ObjectPage(bitmapBase: span.bitmapBase, spanClass: span.spanClass,
+                                                pageInSpan: UInt8(truncatingIfNeeded: p &- spanPage))
+                }
+            }
+            let first = UInt64(spanPage % Self.pagesPerArena)
+            return try writeMetadata(arena: spanPage / Self.pagesPerArena, offset: bitmap + first * 8,
+                                     length: UInt64(npages) * 8, kernel: &kernel)
+        }
         for piece in ArenaPieces(base: base, bytes: UInt64(npages) << SizeClasses.pageShift) {
             let first = Int(piece.offset >> SizeClasses.pageShift)
             let count = Int(piece.length >> SizeClasses.pageShift)
@@ -320,6 +346,12 @@ extension GoRuntime {
     /// `heapBits.initSpan` (mbitmap.go:774-799): clear the span's 2-bit-per-word heap
     /// bitmap, 1/32 of its size.
     private mutating func clearHeapBitmap<K: KernelModel>(base: UInt64, bytes: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
+        let offset = (base &- Self.heapBase) % Self.arenaBytes
+        if offset + bytes <= Self.arenaBytes {
+            // In one arena (every small-object span): no pieces.
+            return try writeMetadata(arena: Int((base &- Self.heapBase) / Self.arenaBytes), offset: offset / 32,
+                                     length: bytes / 32, kernel: &kernel)
+        }
         var cost: UInt64 = 0
         for piece in ArenaPieces(base: base, bytes: bytes) {
             cost += try writeMetadata(arena: piece.arena, offset: piece.offset / 32, length: piece.length / 32,
@@ -331,6 +363,15 @@ extension GoRuntime {
     /// `mheap.allocNeedsZero` (mheap.go:1050-1100): memory below an arena's `zeroedBase`
     /// was handed out before and may be dirty.
     private mutating func allocNeedsZero(base: UInt64, npages: Int) -> Bool {
+        let arena = Int((base &- Self.heapBase) / Self.arenaBytes)
+        let offset = (base &- Self.heapBase) % Self.arenaBytes, end = offset + UInt64(npages) << SizeClasses.pageShift
+        if end <= Self.arenaBytes {
+            // In one arena (every small-object span): `zeroedBase` is written only when it
+            // grows (a write per span kept the arenas array's uniqueness check).
+            let zeroedBase = arenas[arena].zeroedBase
+            if end > zeroedBase { arenas[arena].zeroedBase = end }
+            return offset < zeroedBase
+        }
         var needZero = false
         for piece in ArenaPieces(base: base, bytes: UInt64(npages) << SizeClasses.pageShift) {
             if piece.offset < arenas[piece.arena].zeroedBase { needZero = true }

@@ -177,6 +177,8 @@ struct SpanTable {
     func word(_ id: Int, _ slot: UInt32) -> Int { Int(spans[id].bitmapBase) &+ Int(slot >> 6) }
 
     /// The range of span `id`'s words in ``bits``.
+    // Inlined: called, it was handed a copy of the table (a memcpy per swept span).
+    @inline(__always)
     func words(_ id: Int) -> Range<Int> {
         let base = Int(spans[id].bitmapBase)
         return base..<base + spans[id].bitmapWords
