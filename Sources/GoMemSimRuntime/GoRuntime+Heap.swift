@@ -9,15 +9,14 @@ extension GoRuntime {
                                             nelems: UInt32, kernel: inout K) throws(ModelError) -> (id: Int, costNs: UInt64) {
         var cost = config.costs.pageAllocNs
         var growth: UInt64 = 0
-        var page = pages.find(npages)
-        if page == nil {
+        var found = allocatePages(npages)
+        if found == nil {
             let grown = try grow(npages: npages, kernel: &kernel)
             growth = grown.bytes
             cost += grown.costNs
-            page = pages.find(npages)
+            found = allocatePages(npages)
         }
-        guard let page else { throw ModelError(.outOfMemory, "heap cannot hold \(npages) pages") }
-        let scavengedPages = pages.allocate(page: page, count: npages)
+        guard let (page, scavengedPages) = found else { throw ModelError(.outOfMemory, "heap cannot hold \(npages) pages") }
         let base = Self.heapBase + UInt64(page) << SizeClasses.pageShift
         let bytes = UInt64(npages) << SizeClasses.pageShift
         let scavengedBytes = UInt64(scavengedPages) << SizeClasses.pageShift
@@ -67,6 +66,18 @@ extension GoRuntime {
             }
         }
         return (id, cost)
+    }
+
+    /// `pageAlloc.alloc`: the first fit of `npages` pages, allocated, and how many of them
+    /// were scavenged; nil when none fits.
+    @inline(__always)
+    private mutating func allocatePages(_ npages: Int) -> (page: Int, scavenged: Int)? {
+        if npages == 1 {
+            guard let one = pages.allocateOne() else { return nil }
+            return (one.page, one.scavenged ? 1 : 0)
+        }
+        guard let page = pages.find(npages) else { return nil }
+        return (page, pages.allocate(page: page, count: npages))
     }
 
     /// `mheap_.spanalloc` (a fixalloc of `mspan` structs, ~160 B each on linux/amd64):

@@ -9,6 +9,10 @@ extension GoRuntime {
     mutating func prepareSweep(at now: UInt64) {
         partialSpans.removeAll()
         gc.unswept.removeAll()
+        for id in spans.spans.indices where spans.spans[id].state == .heap {
+            gc.unswept.reserve(spanClass: Int(spans.spans[id].spanClass.rawValue))
+        }
+        gc.unswept.layOut()
         var count = 0
         for id in spans.spans.indices.reversed() where spans.spans[id].state == .heap {
             spans.spans[id].unswept = true

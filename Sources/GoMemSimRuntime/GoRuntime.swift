@@ -217,6 +217,7 @@ public struct GoRuntime: RuntimeModel {
         spans = SpanTable()
         pages = PageAllocator()
         partialSpans = PartialSpans()
+        gc.unswept = UnsweptSpans()
         mcacheSpans = UnsafeTable(repeating: -1, count: gomaxprocs * SpanClass.count)
         spanOfPage = UnsafeTable()
         objectPages = UnsafeTable()

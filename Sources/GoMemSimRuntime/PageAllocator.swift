@@ -114,6 +114,29 @@ struct PageAllocator {
         return nil
     }
 
+    /// ``find(_:)`` of one page then ``allocate(page:count:)`` of it, in one pass (most
+    /// size classes' spans are one page): the page and whether it was scavenged, or nil
+    /// when no page is free.
+    mutating func allocateOne() -> (page: Int, scavenged: Bool)? {
+        var ci = searchChunk
+        while ci < present.count {
+            if present[ci], freePages[ci] != 0 {
+                let first = ci * Self.wordsPerChunk
+                for w in first..<first + Self.wordsPerChunk where allocBits[w] != ~0 {
+                    let bit = (~allocBits[w]).trailingZeroBitCount, mask = UInt64(1) << UInt64(bit)
+                    allocBits[w] |= mask
+                    freePages[ci] -= 1
+                    let scavenged = scavengedBits[w] & mask != 0
+                    if scavenged { scavengedBits[w] &= ~mask } else { freeUnscavengedPages[ci] -= 1 }
+                    advanceSearchChunk()
+                    return (w << 6 + bit, scavenged)
+                }
+            }
+            ci += 1
+        }
+        return nil
+    }
+
     /// Marks `[page, page+npages)` allocated; returns how many of them were scavenged
     /// (they must be `sysUsed` and leave `heapReleased`).
     /// The pages must be free (``find(_:)`` found them).
@@ -139,10 +162,16 @@ struct PageAllocator {
             if scavengedBitsHere != 0 { scavengedBits[word] &= ~mask }
             p += n
         }
+        advanceSearchChunk()
+        return scavenged
+    }
+
+    /// Moves ``searchChunk`` past chunks without a free page.
+    @inline(__always)
+    private mutating func advanceSearchChunk() {
         while searchChunk < present.count && (!present[searchChunk] || freePages[searchChunk] == 0) {
             searchChunk += 1
         }
-        return scavenged
     }
 
     /// Marks `[page, page+npages)` free and unscavenged (`pageAlloc.free`).

@@ -7,10 +7,11 @@ import GoMemSimCore
 /// Linked through the span ids (``next``) under a head per class, not one array per
 /// class: a push and a pop each kept two copy-on-write uniqueness checks (of the outer
 /// and the class's array), ~1 per refill and sweep (callgrind). The runtime makes a
-/// fresh one when it starts (``next`` is an ``UnsafeTable``, shared between copies).
+/// fresh one when it starts (its ``UnsafeTable``s are shared between copies).
 struct PartialSpans {
-    /// Each class's top span id, or -1.
-    private var heads = InlineArray<136, Int32>(repeating: -1)
+    /// Each class's top span id, or -1. (A table, not an `InlineArray`, which callers
+    /// copied to read.)
+    private var heads = UnsafeTable<Int32>(repeating: -1, count: SpanClass.count)
     /// By span id: the span below it on its class's stack, or -1. Only read for spans
     /// on a stack.
     private var next = UnsafeTable<Int32>()

@@ -114,15 +114,15 @@ struct SpanTable {
     var bits = UnsafeTable<SlotBits>()
     /// Per slot of tiny-class spans: sub-objects still referenced (not released).
     var tinyRefCounts: [UInt8] = []
-    // The free lists are ``UnsafeTable``s and an `InlineArray`, not arrays: popped per
-    // span made and pushed per span freed, where each array kept a copy-on-write
-    // uniqueness check (3 per span made, 3 per span freed, callgrind).
+    // The free lists are ``UnsafeTable``s, not arrays: popped per span made and pushed
+    // per span freed, where each array kept a copy-on-write uniqueness check (3 per span
+    // made, 3 per span freed, callgrind). (Nor `InlineArray`s: callers copied those.)
     private var freeIDs = UnsafeTable<Int32>()
     private var freeTinyRefs = UnsafeTable<Int32>()
     /// Released spans' bitmaps by length in words, for reuse: a stack per length whose
     /// links are kept in each free bitmap's first word (``SlotBits/allocated``), which
     /// nothing reads until the bitmap is taken and cleared. -1: none.
-    private var freeBitmaps = InlineArray<17, Int32>(repeating: -1)
+    private var freeBitmaps = UnsafeTable<Int32>(repeating: -1, count: bitmapWords + 1)
 
     mutating func make(_ span: Span) -> Int {
         var span = span
