@@ -131,6 +131,8 @@ extension GoRuntime {
     }
 
     /// `mspan.sweep` for one span: frees the condemned objects. Returns how many.
+    // Inlined into ``sweepUnswept(_:)``, its one caller: a call per swept span.
+    @inline(__always)
     mutating func sweep(span id: Int) -> UInt64 {
         let span = spans.spans[id], sweepState = spans.sweepStates[id]
         var freed: UInt32 = 0

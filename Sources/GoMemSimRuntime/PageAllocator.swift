@@ -177,6 +177,15 @@ struct PageAllocator {
     /// Marks `[page, page+npages)` free and unscavenged (`pageAlloc.free`).
     /// The pages must be allocated.
     mutating func free(page: Int, count npages: Int) {
+        if npages == 1 {
+            // One page (most spans): one bit, no word loop.
+            let ci = page / Self.chunkPages
+            allocBits[page >> 6] &= ~(UInt64(1) << UInt64(page & 63))
+            freePages[ci] += 1
+            freeUnscavengedPages[ci] += 1
+            searchChunk = min(searchChunk, ci)
+            return
+        }
         var p = page
         let end = page + npages
         while p < end {
