@@ -40,11 +40,12 @@ import Testing
         return nil
     }
 
-    /// One-page spans take the lowest free page in one pass (``PageAllocator/allocateOne()``):
-    /// the lowest free page (found bit by bit), and the same scavenged count and chunk
-    /// counts as ``PageAllocator/find(_:)`` and ``PageAllocator/allocate(page:count:)``, over a heap of two chunks (the second
-    /// added first) fragmented by frees and scavenging, as the search start moves up
-    /// past full chunks and back down on frees.
+    /// One-page spans take the lowest free page in one pass
+    /// (``PageAllocator/allocateOne()``): the lowest free page, found bit by bit, and the
+    /// same scavenged count and chunk counts as ``PageAllocator/find(_:)`` then
+    /// ``PageAllocator/allocate(page:count:)``, over chunks (the second added first, then
+    /// a fourth above an absent third) fragmented by frees and scavenging, as the search
+    /// start moves up past full chunks and back down on frees and growth.
     @Test func allocateOneMatchesTheRunSearch() {
         var one = PageAllocator(), runs = PageAllocator()
         one.grow(firstChunk: 1, count: 1)
@@ -58,6 +59,11 @@ import Testing
         }
         var taken: [Int] = []
         for step in 0..<3000 {
+            if step == 1500 {
+                // A chunk added above an absent one, below the search start.
+                one.grow(firstChunk: 3, count: 1)
+                runs.grow(firstChunk: 3, count: 1)
+            }
             switch next(10) {
             case 0..<6:
                 let expected = lowestFreePage(runs)
@@ -87,7 +93,7 @@ import Testing
         #expect(one.pageCounts() == runs.pageCounts())
         // Full: no page (the search start moved past both chunks), until one is freed.
         while one.allocateOne() != nil {}
-        #expect(one.find(1) == nil && one.chunkSummary(0).free == 0 && one.chunkSummary(1).free == 0)
+        #expect(one.find(1) == nil && one.chunkSummary(0).free == 0 && one.chunkSummary(3).free == 0)
         one.free(page: 700, count: 1)
         #expect(one.allocateOne()?.page == 700)
         one.free(page: 3, count: 1)
