@@ -58,13 +58,9 @@ extension GoRuntime {
         }
         let id = spans.make(span)
         if spans.spans.count > mspanCapacity { cost += try growSpanStructs(kernel: &kernel) }
-        cost += try setSpans(base: base, npages: npages, id: Int32(id), kernel: &kernel)
-        if state == .heap {
-            let large = spanClass.sizeClass == 0
-            if config.goVersion.hasArenaHeapBitmap && (!large || config.goVersion.clearsHeapBitmapOfLargeSpans) {
-                cost += try clearHeapBitmap(base: base, bytes: bytes, kernel: &kernel)
-            }
-        }
+        let initHeapBits = state == .heap && config.goVersion.hasArenaHeapBitmap
+            && (spanClass.sizeClass != 0 || config.goVersion.clearsHeapBitmapOfLargeSpans)
+        cost += try setSpans(base: base, npages: npages, id: Int32(id), initHeapBits: initHeapBits, kernel: &kernel)
         return (id, cost)
     }
 
@@ -316,8 +312,10 @@ extension GoRuntime {
     /// Words of ``metadataResidentPages`` per arena: a bit per 4 KiB page of its metadata.
     static let metadataWords = Int((arenaBitmapBytes + arenaSpansBytes + arenaOtherMetadataBytes) >> 12) / 64 + 1
 
-    /// `h.setSpans`: one span-map pointer per page, written in the arena metadata.
-    private mutating func setSpans<K: KernelModel>(base: UInt64, npages: Int, id: Int32, kernel: inout K) throws(ModelError) -> UInt64 {
+    /// `h.setSpans`: one span-map pointer per page, written in the arena metadata; then,
+    /// with `initHeapBits`, `heapBits.initSpan` (``clearHeapBitmap(base:bytes:kernel:)``).
+    private mutating func setSpans<K: KernelModel>(base: UInt64, npages: Int, id: Int32, initHeapBits: Bool,
+                                                   kernel: inout K) throws(ModelError) -> UInt64 {
         var cost: UInt64 = 0
         let bitmap = config.goVersion.hasArenaHeapBitmap ? Self.arenaBitmapBytes : 0
         let span = spans.spans[Int(id)]
@@ -333,9 +331,16 @@ extension GoRuntime {
                                                 pageInSpan: UInt8(truncatingIfNeeded: p &- spanPage))
                 }
             }
-            let first = UInt64(spanPage % Self.pagesPerArena)
-            return try writeMetadata(arena: spanPage / Self.pagesPerArena, offset: bitmap + first * 8,
-                                     length: UInt64(npages) * 8, kernel: &kernel)
+            // The span map's entries, then the heap bitmap's part, in the same arena's
+            // metadata (one call for both: two per span made were ~90 instructions).
+            let arena = spanPage / Self.pagesPerArena, first = UInt64(spanPage % Self.pagesPerArena)
+            cost = try writeMetadata(arena: arena, offset: bitmap + first * 8, length: UInt64(npages) * 8,
+                                     kernel: &kernel)
+            if initHeapBits {
+                let bytes = UInt64(npages) << SizeClasses.pageShift
+                cost += try writeMetadata(arena: arena, offset: offset / 32, length: bytes / 32, kernel: &kernel)
+            }
+            return cost
         }
         for piece in ArenaPieces(base: base, bytes: UInt64(npages) << SizeClasses.pageShift) {
             let first = Int(piece.offset >> SizeClasses.pageShift)
@@ -351,18 +356,13 @@ extension GoRuntime {
             cost += try writeMetadata(arena: piece.arena, offset: bitmap + UInt64(first) * 8,
                                       length: UInt64(count) * 8, kernel: &kernel)
         }
+        if initHeapBits { cost += try clearHeapBitmap(base: base, bytes: UInt64(npages) << SizeClasses.pageShift, kernel: &kernel) }
         return cost
     }
 
     /// `heapBits.initSpan` (mbitmap.go:774-799): clear the span's 2-bit-per-word heap
     /// bitmap, 1/32 of its size.
     private mutating func clearHeapBitmap<K: KernelModel>(base: UInt64, bytes: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
-        let offset = (base &- Self.heapBase) % Self.arenaBytes
-        if offset + bytes <= Self.arenaBytes {
-            // In one arena (every small-object span): no pieces.
-            return try writeMetadata(arena: Int((base &- Self.heapBase) / Self.arenaBytes), offset: offset / 32,
-                                     length: bytes / 32, kernel: &kernel)
-        }
         var cost: UInt64 = 0
         for piece in ArenaPieces(base: base, bytes: bytes) {
             cost += try writeMetadata(arena: piece.arena, offset: piece.offset / 32, length: piece.length / 32,
