@@ -9,15 +9,14 @@ extension GoRuntime {
                                             nelems: UInt32, kernel: inout K) throws(ModelError) -> (id: Int, costNs: UInt64) {
         var cost = config.costs.pageAllocNs
         var growth: UInt64 = 0
-        var page = pages.find(npages)
-        if page == nil {
+        var found = allocatePages(npages)
+        if found == nil {
             let grown = try grow(npages: npages, kernel: &kernel)
             growth = grown.bytes
             cost += grown.costNs
-            page = pages.find(npages)
+            found = allocatePages(npages)
         }
-        guard let page else { throw ModelError(.outOfMemory, "heap cannot hold \(npages) pages") }
-        let scavengedPages = pages.allocate(page: page, count: npages)
+        guard let (page, scavengedPages) = found else { throw ModelError(.outOfMemory, "heap cannot hold \(npages) pages") }
         let base = Self.heapBase + UInt64(page) << SizeClasses.pageShift
         let bytes = UInt64(npages) << SizeClasses.pageShift
         let scavengedBytes = UInt64(scavengedPages) << SizeClasses.pageShift
@@ -59,14 +58,22 @@ extension GoRuntime {
         }
         let id = spans.make(span)
         if spans.spans.count > mspanCapacity { cost += try growSpanStructs(kernel: &kernel) }
-        cost += try setSpans(base: base, npages: npages, id: Int32(id), kernel: &kernel)
-        if state == .heap {
-            let large = spanClass.sizeClass == 0
-            if config.goVersion.hasArenaHeapBitmap && (!large || config.goVersion.clearsHeapBitmapOfLargeSpans) {
-                cost += try clearHeapBitmap(base: base, bytes: bytes, kernel: &kernel)
-            }
-        }
+        let initHeapBits = state == .heap && config.goVersion.hasArenaHeapBitmap
+            && (spanClass.sizeClass != 0 || config.goVersion.clearsHeapBitmapOfLargeSpans)
+        cost += try setSpans(base: base, npages: npages, id: Int32(id), initHeapBits: initHeapBits, kernel: &kernel)
         return (id, cost)
+    }
+
+    /// `pageAlloc.alloc`: the first fit of `npages` pages, allocated, and how many of them
+    /// were scavenged; nil when none fits.
+    @inline(__always)
+    private mutating func allocatePages(_ npages: Int) -> (page: Int, scavenged: Int)? {
+        if npages == 1 {
+            guard let one = pages.allocateOne() else { return nil }
+            return (one.page, one.scavenged ? 1 : 0)
+        }
+        guard let page = pages.find(npages) else { return nil }
+        return (page, pages.allocate(page: page, count: npages))
     }
 
     /// `mheap_.spanalloc` (a fixalloc of `mspan` structs, ~160 B each on linux/amd64):
@@ -260,6 +267,8 @@ extension GoRuntime {
     /// touch, unless its pages were written since the kernel last evicted or protected
     /// anything (``metadataResidentPages``) — as for zeroing a slot, such a touch would
     /// cost nothing and change nothing. Two touches of every span allocation.
+    // Inlined (the residency check); the touch is not.
+    @inline(__always)
     mutating func writeMetadata<K: KernelModel>(arena: Int, offset: UInt64, length: UInt64,
                                                 kernel: inout K) throws(ModelError) -> UInt64 {
         guard length > 0 else { return 0 }
@@ -275,6 +284,16 @@ extension GoRuntime {
                 return 0
             }
         }
+        return try touchMetadata(arena: arena, offset: offset, length: length, first: first, last: last,
+                                 epoch: epoch, kernel: &kernel)
+    }
+
+    /// ``writeMetadata(arena:offset:length:kernel:)``'s touch of metadata pages `first...last`
+    /// (``metadataResidentPages`` bits), which join the resident ones if the kernel's
+    /// epoch held.
+    @inline(never)
+    private mutating func touchMetadata<K: KernelModel>(arena: Int, offset: UInt64, length: UInt64, first: Int, last: Int,
+                                                        epoch: UInt64?, kernel: inout K) throws(ModelError) -> UInt64 {
         let touch = try kernel.touch(address: arenas[arena].metadataAddress + offset, length: length, isWrite: true)
         if let epoch, kernel.residencyEpoch == epoch {
             if metadataResidentEpoch != epoch {
@@ -293,13 +312,36 @@ extension GoRuntime {
     /// Words of ``metadataResidentPages`` per arena: a bit per 4 KiB page of its metadata.
     static let metadataWords = Int((arenaBitmapBytes + arenaSpansBytes + arenaOtherMetadataBytes) >> 12) / 64 + 1
 
-    /// `h.setSpans`: one span-map pointer per page, written in the arena metadata.
-    private mutating func setSpans<K: KernelModel>(base: UInt64, npages: Int, id: Int32, kernel: inout K) throws(ModelError) -> UInt64 {
+    /// `h.setSpans`: one span-map pointer per page, written in the arena metadata; then,
+    /// with `initHeapBits`, `heapBits.initSpan` (``clearHeapBitmap(base:bytes:kernel:)``).
+    private mutating func setSpans<K: KernelModel>(base: UInt64, npages: Int, id: Int32, initHeapBits: Bool,
+                                                   kernel: inout K) throws(ModelError) -> UInt64 {
         var cost: UInt64 = 0
         let bitmap = config.goVersion.hasArenaHeapBitmap ? Self.arenaBitmapBytes : 0
         let span = spans.spans[Int(id)]
         let smallObjects = span.state == .heap && span.spanClass.sizeClass != 0 && span.tinyRefs < 0
         let spanPage = Int((base - Self.heapBase) >> SizeClasses.pageShift)
+        let offset = (base &- Self.heapBase) % Self.arenaBytes
+        if offset + UInt64(npages) << SizeClasses.pageShift <= Self.arenaBytes {
+            // In one arena (every small-object span): the pages in a row, no pieces.
+            for p in spanPage..<spanPage + npages {
+                spanOfPage[p] = id
+                if smallObjects {
+                    objectPages[p] = ObjectPage(bitmapBase: span.bitmapBase, spanClass: span.spanClass,
+                                                pageInSpan: UInt8(truncatingIfNeeded: p &- spanPage))
+                }
+            }
+            // The span map's entries, then the heap bitmap's part, in the same arena's
+            // metadata (one call for both: two per span made were ~90 instructions).
+            let arena = spanPage / Self.pagesPerArena, first = UInt64(spanPage % Self.pagesPerArena)
+            cost = try writeMetadata(arena: arena, offset: bitmap + first * 8, length: UInt64(npages) * 8,
+                                     kernel: &kernel)
+            if initHeapBits {
+                let bytes = UInt64(npages) << SizeClasses.pageShift
+                cost += try writeMetadata(arena: arena, offset: offset / 32, length: bytes / 32, kernel: &kernel)
+            }
+            return cost
+        }
         for piece in ArenaPieces(base: base, bytes: UInt64(npages) << SizeClasses.pageShift) {
             let first = Int(piece.offset >> SizeClasses.pageShift)
             let count = Int(piece.length >> SizeClasses.pageShift)
@@ -314,6 +356,7 @@ extension GoRuntime {
             cost += try writeMetadata(arena: piece.arena, offset: bitmap + UInt64(first) * 8,
                                       length: UInt64(count) * 8, kernel: &kernel)
         }
+        if initHeapBits { cost += try clearHeapBitmap(base: base, bytes: UInt64(npages) << SizeClasses.pageShift, kernel: &kernel) }
         return cost
     }
 
@@ -331,6 +374,15 @@ extension GoRuntime {
     /// `mheap.allocNeedsZero` (mheap.go:1050-1100): memory below an arena's `zeroedBase`
     /// was handed out before and may be dirty.
     private mutating func allocNeedsZero(base: UInt64, npages: Int) -> Bool {
+        let arena = Int((base &- Self.heapBase) / Self.arenaBytes)
+        let offset = (base &- Self.heapBase) % Self.arenaBytes, end = offset + UInt64(npages) << SizeClasses.pageShift
+        if end <= Self.arenaBytes {
+            // In one arena (every small-object span): `zeroedBase` is written only when it
+            // grows (a write per span kept the arenas array's uniqueness check).
+            let zeroedBase = arenas[arena].zeroedBase
+            if end > zeroedBase { arenas[arena].zeroedBase = end }
+            return offset < zeroedBase
+        }
         var needZero = false
         for piece in ArenaPieces(base: base, bytes: UInt64(npages) << SizeClasses.pageShift) {
             if piece.offset < arenas[piece.arena].zeroedBase { needZero = true }

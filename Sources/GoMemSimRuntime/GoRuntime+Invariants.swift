@@ -76,8 +76,8 @@ extension GoRuntime {
                 problems.append("mcache slot \(i) holds a span of another class or owner")
             }
         }
-        for (c, list) in partialSpans.enumerated() {
-            for id in list {
+        for c in 0..<SpanClass.count {
+            for id in partialSpans.list(c) {
                 let span = spans.spans[Int(id)]
                 if span.state != .heap || Int(span.spanClass.rawValue) != c || span.allocCount >= span.nelems || spans.sweepStates[Int(id)].cachedBy >= 0
                     || span.unswept {

@@ -185,7 +185,7 @@ extension GoRuntime {
             cost += sweepClass(spanClass)
         }
         let id: Int
-        if let partial = partialSpans[Int(spanClass.rawValue)].takeLast() {
+        if let partial = partialSpans.pop(Int(spanClass.rawValue)) {
             id = Int(partial)
         } else {
             // The instance's table, not the static ones: each static read was a `swift_once`.

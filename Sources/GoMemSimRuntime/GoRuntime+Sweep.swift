@@ -7,8 +7,12 @@ extension GoRuntime {
     /// (`gcPaceSweeper`): sweep the in-use pages by the time heapLive reaches the trigger
     /// less 1 MiB.
     mutating func prepareSweep(at now: UInt64) {
-        for c in partialSpans.indices { partialSpans[c].removeAll(keepingCapacity: true) }
+        partialSpans.removeAll()
         gc.unswept.removeAll()
+        for id in spans.spans.indices where spans.spans[id].state == .heap {
+            gc.unswept.reserve(spanClass: Int(spans.spans[id].spanClass.rawValue))
+        }
+        gc.unswept.layOut()
         var count = 0
         for id in spans.spans.indices.reversed() where spans.spans[id].state == .heap {
             spans.spans[id].unswept = true
@@ -69,7 +73,7 @@ extension GoRuntime {
             return npages
         }
         if span.allocCount < span.nelems && spans.sweepStates[id].cachedBy < 0 {
-            partialSpans[Int(span.spanClass.rawValue)].append(Int32(id))
+            partialSpans.push(Int32(id), spanClass: Int(span.spanClass.rawValue))
         }
         return 0
     }
@@ -80,7 +84,7 @@ extension GoRuntime {
         var n: UInt64 = 0
         while sweepOne() != nil { n += 1 }
         // Pop order takes the lowest id first.
-        if n > 0 { for c in partialSpans.indices { partialSpans[c].sort(by: >) } }
+        if n > 0 { partialSpans.sortLowestIDOnTop() }
         return n * config.costs.sweepSpanNs
     }
 
@@ -100,7 +104,7 @@ extension GoRuntime {
     mutating func sweepClass(_ spanClass: SpanClass) -> UInt64 {
         let c = Int(spanClass.rawValue)
         var n = 0
-        while partialSpans[c].isEmpty, n < CollectorState.spanBudget, let id = popUnswept(c) {
+        while partialSpans.isEmpty(c), n < CollectorState.spanBudget, let id = popUnswept(c) {
             _ = sweepUnswept(Int(id))
             n += 1
         }
@@ -127,6 +131,8 @@ extension GoRuntime {
     }
 
     /// `mspan.sweep` for one span: frees the condemned objects. Returns how many.
+    // Inlined into ``sweepUnswept(_:)``, its one caller: a call per swept span.
+    @inline(__always)
     mutating func sweep(span id: Int) -> UInt64 {
         let span = spans.spans[id], sweepState = spans.sweepStates[id]
         var freed: UInt32 = 0

@@ -111,7 +111,7 @@ public struct GoRuntime: RuntimeModel {
     /// per refill.)
     var mcacheSpans: UnsafeTable<Int32>
     var tinyBlocks: [TinyBlock]
-    var partialSpans: [[Int32]] = Array(repeating: [], count: SpanClass.count)
+    var partialSpans = PartialSpans()
 
     // Stacks.
     var stackPools: [[Int32]] = Array(repeating: [], count: 4)
@@ -219,6 +219,9 @@ public struct GoRuntime: RuntimeModel {
         // Fresh tables (``UnsafeTable`` shares its elements between copies): a runtime
         // copied before it starts does not run into its original's spans.
         spans = SpanTable()
+        pages = PageAllocator()
+        partialSpans = PartialSpans()
+        gc.unswept = UnsweptSpans()
         mcacheSpans = UnsafeTable(repeating: -1, count: gomaxprocs * SpanClass.count)
         spanOfPage = UnsafeTable()
         objectPages = UnsafeTable()

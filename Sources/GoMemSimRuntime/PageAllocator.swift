@@ -1,3 +1,5 @@
+import GoMemSimCore
+
 /// The page allocator (`mpagealloc.go`, Go 1.14+ "scalable page allocator"): a bitmap of
 /// 8 KiB runtime pages per 4 MiB chunk (`pallocBits`), a second bitmap of which free
 /// pages are scavenged (returned to the OS), and address-ordered first-fit search.
@@ -11,14 +13,17 @@ struct PageAllocator {
     static let chunkPages = 512
     static let wordsPerChunk = chunkPages / 64
 
+    // ``UnsafeTable``s, not arrays: written per span made and freed, where each array
+    // write kept a copy-on-write uniqueness check (~4 per span made, 3 per span freed,
+    // callgrind). The runtime makes a fresh allocator when it starts, so no copy shares them.
     /// Allocation bits, `wordsPerChunk` words per chunk.
-    private(set) var allocBits: [UInt64] = []
+    private(set) var allocBits = UnsafeTable<UInt64>()
     /// Scavenged bits; only ever set on free pages.
-    private(set) var scavengedBits: [UInt64] = []
+    private(set) var scavengedBits = UnsafeTable<UInt64>()
     /// Whether the chunk has been added to the heap (`pageAlloc.grow`).
-    private(set) var present: [Bool] = []
-    private(set) var freePages: [UInt16] = []
-    private(set) var freeUnscavengedPages: [UInt16] = []
+    private(set) var present = UnsafeTable<Bool>()
+    private(set) var freePages = UnsafeTable<UInt16>()
+    private(set) var freeUnscavengedPages = UnsafeTable<UInt16>()
     /// Lowest chunk that may hold a free page (`searchAddr`).
     private var searchChunk = 0
 
@@ -30,11 +35,11 @@ struct PageAllocator {
         let end = firstChunk + count
         if present.count < end {
             let extra = end - present.count
-            present += [Bool](repeating: false, count: extra)
-            freePages += [UInt16](repeating: 0, count: extra)
-            freeUnscavengedPages += [UInt16](repeating: 0, count: extra)
-            allocBits += [UInt64](repeating: ~0, count: extra * Self.wordsPerChunk)
-            scavengedBits += [UInt64](repeating: 0, count: extra * Self.wordsPerChunk)
+            present.append(repeating: false, count: extra)
+            freePages.append(repeating: 0, count: extra)
+            freeUnscavengedPages.append(repeating: 0, count: extra)
+            allocBits.append(repeating: ~0, count: extra * Self.wordsPerChunk)
+            scavengedBits.append(repeating: 0, count: extra * Self.wordsPerChunk)
         }
         for ci in firstChunk..<end where !present[ci] {
             present[ci] = true
@@ -49,6 +54,7 @@ struct PageAllocator {
 
     /// First fit: the lowest page index starting `npages` free pages, if any.
     func find(_ npages: Int) -> Int? {
+        if npages == 1 { return findOne() }
         var runStart = 0
         var runLength = 0
         var ci = searchChunk
@@ -91,6 +97,46 @@ struct PageAllocator {
         return nil
     }
 
+    /// ``find(_:)`` for one page (most size classes' spans): the first word of the first
+    /// chunk with a free page holds the lowest free page. Same answer as the run search,
+    /// without its run bookkeeping.
+    func findOne() -> Int? {
+        var ci = searchChunk
+        while ci < present.count {
+            if present[ci], freePages[ci] != 0 {
+                let first = ci * Self.wordsPerChunk
+                for w in first..<first + Self.wordsPerChunk where allocBits[w] != ~0 {
+                    return w << 6 + (~allocBits[w]).trailingZeroBitCount
+                }
+            }
+            ci += 1
+        }
+        return nil
+    }
+
+    /// ``find(_:)`` of one page then ``allocate(page:count:)`` of it, in one pass (most
+    /// size classes' spans are one page): the page and whether it was scavenged, or nil
+    /// when no page is free.
+    mutating func allocateOne() -> (page: Int, scavenged: Bool)? {
+        var ci = searchChunk
+        while ci < present.count {
+            if present[ci], freePages[ci] != 0 {
+                let first = ci * Self.wordsPerChunk
+                for w in first..<first + Self.wordsPerChunk where allocBits[w] != ~0 {
+                    let bit = (~allocBits[w]).trailingZeroBitCount, mask = UInt64(1) << UInt64(bit)
+                    allocBits[w] |= mask
+                    freePages[ci] -= 1
+                    let scavenged = scavengedBits[w] & mask != 0
+                    if scavenged { scavengedBits[w] &= ~mask } else { freeUnscavengedPages[ci] -= 1 }
+                    advanceSearchChunk()
+                    return (w << 6 + bit, scavenged)
+                }
+            }
+            ci += 1
+        }
+        return nil
+    }
+
     /// Marks `[page, page+npages)` allocated; returns how many of them were scavenged
     /// (they must be `sysUsed` and leave `heapReleased`).
     /// The pages must be free (``find(_:)`` found them).
@@ -99,11 +145,10 @@ struct PageAllocator {
         var p = page
         let end = page + npages
         while p < end {
-            // Written out rather than through ``forEachWord``: the closure's array
-            // accesses each kept a uniqueness check, and the counts a software popcount
-            // (~220 instructions per span, callgrind). The pages are free, so the free
-            // count drops by the word's pages, the free-unscavenged count by those not
-            // scavenged.
+            // Written out rather than through ``forEachWord``: the counts were a software
+            // popcount (~220 instructions per span with the arrays' uniqueness checks,
+            // callgrind). The pages are free, so the free count drops by the word's
+            // pages, the free-unscavenged count by those not scavenged.
             let word = p >> 6, bit = p & 63
             let n = min(64 - bit, end - p)
             let mask: UInt64 = n == 64 ? ~0 : ((UInt64(1) << UInt64(n)) &- 1) << UInt64(bit)
@@ -117,18 +162,43 @@ struct PageAllocator {
             if scavengedBitsHere != 0 { scavengedBits[word] &= ~mask }
             p += n
         }
-        while searchChunk < present.count && (!present[searchChunk] || freePages[searchChunk] == 0) {
-            searchChunk += 1
-        }
+        advanceSearchChunk()
         return scavenged
     }
 
+    /// Moves ``searchChunk`` past chunks without a free page.
+    @inline(__always)
+    private mutating func advanceSearchChunk() {
+        while searchChunk < present.count && (!present[searchChunk] || freePages[searchChunk] == 0) {
+            searchChunk += 1
+        }
+    }
+
     /// Marks `[page, page+npages)` free and unscavenged (`pageAlloc.free`).
+    /// The pages must be allocated.
     mutating func free(page: Int, count npages: Int) {
-        Self.forEachWord(page: page, count: npages) { word, mask, ci in
+        if npages == 1 {
+            // One page (most spans): one bit, no word loop.
+            let ci = page / Self.chunkPages
+            allocBits[page >> 6] &= ~(UInt64(1) << UInt64(page & 63))
+            freePages[ci] += 1
+            freeUnscavengedPages[ci] += 1
+            searchChunk = min(searchChunk, ci)
+            return
+        }
+        var p = page
+        let end = page + npages
+        while p < end {
+            // As in ``allocate(page:count:)``: the word's `n` pages were allocated, so
+            // both free counts grow by `n` (no popcount).
+            let word = p >> 6, bit = p & 63
+            let n = min(64 - bit, end - p)
+            let mask: UInt64 = n == 64 ? ~0 : ((UInt64(1) << UInt64(n)) &- 1) << UInt64(bit)
+            let ci = p / Self.chunkPages
             allocBits[word] &= ~mask
-            freePages[ci] += UInt16(mask.nonzeroBitCount)
-            freeUnscavengedPages[ci] += UInt16(mask.nonzeroBitCount)
+            freePages[ci] += UInt16(n)
+            freeUnscavengedPages[ci] += UInt16(n)
+            p += n
         }
         searchChunk = min(searchChunk, page / Self.chunkPages)
     }

@@ -55,4 +55,30 @@ import Testing
         #expect(table.sweepStates[reused].condemnedRequestedBytes == 0)
         #expect(table.sweepStates.count == table.spans.count)
     }
+
+    /// Released bitmaps wait on a list per length, linked through their first words:
+    /// two spans made after two releases of the same length get both bitmaps back (the
+    /// last released first), cleared, and no new words; other lengths keep their own.
+    @Test func releasedBitmapsAreReusedByLength() {
+        var table = SpanTable()
+        let a = table.make(span(nelems: 128, elemSize: 64))  // 2 words: 0..<2
+        let b = table.make(span(nelems: 128, elemSize: 64))  // 2..<4
+        let c = table.make(span(nelems: 64, elemSize: 128))  // 1 word: 4
+        for id in [a, b, c] { while table.takeNextFree(id) != nil {} }
+        table.release(a)
+        table.release(c)
+        table.release(b)
+        let first = table.make(span(nelems: 100, elemSize: 80))
+        let second = table.make(span(nelems: 128, elemSize: 64))
+        let third = table.make(span(nelems: 8, elemSize: 1024))
+        #expect(table.bits.count == 5)
+        #expect(table.words(first) == 2..<4 && table.words(second) == 0..<2 && table.words(third) == 4..<5)
+        for id in [first, second, third] {
+            #expect(table.popcount(id) { $0.allocated } == 0)
+            #expect(table.takeNextFree(id) == 0)
+        }
+        // A fourth span of two words finds none left: new words.
+        let fourth = table.make(span(nelems: 128, elemSize: 64))
+        #expect(table.words(fourth) == 5..<7)
+    }
 }

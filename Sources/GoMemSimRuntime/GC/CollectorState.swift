@@ -1,3 +1,5 @@
+import GoMemSimCore
+
 /// The collector's state inside ``GoRuntime``: the pacer, the CPU limiter, the cycle in
 /// progress, the unswept spans and the totals `runtime.MemStats` reports.
 /// Mark work is fluid: background and idle workers do scan work at their share of the
@@ -95,48 +97,82 @@ struct CollectorState {
 /// The unswept spans of each span class (`mcentral.partial/full[unswept]`): each class's
 /// list is filled at mark termination (lowest id last) and consumed from its end.
 ///
-/// A pop only moves the class's count down (an `InlineArray`, written in place): the
-/// lists are read, never written, while a sweep consumes them, so a pop costs no
-/// copy-on-write check of the outer and inner arrays — two per swept span, measured
-/// with callgrind at ~40 instructions of each ``GoRuntime/sweepOne()``.
+/// All classes' lists share one ``UnsafeTable``, class after class, sized when a cycle's
+/// sweep starts (``layOut()``): filling a list costs no copy-on-write checks
+/// (an array per class kept two per span appended, ~25 instructions of each of a
+/// cycle's spans, callgrind). A pop only moves the class's count down. The counts are
+/// tables too: in `InlineArray`s, the sweep copied them (544 bytes) on every read. The
+/// runtime makes a fresh one when it starts (the tables are shared between copies).
 struct UnsweptSpans {
-    /// Each class's ids as filled; the first ``remaining`` of each are still unswept.
-    private var lists: [[Int32]] = Array(repeating: [], count: SpanClass.count)
-    /// Per class (``SpanClass/count`` of them).
-    private var remaining = InlineArray<136, Int32>(repeating: 0)
-
-    /// Empties every list (none is left unswept when a cycle's sweep starts).
-    mutating func removeAll() {
-        for c in 0..<SpanClass.count {
-            lists[c].removeAll(keepingCapacity: true)
-            remaining[c] = 0
-        }
+    /// A class's list: `ids[start..<end]` as filled, the first `remaining` still unswept.
+    struct ClassList: BitwiseCopyable {
+        var start: Int32 = 0
+        var end: Int32 = 0
+        var remaining: Int32 = 0
     }
 
-    /// Adds an unswept span of class `c` (after ``removeAll()``: while a cycle's sweep
-    /// is filled, before any pop).
+    /// Every class's ids, class after class.
+    private var ids = UnsafeTable<Int32>()
+    /// Per class (``SpanClass/count`` of them).
+    private var lists = UnsafeTable<ClassList>(repeating: ClassList(), count: SpanClass.count)
+
+    /// Empties every list (a new cycle's sweep: none is left unswept). Then
+    /// ``reserve(spanClass:)`` for each span to come, ``layOut()``, and ``append(_:spanClass:)``.
+    mutating func removeAll() {
+        for c in 0..<SpanClass.count { lists[c] = ClassList() }
+    }
+
+    /// Makes room in class `c`'s list for one more span (before ``layOut()``).
+    @inline(__always)
+    mutating func reserve(spanClass c: Int) {
+        lists[c].end += 1  // a count until laid out
+    }
+
+    /// Places the lists, class after class, each with the room reserved for it.
+    mutating func layOut() {
+        var start: Int32 = 0
+        for c in 0..<SpanClass.count {
+            let count = lists[c].end
+            lists[c] = ClassList(start: start, end: start + count, remaining: 0)
+            start += count
+        }
+        // The table only grows (to the most heap spans a cycle had).
+        if ids.count < Int(start) { ids.append(repeating: -1, count: Int(start) - ids.count) }
+    }
+
+    /// Adds an unswept span of class `c` (after ``layOut()``, within the room reserved
+    /// for the class, before any pop).
+    @inline(__always)
     mutating func append(_ id: Int32, spanClass c: Int) {
-        lists[c].append(id)
-        remaining[c] += 1
+        let list = lists[c]
+        precondition(list.start + list.remaining < list.end, "UnsweptSpans: more spans of class \(c) than reserved")
+        ids[unchecked: Int(list.start + list.remaining)] = id  // < end <= ids.count
+        lists[c].remaining = list.remaining + 1
     }
 
     /// Unswept spans left of class `c`.
     @inline(__always)
-    func count(_ c: Int) -> Int { Int(remaining[c]) }
+    func count(_ c: Int) -> Int { Int(lists[c].remaining) }
 
     /// The `i`th unswept span of class `c` (`i < count(c)`; the last is popped first).
     @inline(__always)
-    func id(_ c: Int, _ i: Int) -> Int32 { lists[c][i] }
+    func id(_ c: Int, _ i: Int) -> Int32 {
+        let list = lists[c]
+        precondition(i >= 0 && i < Int(list.remaining), "UnsweptSpans: no unswept span \(i) of class \(c)")
+        return ids[unchecked: Int(list.start) &+ i]  // start + i < start + remaining <= end <= ids.count
+    }
 
     /// Takes class `c`'s last unswept span.
     @inline(__always)
     mutating func popLast(_ c: Int) -> Int32? {
-        let n = remaining[c]
-        guard n > 0 else { return nil }
-        remaining[c] = n - 1
-        return lists[c][Int(n - 1)]
+        let list = lists[c]
+        guard list.remaining > 0 else { return nil }
+        lists[c].remaining = list.remaining &- 1
+        return ids[unchecked: Int(list.start &+ list.remaining &- 1)]  // < start + remaining <= end <= ids.count
     }
 
     /// Every unswept span, class by class.
-    var all: [Int32] { (0..<SpanClass.count).flatMap { lists[$0].prefix(Int(remaining[$0])) } }
+    var all: [Int32] {
+        (0..<SpanClass.count).flatMap { c in (0..<count(c)).map { id(c, $0) } }
+    }
 }
