@@ -2,14 +2,14 @@ import GoMemSimCore
 
 extension CacheHierarchy {
     // The plain demand path: ``accessLine(_:isWrite:dependent:pageShift:)``,
-    // ``demand(_:isWrite:)`` and ``translate(_:address:pageClass:dependent:)`` for the
+    // ``demand(_:isWrite:)`` and ``walk(_:pageClass:)`` for the
     // hierarchy shape of the speed goal (issue 6: skylake-sp, or tiny, with prefetchers
     // off) — every level write-back and exact LRU, none below L1 inclusive or exclusive,
     // no prefetcher, no 3C classification (``plain``; Zen's inclusive L2 and victim L3
     // take the general path). Then a demand access only looks levels up until a hit and
-    // fills every level above it, and nothing is ever invalidated, so every cache and TLB
-    // is a ``FlatLRUArray``: a lookup that fills on a miss is one pass over a set's
-    // contiguous words. It changes no figure: the differential tests (PlainPathTests)
+    // fills every level above it, and nothing is ever invalidated, so every cache is a
+    // ``FlatLRUArray`` (the TLBs are on both paths): a lookup that fills on a miss is one
+    // pass over a set's contiguous words. It changes no figure: the differential tests (PlainPathTests)
     // drive both paths with the same streams and compare every counter, latency row and
     // returned nanosecond.
 
@@ -139,8 +139,9 @@ extension CacheHierarchy {
         }
     }
 
-    /// ``translate(_:address:pageClass:dependent:)`` when ``plain``: each TLB array is
-    /// looked up and filled in one pass (a dTLB or STLB fill touches nothing the walk reads).
+    /// Translates the page `pageKey` (not the last one): dTLB, STLB, walk; returns ns. Each
+    /// TLB array is looked up and filled in one pass (a dTLB or STLB fill touches nothing the
+    /// walk reads), on both paths; the walk reads through the caches of the path taken.
     @inline(__always)
     mutating func flatTranslate(_ pageKey: UInt64, address: UInt64, pageClass c: Int, dependent: Bool) -> Double {
         let key = pageKey &<< 1
@@ -166,7 +167,7 @@ extension CacheHierarchy {
         }
         var walkNs = 0.0
         if walked {
-            let walkCycles = flatWalk(address, pageClass: c)
+            let walkCycles = plain ? flatWalk(address, pageClass: c) : walk(address, pageClass: c)
             if stlbHolds {
                 translation.stlbCounters[c].walks &+= 1
                 translation.stlbCounters[c].walkCycles &+= wholeCycles(walkCycles)

@@ -136,9 +136,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// line path checks once that it is unshared, then updates every cache and TLB in place
     /// (``Cache/lookupInPlace(_:)`` …) instead of checking each buffer per lookup and fill.
     var owner = CacheOwner()
-    /// The plain path's state (``plain``): every level, dTLB and the STLB as a
-    /// ``FlatLRUArray`` in one store (a one-word placeholder otherwise). `levels` and
-    /// `translation`'s arrays are then unused; their counters are not.
+    /// The dTLBs and the STLB, and on the plain path (``plain``) every level, as
+    /// ``FlatLRUArray``s in one store (an unused level is a one-word placeholder). On the
+    /// plain path `levels` are unused; their counters are not.
     var flatStore: FlatLRUStore
     var flatLevels: InlineArray<8, FlatLRUArray>
     var flatDTLB: InlineArray<3, FlatLRUArray>
@@ -227,8 +227,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         translation = tlbs
         // The flat arrays: levels, then the dTLBs, then the STLB.
         let levelGeometry = (0..<8).map { k in k < caches.count && plain ? (setCounts[k], caches[k].ways) : (0, 1) }
-        let tlbGeometry = (0..<3).map { c in tlbs.hasL1[c] && plain ? (tlbs.l1[c].sets, tlbs.l1[c].ways) : (0, 1) }
-        let stlbGeometry = tlbs.hasSTLB && plain ? (tlbs.stlb.sets, tlbs.stlb.ways) : (0, 1)
+        // The TLBs are flat on both paths (exact LRU, never invalidated).
+        let tlbGeometry = (0..<3).map { c in tlbs.hasL1[c] ? (tlbs.l1Shape[c].sets, tlbs.l1Shape[c].ways) : (0, 1) }
+        let stlbGeometry = tlbs.hasSTLB ? (tlbs.stlbShape.sets, tlbs.stlbShape.ways) : (0, 1)
         var offsets: [Int] = []
         var total = 0
         for (sets, ways) in levelGeometry + tlbGeometry + [stlbGeometry] {
@@ -332,8 +333,6 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     @inline(never)
     mutating func ownCaches() {
         for k in 0..<levelCount { levels[k].makeUnique() }
-        for c in 0..<3 { translation.l1[c].makeUnique() }
-        translation.stlb.makeUnique()
         translation.pml4eCache.makeUnique()
         translation.pdpteCache.makeUnique()
         translation.pdeCache.makeUnique()
@@ -428,7 +427,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     }
 
     /// The translation part of a line access, shared by both demand paths: the same-page
-    /// fast path or ``translate(_:address:pageClass:dependent:)``. Returns its ns, and the
+    /// fast path or ``flatTranslate(_:address:pageClass:dependent:)``. Returns its ns, and the
     /// page's class and key.
     @inline(__always)
     mutating func translateLine(_ line: UInt64, pageShift: UInt8, dependent: Bool)
@@ -440,8 +439,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             fastTLBHits[pageClass] &+= 1
             return (0, pageClass, pageKey)
         }
-        let ns = plain ? flatTranslate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
-            : translate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
+        let ns = flatTranslate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
         lastLinePageShift = .max  // lastPageKey changed
         return (ns, pageClass, pageKey)
     }

@@ -20,54 +20,6 @@ extension CacheHierarchy {
         return UInt64(x - Double(whole) >= 0.5 ? whole &+ 1 : whole)
     }
 
-    /// Translates the page `pageKey` (not the last one): dTLB, STLB, walk. Returns ns.
-    /// (The plain path's is ``flatTranslate(_:address:pageClass:dependent:)``.)
-    mutating func translate(_ pageKey: UInt64, address: UInt64, pageClass c: Int, dependent: Bool) -> Double {
-        if translation.hasL1[c] {
-            if translation.l1[c].lookupInPlace(pageKey) != nil {
-                translation.l1Counters[c].hits &+= 1
-                lastPageKey = pageKey
-                return 0
-            }
-            translation.l1Counters[c].misses &+= 1
-        }
-        var cycles = 0.0
-        var walked = false
-        if translation.stlbHolds[c] {
-            cycles = stlbHitCycles  // STLB lookup time, paid on its misses too
-            if translation.stlb.lookupInPlace(pageKey) != nil {
-                translation.stlbCounters[c].hits &+= 1
-            } else {
-                translation.stlbCounters[c].misses &+= 1
-                walked = true
-            }
-        } else {
-            walked = true
-        }
-        var walkNs = 0.0
-        if walked {
-            let walkCycles = walk(address, pageClass: c)
-            if translation.stlbHolds[c] {
-                translation.stlbCounters[c].walks &+= 1
-                translation.stlbCounters[c].walkCycles &+= Self.rounded(walkCycles)
-                _ = translation.stlb.insertInPlace(pageKey, flags: 0, victimLineNeeded: false)
-            } else {
-                translation.l1Counters[c].walks &+= 1
-                translation.l1Counters[c].walkCycles &+= Self.rounded(walkCycles)
-            }
-            walkNs = walkCycles / ghz
-            if !dependent { walkNs /= walkOverlap }  // independent misses walk in parallel
-        }
-        if translation.hasL1[c] {
-            _ = translation.l1[c].insertInPlace(pageKey, flags: 0, victimLineNeeded: false)
-            lastPageKey = pageKey
-        } else {
-            lastPageKey = .max
-        }
-        let stlbNs = cycles / ghz
-        return (dependent ? stlbNs : stlbNs / overlap) + walkNs
-    }
-
     /// A 4-level x86-64 walk for a page of class `c` (leaf PTE, PDE or PDPTE): reads one
     /// entry per level below the longest paging-structure-cache match, each through the
     /// data caches, one after the other. Returns the cycles it took.

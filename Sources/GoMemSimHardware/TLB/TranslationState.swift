@@ -3,19 +3,21 @@
 /// consults to skip upper levels (Intel SDM vol. 3 §4.10.3; ChampSim's PSCs).
 ///
 /// Entries are keyed by the virtual page number (< 2^52) with the page-size class in bits
-/// 56–57, so one STLB holds 4 KiB and 2 MiB translations apart and sets index by page number. All arrays are LRU. The walk itself lives with
+/// 56–57, so one STLB holds 4 KiB and 2 MiB translations apart and sets index by page number. All arrays are exact LRU and nothing invalidates an entry, so on
+/// every path they are the hierarchy's flat arrays (``FlatLRUArray``). The walk itself lives with
 /// the cache hierarchy (``CacheHierarchy``), since it reads page-table entries through
 /// the data caches.
 struct TranslationState {
     /// Page-size classes: 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB.
     static let classShifts: [UInt64] = [12, 21, 30]
 
-    /// Fixed-size inline arrays, not `Array`s: mutating an element of an `Array` checks that
-    /// its buffer is uniquely referenced (a runtime call) on every counter bump and lookup,
-    /// and a translation made up to seven of them.
-    var l1: InlineArray<3, Cache<LRUPolicy>>
+    /// The arrays' shapes, `(sets, ways)`; the arrays themselves are the hierarchy's
+    /// ``FlatLRUArray``s (``CacheHierarchy/flatDTLB``, ``CacheHierarchy/flatSTLB``). Fixed-size
+    /// inline arrays, not `Array`s: mutating an element of an `Array` checks that its buffer
+    /// is uniquely referenced (a runtime call) on every counter bump.
+    let l1Shape: InlineArray<3, (sets: Int, ways: Int)>
     let hasL1: InlineArray<3, Bool>
-    var stlb: Cache<LRUPolicy>
+    let stlbShape: (sets: Int, ways: Int)
     let stlbHolds: InlineArray<3, Bool>
     let hasSTLB: Bool
     /// The PML4E, PDPTE and PDE caches, fully associative: stored properties, not an
@@ -31,14 +33,14 @@ struct TranslationState {
 
     init(_ profile: TLBProfile) {
         let arrays = Self.classShifts.map { shift in profile.l1.first { UInt64($0.pageShift) == shift } }
-        l1 = InlineArray { c in arrays[c].map { Cache(sets: $0.entries / $0.ways, ways: $0.ways) } ?? Cache(sets: 1, ways: 1) }
+        l1Shape = InlineArray { c in arrays[c].map { ($0.entries / $0.ways, $0.ways) } ?? (0, 1) }
         hasL1 = InlineArray { c in arrays[c] != nil }
         if let s = profile.stlb {
-            stlb = Cache(sets: s.entries / s.ways, ways: s.ways)
+            stlbShape = (s.entries / s.ways, s.ways)
             stlbHolds = InlineArray { c in s.pageShifts.contains(Int(Self.classShifts[c])) }
             hasSTLB = true
         } else {
-            stlb = Cache(sets: 1, ways: 1)
+            stlbShape = (0, 1)
             stlbHolds = InlineArray(repeating: false)
             hasSTLB = false
         }
