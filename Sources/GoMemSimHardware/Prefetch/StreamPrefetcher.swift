@@ -18,9 +18,9 @@ struct StreamPrefetcher {
         var confidence: UInt8 = 0
     }
 
-    /// The `streams` trackers, then a sentinel that closes their recency list (its `newer`
-    /// is the least recently used tracker, its `older` the most recent), then 256 counts:
-    /// count `b` is the number of tracked pages whose low byte is `b`. A request for a page
+    /// The `streams` trackers and a sentinel after them that closes their recency list
+    /// (its `newer` is the least recently used tracker, its `older` the most recent), and
+    /// 256 counts: count `b` is the number of tracked pages whose low byte is `b`. A request for a page
     /// whose count is 0 — nearly every new page of a random access — is a miss without a
     /// scan, and takes the least recent tracker from the list, not from a scan of use
     /// stamps. Trackers never used are the least recent, by index: the order a scan for
