@@ -45,16 +45,17 @@ import Testing
         let after = table.make(span(nelems: 128, elemSize: 64))
         let first = table.words(id).lowerBound
         table.bits[first].allocated = ~UInt64(0) & ~(1 << 5)  // only slot 5 free in word 0
-        table.bits[first + 1].allocated = 1  // slot 64 taken
-        table.spans[id].allocCount = 64
+        table.bits[first + 1].allocated = 1 | 1 << 35  // slots 64 and 99 (the last) taken
+        table.spans[id].allocCount = 65
         #expect(table.takeNextFree(id) == 5)
         #expect(table.spans[id].freeIndex == 6)
         #expect(table.takeNextFree(id) == 65)  // word 0 is full from 6 on, 64 is taken
         var taken: [UInt32] = []
         while let slot = table.takeNextFree(id) { taken.append(slot) }
-        #expect(taken == Array(66..<100))
+        // At 99 the first clear bit is 100, past `nelems`: none.
+        #expect(taken == Array(66..<99))
         #expect(table.takeNextFree(id) == nil)
-        #expect(table.spans[id].freeIndex == 100)
+        #expect(table.spans[id].freeIndex == 100)  // parked at nelems
         #expect(table.spans[id].allocCount == 100)
         #expect(table.popcount(id) { $0.allocated } == 100)
         #expect(table.popcount(before) { $0.allocated } == 0 && table.popcount(after) { $0.allocated } == 0)
