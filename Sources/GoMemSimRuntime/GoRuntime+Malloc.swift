@@ -134,9 +134,9 @@ extension GoRuntime {
                                               cost: UInt64, kernel: inout K) throws(ModelError) -> Allocation {
         var cost = cost
         // `id`'s record through one pointer (the span the slot was just taken from: in
-        // the table), read before anything else can change the table: a checked
-        // subscript per field reloaded the storage after each counter's store
-        // (~7 instructions per allocation, callgrind).
+        // the table; nothing here changes the table's size): a checked subscript per
+        // field reloaded the storage after each counter's store (~7 instructions per
+        // allocation, callgrind).
         let span = spans.spans.base + id
         let elemSize = span.pointee.elemSize
         // slot < nelems: the object lies in the span (no overflow); the requested bytes
@@ -146,9 +146,6 @@ extension GoRuntime {
         span.pointee.requestedBytes &+= size
         let tinyRefs = span.pointee.tinyRefs
         let needzero = span.pointee.needzero
-        let residentEpoch = span.pointee.residentEpoch
-        let resident = span.pointee.residentPages
-        let npages = span.pointee.npages
         if tinyRefs >= 0 { spans.tinyRefCounts[Int(tinyRefs) * SpanTable.tinySlots + Int(slot)] = 1 }
         heapAlloc &+= elemSize
         totalAlloc &+= elemSize
@@ -163,6 +160,10 @@ extension GoRuntime {
             // evicted or protected anything (``Span/residentPages``): it would change
             // nothing and cost nothing. Skipped for most allocations, ~150 instructions.
             let epoch = kernel.residencyEpoch
+            // Read here, not with the fields above: held across the counters they spilled.
+            let residentEpoch = span.pointee.residentEpoch
+            let resident = span.pointee.residentPages
+            let npages = span.pointee.npages
             // All of the span's pages resident (2 bits per runtime page, at most 20):
             // any slot's are, with no mask of the slot's own to build.
             let allPages = UInt32(truncatingIfNeeded: (UInt64(1) &<< (2 &* UInt64(npages))) &- 1)
