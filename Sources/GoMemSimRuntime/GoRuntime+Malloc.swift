@@ -133,12 +133,19 @@ extension GoRuntime {
     mutating func smallObject<K: KernelModel>(size: UInt64, spanClass: SpanClass, span id: Int, slot: UInt32,
                                               cost: UInt64, kernel: inout K) throws(ModelError) -> Allocation {
         var cost = cost
-        let elemSize = spans.spans[id].elemSize
+        // `id`'s record through one pointer (the span the slot was just taken from: in
+        // the table; nothing here changes the table's size): a checked subscript per
+        // field reloaded the storage after each counter's store (~7 instructions per
+        // allocation, callgrind).
+        let span = spans.spans.base + id
+        let elemSize = span.pointee.elemSize
         // slot < nelems: the object lies in the span (no overflow); the requested bytes
         // of a span's taken slots are at most its size.
-        let address = spans.spans[id].base &+ UInt64(slot) &* elemSize
-        spans.spans[id].requestedBytes &+= size
-        let tinyRefs = spans.spans[id].tinyRefs
+        let spanBase = span.pointee.base
+        let address = spanBase &+ UInt64(slot) &* elemSize
+        span.pointee.requestedBytes &+= size
+        let tinyRefs = span.pointee.tinyRefs
+        let needzero = span.pointee.needzero
         if tinyRefs >= 0 { spans.tinyRefCounts[Int(tinyRefs) * SpanTable.tinySlots + Int(slot)] = 1 }
         heapAlloc &+= elemSize
         totalAlloc &+= elemSize
@@ -146,21 +153,24 @@ extension GoRuntime {
         heapObjects &+= 1
         if !spanClass.noscan { gc.liveScanBytes &+= elemSize }
         cost += (size * config.costs.mutatorNsPerKiB) >> 10
-        if spans.spans[id].needzero {
+        if needzero {
             // memclrNoHeapPointers(x, size): reused memory is written before it is handed out.
             cost += (elemSize * config.costs.zeroingNsPerKiB + 1023) / 1024
             // The touch, unless the slot's pages were written since the kernel last
             // evicted or protected anything (``Span/residentPages``): it would change
             // nothing and cost nothing. Skipped for most allocations, ~150 instructions.
             let epoch = kernel.residencyEpoch
-            let resident = spans.spans[id].residentPages
+            // Read here, not with the fields above: held across the counters they spilled.
+            let residentEpoch = span.pointee.residentEpoch
+            let resident = span.pointee.residentPages
+            let npages = span.pointee.npages
             // All of the span's pages resident (2 bits per runtime page, at most 20):
             // any slot's are, with no mask of the slot's own to build.
-            let allPages = UInt32(truncatingIfNeeded: (UInt64(1) &<< (2 &* UInt64(spans.spans[id].npages))) &- 1)
-            if epoch == nil || spans.spans[id].residentEpoch != epoch || resident != allPages {
-                let offset = address &- spans.spans[id].base
+            let allPages = UInt32(truncatingIfNeeded: (UInt64(1) &<< (2 &* UInt64(npages))) &- 1)
+            if epoch == nil || residentEpoch != epoch || resident != allPages {
+                let offset = address &- spanBase
                 let pages = SpanTable.pageMask(offset: offset, length: elemSize)
-                if epoch == nil || spans.spans[id].residentEpoch != epoch || resident & pages != pages {
+                if epoch == nil || residentEpoch != epoch || resident & pages != pages {
                     cost += try touchForZeroing(span: id, address: address, length: elemSize, pages: pages,
                                                 epoch: epoch, kernel: &kernel)
                 }

@@ -33,6 +33,41 @@ import Testing
         #expect(table.popcount(reused) { $0.allocated } == 1)
     }
 
+    /// `nextFreeIndex` (read through the record's and the bitmap's base pointers): from
+    /// `freeindex` on, the first clear bit across the span's words, never a slot at or
+    /// past `nelems` (the last word's tail is clear too), each slot taken once, counted,
+    /// and nothing of a neighbouring span touched; a full span parks `freeindex` at
+    /// `nelems`.
+    @Test func takeNextFreeWalksWordsUpToNelems() {
+        var table = SpanTable()
+        let before = table.make(span(nelems: 128, elemSize: 64))
+        let id = table.make(span(nelems: 100, elemSize: 80))  // 2 words, 28 tail bits past nelems
+        let after = table.make(span(nelems: 128, elemSize: 64))
+        let first = table.words(id).lowerBound
+        table.bits[first].allocated = ~UInt64(0) & ~(1 << 5)  // only slot 5 free in word 0
+        table.bits[first + 1].allocated = 1 | 1 << 35  // slots 64 and 99 (the last) taken
+        table.spans[id].allocCount = 65
+        #expect(table.takeNextFree(id) == 5)
+        #expect(table.spans[id].freeIndex == 6)
+        #expect(table.takeNextFree(id) == 65)  // word 0 is full from 6 on, 64 is taken
+        var taken: [UInt32] = []
+        while let slot = table.takeNextFree(id) { taken.append(slot) }
+        // At 99 the first clear bit is 100, past `nelems`: none.
+        #expect(taken == Array(66..<99))
+        #expect(table.takeNextFree(id) == nil)
+        #expect(table.spans[id].freeIndex == 100)  // parked at nelems
+        #expect(table.spans[id].allocCount == 100)
+        #expect(table.popcount(id) { $0.allocated } == 100)
+        #expect(table.popcount(before) { $0.allocated } == 0 && table.popcount(after) { $0.allocated } == 0)
+        #expect(table.spans[before].allocCount == 0 && table.spans[after].freeIndex == 0)
+
+        // Slots below `freeindex` are not searched until a sweep resets it.
+        let other = table.make(span(nelems: 128, elemSize: 64))
+        table.spans[other].freeIndex = 70
+        #expect(table.takeNextFree(other) == 70)
+        #expect(table.isAllocated(other, 70) && !table.isAllocated(other, 0))
+    }
+
     /// The record an allocation and a release read is one host cache line: 64 bytes, in
     /// a table aligned to 64.
     @Test func spanRecordIsOneCacheLine() {
