@@ -149,10 +149,7 @@ struct PageAllocator {
             // popcount (~220 instructions per span with the arrays' uniqueness checks,
             // callgrind). The pages are free, so the free count drops by the word's
             // pages, the free-unscavenged count by those not scavenged.
-            let word = p >> 6, bit = p & 63
-            let n = min(64 - bit, end - p)
-            let mask: UInt64 = n == 64 ? ~0 : ((UInt64(1) << UInt64(n)) &- 1) << UInt64(bit)
-            let ci = p / Self.chunkPages
+            let (word, n, mask, ci) = Self.wordPiece(from: p, to: end)
             let scavengedBitsHere = scavengedBits[word] & mask
             let scavengedHere = scavengedBitsHere == 0 ? 0 : scavengedBitsHere.nonzeroBitCount
             scavenged += scavengedHere
@@ -191,10 +188,7 @@ struct PageAllocator {
         while p < end {
             // As in ``allocate(page:count:)``: the word's `n` pages were allocated, so
             // both free counts grow by `n` (no popcount).
-            let word = p >> 6, bit = p & 63
-            let n = min(64 - bit, end - p)
-            let mask: UInt64 = n == 64 ? ~0 : ((UInt64(1) << UInt64(n)) &- 1) << UInt64(bit)
-            let ci = p / Self.chunkPages
+            let (word, n, mask, ci) = Self.wordPiece(from: p, to: end)
             allocBits[word] &= ~mask
             freePages[ci] += UInt16(n)
             freeUnscavengedPages[ci] += UInt16(n)
@@ -273,12 +267,19 @@ struct PageAllocator {
         var p = page
         let end = page + npages
         while p < end {
-            let word = p / 64
-            let bit = p % 64
-            let n = min(64 - bit, end - p)
-            let mask: UInt64 = n == 64 ? ~0 : ((UInt64(1) << UInt64(n)) - 1) << UInt64(bit)
-            body(word, mask, p / chunkPages)
+            let (word, n, mask, ci) = wordPiece(from: p, to: end)
+            body(word, mask, ci)
             p += n
         }
+    }
+
+    /// The pages of `[p, end)` that lie in page `p`'s bitmap word: the word, how many
+    /// pages, their bits, and their chunk (a word never spans two chunks).
+    @inline(__always)
+    private static func wordPiece(from p: Int, to end: Int) -> (word: Int, count: Int, mask: UInt64, chunk: Int) {
+        let bit = p & 63
+        let n = min(64 - bit, end - p)
+        let mask: UInt64 = n == 64 ? ~0 : ((UInt64(1) << UInt64(n)) &- 1) << UInt64(bit)
+        return (p >> 6, n, mask, p / chunkPages)
     }
 }
