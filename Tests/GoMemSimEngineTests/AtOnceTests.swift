@@ -91,6 +91,26 @@ import Testing
         #expect(engine.processors.ordered == [2027, 2132])
     }
 
+    /// While another goroutine's event still holds a P, that goroutine is in use (its
+    /// `exit` runs only when the event ends), so the records of the one left do not run
+    /// at once until then — the leading start (at the goroutine's clock, the P it frees
+    /// put last) relies on it. Its allocations share the other P, 5 ns apart.
+    @Test func aPHeldByAnotherGoroutinesEventStaysHeld() {
+        var runtime = RecordingRuntime()
+        runtime.allocCostNs = 5
+        var engine = recordingEngine([
+            rec(.alloc(id: 1, size: 16, scan: false)),
+            rec(.spawn(goroutine: 1)),
+            rec(.compute(ns: 1000), g: 1),
+            rec(.exit, g: 1),
+        ] + (2..<400).map { rec(.alloc(id: UInt64($0), size: 16, scan: false)) }, config: .with(gomaxprocs: 2), runtime: runtime)
+        let result = engine.run()
+        #expect(result.status == .complete)
+        let starts = engine.runtime.log.filter { $0.hasPrefix("allocate") }.map { Int($0.split(separator: "=").last ?? "") }
+        #expect(starts == (0..<399).map { $0 * 5 })  // one P: back to back, past the compute's end too
+        #expect(result.virtualTimeNs == 399 * 5)
+    }
+
     /// Errors of records run at once keep their exact location (the record just read).
     @Test func errorsOfRecordsRunAtOnceNameTheRecord() {
         let cases: [(TraceRecord, String)] = [
