@@ -68,13 +68,7 @@ import Testing
     /// records run at once: 3 at 2010, the compute over [2015, 2022), 4 at 2022, the
     /// sleep from 2027 to 2127, 5 at 2127.
     @Test func recordsRunAtOnceStartAtTheirGoroutinesClock() {
-        var runtime = RecordingRuntime()
-        runtime.allocCostNs = 5
-        var engine = recordingEngine([
-            rec(.alloc(id: 1, size: 16, scan: false)),
-            rec(.spawn(goroutine: 1)),
-            rec(.compute(ns: 1000), g: 1),
-            rec(.exit, g: 1),
+        var engine = afterGoroutineOneComputes([
             rec(.sleep(ns: 2000)),
             rec(.alloc(id: 2, size: 16, scan: false)),
             rec(.alloc(id: 3, size: 16, scan: false)),
@@ -82,11 +76,10 @@ import Testing
             rec(.alloc(id: 4, size: 16, scan: false)),
             rec(.sleep(ns: 100)),
             rec(.alloc(id: 5, size: 16, scan: false)),
-        ], config: .with(gomaxprocs: 2), runtime: runtime)
+        ])
         let result = engine.run()
         #expect(result.status == .complete)
-        #expect(engine.runtime.log.filter { $0.hasPrefix("allocate") }.map { $0.split(separator: "=").last ?? "" }
-                == ["0", "2005", "2010", "2022", "2127"])
+        #expect(allocationStarts(engine) == [0, 2005, 2010, 2022, 2127])
         #expect(result.virtualTimeNs == 2132)
         #expect(engine.processors.ordered == [2027, 2132])
     }
@@ -96,19 +89,29 @@ import Testing
     /// at once until then — the leading start (at the goroutine's clock, the P it frees
     /// put last) relies on it. Its allocations share the other P, 5 ns apart.
     @Test func aPHeldByAnotherGoroutinesEventStaysHeld() {
+        var engine = afterGoroutineOneComputes((2..<400).map { rec(.alloc(id: UInt64($0), size: 16, scan: false)) })
+        let result = engine.run()
+        #expect(result.status == .complete)
+        #expect(allocationStarts(engine) == (0..<399).map { $0 * 5 })  // one P: back to back, past the compute's end too
+        #expect(result.virtualTimeNs == 399 * 5)
+    }
+
+    /// An engine on 2 Ps (allocations cost 5 ns) whose trace allocates object 1, starts
+    /// goroutine 1 to compute for 1000 ns and exit, then goes on with `rest` on main.
+    private func afterGoroutineOneComputes(_ rest: [TraceRecord]) -> RecordingEngine {
         var runtime = RecordingRuntime()
         runtime.allocCostNs = 5
-        var engine = recordingEngine([
+        return recordingEngine([
             rec(.alloc(id: 1, size: 16, scan: false)),
             rec(.spawn(goroutine: 1)),
             rec(.compute(ns: 1000), g: 1),
             rec(.exit, g: 1),
-        ] + (2..<400).map { rec(.alloc(id: UInt64($0), size: 16, scan: false)) }, config: .with(gomaxprocs: 2), runtime: runtime)
-        let result = engine.run()
-        #expect(result.status == .complete)
-        let starts = engine.runtime.log.filter { $0.hasPrefix("allocate") }.map { Int($0.split(separator: "=").last ?? "") }
-        #expect(starts == (0..<399).map { $0 * 5 })  // one P: back to back, past the compute's end too
-        #expect(result.virtualTimeNs == 399 * 5)
+        ] + rest, config: .with(gomaxprocs: 2), runtime: runtime)
+    }
+
+    /// The virtual times the runtime was asked to allocate at, in order.
+    private func allocationStarts(_ engine: RecordingEngine) -> [Int?] {
+        engine.runtime.log.filter { $0.hasPrefix("allocate") }.map { Int($0.split(separator: "=").last ?? "") }
     }
 
     /// Errors of records run at once keep their exact location (the record just read).
