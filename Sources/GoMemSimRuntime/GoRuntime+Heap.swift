@@ -337,8 +337,8 @@ extension GoRuntime {
             cost = try writeMetadata(arena: arena, offset: bitmap + first * 8, length: UInt64(npages) * 8,
                                      kernel: &kernel)
             if initHeapBits {
-                let bytes = UInt64(npages) << SizeClasses.pageShift
-                cost += try writeMetadata(arena: arena, offset: offset / 32, length: bytes / 32, kernel: &kernel)
+                cost += try clearHeapBitmap(arena: arena, offset: offset, bytes: UInt64(npages) << SizeClasses.pageShift,
+                                            kernel: &kernel)
             }
             return cost
         }
@@ -365,10 +365,17 @@ extension GoRuntime {
     private mutating func clearHeapBitmap<K: KernelModel>(base: UInt64, bytes: UInt64, kernel: inout K) throws(ModelError) -> UInt64 {
         var cost: UInt64 = 0
         for piece in ArenaPieces(base: base, bytes: bytes) {
-            cost += try writeMetadata(arena: piece.arena, offset: piece.offset / 32, length: piece.length / 32,
-                                      kernel: &kernel)
+            cost += try clearHeapBitmap(arena: piece.arena, offset: piece.offset, bytes: piece.length, kernel: &kernel)
         }
         return cost
+    }
+
+    /// ``clearHeapBitmap(base:bytes:kernel:)`` for `bytes` at `offset` in one arena: its
+    /// bitmap bytes are those at `offset / 32`.
+    @inline(__always)
+    private mutating func clearHeapBitmap<K: KernelModel>(arena: Int, offset: UInt64, bytes: UInt64,
+                                                          kernel: inout K) throws(ModelError) -> UInt64 {
+        try writeMetadata(arena: arena, offset: offset / 32, length: bytes / 32, kernel: &kernel)
     }
 
     /// `mheap.allocNeedsZero` (mheap.go:1050-1100): memory below an arena's `zeroedBase`
