@@ -1,32 +1,40 @@
 @testable import GoMemSimHardware
 import Testing
 
-// The plain path's flat sets (`FlatLRUArray`) against a plain list model of exact LRU:
+// The flat path's sets (`FlatLRUArray`) against a plain list model of exact LRU:
 // per set, the keys most recent first; a demand moves a present key to the front (dirty
-// if a write), or puts an absent one first and drops the last beyond `ways`; a writeback
-// marks a present key dirty where it sits, or puts it first, dirty. Every hit position,
-// victim and dirty bit must agree, for odd and even ways (up to 16 the fingerprint
-// bytes find a key; above, the rolling scan), with many keys sharing a fingerprint.
+// if a write, no longer prefetched), or puts an absent one first and drops the last
+// beyond `ways`; a writeback marks a present key dirty where it sits, or puts it first,
+// dirty; a prefetch fill puts an absent key first, prefetched; a presence test changes
+// nothing. Every hit position, found word, victim and flag must agree, for odd and even
+// ways (up to 16 the fingerprint bytes find a key; above, the rolling scan), with many
+// keys sharing a fingerprint.
 
 private struct ListModel {
-    var sets: [[(key: UInt64, dirty: Bool)]]
+    var sets: [[(key: UInt64, dirty: Bool, prefetched: Bool)]]
     let ways: Int
 
-    mutating func demand(_ key: UInt64, set s: Int, write: Bool) -> (position: Int, victim: UInt64?) {
+    static func word(_ e: (key: UInt64, dirty: Bool, prefetched: Bool)) -> UInt64 {
+        e.key << 2 | (e.prefetched ? 2 : 0) | (e.dirty ? 1 : 0)
+    }
+
+    /// The hit's position and word as it was, or -1 and the victim.
+    mutating func demand(_ key: UInt64, set s: Int, write: Bool) -> (position: Int, word: UInt64?) {
         if let i = sets[s].firstIndex(where: { $0.key == key }) {
             var e = sets[s].remove(at: i)
+            let found = Self.word(e)
             e.dirty = e.dirty || write
+            e.prefetched = false
             sets[s].insert(e, at: 0)
-            return (i, nil)
+            return (i, found)
         }
         return (-1, put(key, set: s, dirty: write))
     }
 
-    mutating func put(_ key: UInt64, set s: Int, dirty: Bool) -> UInt64? {
-        sets[s].insert((key, dirty), at: 0)
+    mutating func put(_ key: UInt64, set s: Int, dirty: Bool, prefetched: Bool = false) -> UInt64? {
+        sets[s].insert((key, dirty, prefetched), at: 0)
         guard sets[s].count > ways else { return nil }
-        let v = sets[s].removeLast()
-        return v.key << 1 | (v.dirty ? 1 : 0)
+        return Self.word(sets[s].removeLast())
     }
 }
 
@@ -40,7 +48,7 @@ func flatSetsAreExactLRU(ways: Int, unrolled: Bool) {
     a.clearFingerprints()
     var model = ListModel(sets: Array(repeating: [], count: sets), ways: ways)
     var state: UInt64 = UInt64(ways)
-    var hits = 0, victims = 0, dirtyVictims = 0
+    var hits = 0, victims = 0, dirtyVictims = 0, prefetchedHits = 0
     var mismatches = 0  // counted, then expected once: an expectation per step is slow
     for _ in 0..<20_000 {
         let r = SplitMix64.next(&state)
@@ -49,25 +57,35 @@ func flatSetsAreExactLRU(ways: Int, unrolled: Bool) {
         let line = (r >> 8) % UInt64(sets * (ways + 2)) | (r >> 7 & 1) << 59 | (r >> 6 & 1) << 12
         let s = Int(line & UInt64(sets - 1))
         let write = r & 3 == 0
+        let key = FlatLRUArray.word(line)
+        let present = model.sets[s].contains { $0.key == line }
+        if a.contains(key) != present { mismatches += 1 }
         if r >> 4 & 7 == 0 {
             // A writeback: marked where it sits, else filled dirty.
-            let present = model.sets[s].contains { $0.key == line }
-            if a.markDirty(line << 1) != present { mismatches += 1 }
+            if a.markDirty(key) != present { mismatches += 1 }
             if present {
                 let i = model.sets[s].firstIndex { $0.key == line }!
                 model.sets[s][i].dirty = true
             } else {
-                let victim = a.insert(line << 1 | 1)
+                let victim = a.insert(key | FlatLRUArray.dirty)
                 if victim != (model.put(line, set: s, dirty: true) ?? FlatLRUArray.empty) { mismatches += 1 }
             }
+        } else if r >> 4 & 7 == 1 {
+            // A prefetch fill, where the line is absent.
+            if !present {
+                let victim = a.insert(key | FlatLRUArray.prefetched)
+                if victim != (model.put(line, set: s, dirty: false, prefetched: true) ?? FlatLRUArray.empty) { mismatches += 1 }
+            }
         } else {
-            let w: UInt64 = write ? 1 : 0
-            let got = unrolled ? a.demandUnrolled(line << 1, inserting: line << 1 | w, hitFlag: w)
-                : a.demand(line << 1, inserting: line << 1 | w, hitFlag: w)
+            let w: UInt64 = write ? FlatLRUArray.dirty : 0
+            let got = unrolled ? a.demandUnrolled(key, inserting: key | w, hitFlag: w)
+                : a.demand(key, inserting: key | w, hitFlag: w)
             let want = model.demand(line, set: s, write: write)
-            if got.position != want.position || got.victim != (want.victim ?? FlatLRUArray.empty) { mismatches += 1 }
-            if got.position >= 0 { hits += 1 }
-            if let v = want.victim {
+            if got.position != want.position || got.word != (want.word ?? FlatLRUArray.empty) { mismatches += 1 }
+            if got.position >= 0 {
+                hits += 1
+                if got.word & FlatLRUArray.prefetched != 0 { prefetchedHits += 1 }
+            } else if let v = want.word {
                 victims += 1
                 if v & 1 != 0 { dirtyVictims += 1 }
             }
@@ -75,12 +93,13 @@ func flatSetsAreExactLRU(ways: Int, unrolled: Bool) {
         // The set's words are the model's list, most recent first, empty ways last.
         let set = a.set(of: line)
         let words = (0..<ways).map { set[$0] }
-        let expected = model.sets[s].map { $0.key << 1 | ($0.dirty ? 1 : 0) }
+        let expected = model.sets[s].map(ListModel.word)
             + Array(repeating: FlatLRUArray.empty, count: ways - model.sets[s].count)
         if words != expected { mismatches += 1 }
     }
     #expect(mismatches == 0)
     #expect(hits > 1000 && victims > 1000 && dirtyVictims > 100)
+    #expect(prefetchedHits > (ways > 1 ? 100 : 10))  // one way keeps a prefetched line briefly
 }
 
 /// A store of 2 MiB or more starts on a 2 MiB boundary (so huge pages can back it), every

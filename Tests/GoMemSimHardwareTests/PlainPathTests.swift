@@ -27,6 +27,26 @@ private func plainProfiles() -> [String: MachineProfile] {
     var three = small
     three.hardware.caches.append(CacheLevelProfile(name: "L3", sizeBytes: 16 << 10, ways: 8, latencyCycles: 30))
     all["tiny-three-levels"] = three
+    // With prefetchers: skylake-sp as shipped (the default profile), Zen made
+    // non-inclusive with its own prefetchers, and each prefetcher alone on three small
+    // levels, where prefetch fills evict dirty lines.
+    all["skylake-sp"] = .skylakeSP
+    for (name, preset) in [("zen3", MachineProfile.zen3), ("zen4", .zen4)] {
+        var p = preset
+        for k in p.hardware.caches.indices.dropFirst() { p.hardware.caches[k].inclusion = .nonInclusive }
+        all["\(name)-non-inclusive"] = p
+    }
+    let each = [PrefetcherProfile(l1NextLine: true), PrefetcherProfile(l2AdjacentPair: true),
+                PrefetcherProfile(l2Streamer: true, streamerDistanceLines: 4, streamerStreams: 4),
+                PrefetcherProfile(stride: true),
+                PrefetcherProfile(l1NextLine: true, l2AdjacentPair: true, l2Streamer: true, stride: true,
+                                  streamerDistanceLines: 8, streamerStreams: 2)]
+    for (i, prefetchers) in each.enumerated() {
+        var p = three
+        p.hardware.prefetchers = prefetchers
+        all["tiny-three-levels-prefetch-\(i)"] = p
+    }
+    for (name, p) in all { all[name]?.name = name }
     return all
 }
 
@@ -93,6 +113,7 @@ private func streams() -> [String: [Access]] {
 
 @Test(arguments: plainProfiles().sorted { $0.key < $1.key }.map(\.value))
 func thePlainPathLeavesWhatTheGeneralPathLeaves(profile: MachineProfile) throws {
+    var prefetches: UInt64 = 0, prefetchHits: UInt64 = 0
     for (name, stream) in streams().sorted(by: { $0.key < $1.key }) {
         var plain = try CacheHierarchy<ProfilePolicy>(profile: profile)
         var general = try CacheHierarchy<ProfilePolicy>(profile: profile, classifyMisses: false, allowsPlainPath: false)
@@ -114,12 +135,17 @@ func thePlainPathLeavesWhatTheGeneralPathLeaves(profile: MachineProfile) throws 
             #expect(plain.residentLines(level: k).sorted() == general.residentLines(level: k).sorted(), "\(profile.name) \(name)")
         }
         #expect(plain.counters[0].misses > 0)
+        prefetches += plain.counters.reduce(0) { $0 + $1.prefetches }
+        prefetchHits += plain.counters.reduce(0) { $0 + $1.prefetchHits }
     }
+    // The prefetching profiles' streams did prefetch, and used some of it.
+    #expect((prefetches > 1000 && prefetchHits > 1000) == (profile.hardware.prefetchers != nil), "\(profile.name)")
 }
 
 @Test func thePlainPathIsTakenOnlyByThePlainShape() throws {
     var p = MachineProfile.skylakeSP
-    #expect(try !CacheHierarchy<ProfilePolicy>(profile: p).plain)  // prefetchers on
+    #expect(try CacheHierarchy<ProfilePolicy>(profile: p).plain)  // prefetchers on
+    #expect(try !CacheHierarchy<ProfilePolicy>(profile: .zen3).plain)  // inclusive L2, victim L3
     p.hardware.prefetchers = nil
     #expect(try CacheHierarchy<ProfilePolicy>(profile: p).plain)
     #expect(try !CacheHierarchy<ProfilePolicy>(profile: p, classifyMisses: true).plain)

@@ -37,12 +37,13 @@ extension CacheHierarchy {
         let shift = lastPageKey == pageKey ? UInt16(pageShift) : .max
 
         dramLines = 0
-        let level = flatDemand(line, isWrite: isWrite)
-        // Every level allocates, so the line is now in L1.
+        let (level, usedPrefetch) = flatDemand(line, isWrite: isWrite)
+        // Every level allocates, so the line is now in L1 (a prefetch into L1 below clears this).
         lastLine = line
         lastLinePageShift = shift
         lastLineRepeats = pageClass &<< 2
         ns += servedNs(level: level, dependent: dependent)
+        if prefetching && (level > 0 || usedPrefetch) { trainPrefetchers(line, level: level) }
         ns = max(ns, Double(dramLines) * nsPerDramLine)
         record(ns, isWrite: isWrite)
         return ns
@@ -50,54 +51,67 @@ extension CacheHierarchy {
 
     /// ``demand(_:isWrite:)`` when ``plain``: looks `line` up level by level, filling each
     /// level that misses in the same pass (a write's L1 copy dirty), until a hit (a write
-    /// dirties the hit). Returns that level (`levelCount` = DRAM). The dirty lines the fills
-    /// evict are written back afterwards, the outermost level's first: the order the
-    /// general path's fills, outermost first, write them back in (a level's fill and a
-    /// writeback into the levels below it touch different arrays). No line is ever
-    /// prefetched, so no hit is a prefetch hit.
+    /// dirties the hit). Returns that level (`levelCount` = DRAM) and whether the hit was
+    /// the first use of a prefetched line (counted as a prefetch hit there, the flag
+    /// cleared). The dirty lines the fills evict are written back afterwards, the outermost
+    /// level's first: the order the general path's fills, outermost first, write them back
+    /// in (a level's fill and a writeback into the levels below it touch different arrays).
     ///
     /// Counting: one add per demand, in `served[level]`; a level's accesses, hits, misses
     /// and demand evictions follow from those (every miss fills, and a fill evicts unless
     /// its set had an empty way, counted in `emptyFills`) when ``counters`` is read.
     @_transparent
-    mutating func flatDemand(_ line: UInt64, isWrite: Bool) -> Int {
-        let key = line &<< 1
-        let w: UInt64 = isWrite ? 1 : 0
+    mutating func flatDemand(_ line: UInt64, isWrite: Bool) -> (level: Int, usedPrefetch: Bool) {
+        let key = FlatLRUArray.word(line)
+        let w: UInt64 = isWrite ? FlatLRUArray.dirty : 0
         // L1 apart: most walk reads hit it, and its fill is the one that clears `lastLine`.
         let first = flatLevels[0].demandUnrolled(key, inserting: key | w, hitFlag: w)
         if first.position >= 0 {
             served[0] &+= 1
-            return 0
+            return (0, notePrefetchHit(first.word, level: 0))
         }
         // The fill may have pushed the same-line path's line out. A hit (a walk's, in its
         // set) leaves it there, as the general path does, though no longer first: that
         // path marks it dirty by key (``dirtyLastLine()``), not by slot.
         lastLine = .max
         var pending: UInt32 = 0  // bit k: flatVictims[k] holds level k's dirty victim
-        noteVictim(first.victim, level: 0, pending: &pending)
+        noteVictim(first.word, level: 0, pending: &pending)
         var k = 1
         let n = levelCount
+        var usedPrefetch = false
         while k < n {
             let r = flatLevels[k].demandUnrolled(key, inserting: key, hitFlag: w)
-            if r.position >= 0 { break }
-            noteVictim(r.victim, level: k, pending: &pending)
+            if r.position >= 0 {
+                usedPrefetch = notePrefetchHit(r.word, level: k)
+                break
+            }
+            noteVictim(r.word, level: k, pending: &pending)
             k &+= 1
         }
         served[k] &+= 1
         if k == n { dramLines &+= 1 }
         if pending != 0 { flatWriteBacks(pending) }
-        return k
+        return (k, usedPrefetch)
+    }
+
+    /// Counts a demand hit at level `k` on `word` (as it was) as a prefetch hit if a
+    /// prefetcher brought the line in; returns whether it did.
+    @_transparent
+    mutating func notePrefetchHit(_ word: UInt64, level k: Int) -> Bool {
+        guard word & FlatLRUArray.prefetched != 0 else { return false }
+        levelCounters[k].prefetchHits &+= 1
+        return true
     }
 
     /// What a demand fill at level `k` that pushed `victim` out leaves to do: count a fill
     /// into an empty way, or hold a dirty victim for its writeback (a clean one needs nothing).
     @_transparent
     mutating func noteVictim(_ victim: UInt64, level k: Int, pending: inout UInt32) {
-        guard victim & 1 != 0 else { return }  // clean
+        guard victim & FlatLRUArray.dirty != 0 else { return }  // clean
         if victim == FlatLRUArray.empty {  // the set had room
             emptyFills[k] &+= 1
         } else {
-            flatVictims[k] = victim &>> 1
+            flatVictims[k] = FlatLRUArray.key(of: victim)
             pending |= 1 &<< UInt32(truncatingIfNeeded: k)
         }
     }
@@ -128,13 +142,13 @@ extension CacheHierarchy {
                 return
             }
             let a = flatLevels[below]
-            let key = line &<< 1
+            let key = FlatLRUArray.word(line)
             if a.markDirty(key) { return }
-            let victim = a.insert(key | 1)
+            let victim = a.insert(key | FlatLRUArray.dirty)
             guard victim != FlatLRUArray.empty else { return }
             levelCounters[below].evictions &+= 1
-            guard victim & 1 != 0 else { return }
-            line = victim &>> 1
+            guard victim & FlatLRUArray.dirty != 0 else { return }
+            line = FlatLRUArray.key(of: victim)
             k = below
         }
     }
@@ -144,7 +158,7 @@ extension CacheHierarchy {
     /// walk reads), on both paths; the walk reads through the caches of the path taken.
     @inline(__always)
     mutating func flatTranslate(_ pageKey: UInt64, address: UInt64, pageClass c: Int, dependent: Bool) -> Double {
-        let key = pageKey &<< 1
+        let key = FlatLRUArray.word(pageKey)
         if translation.hasL1[c] {
             if flatDTLB[c].demandUnrolled(key, inserting: key, hitFlag: 0).position >= 0 {
                 translation.l1Counters[c].hits &+= 1
@@ -206,7 +220,7 @@ extension CacheHierarchy {
         var level = start
         while level >= c {
             let entry = Self.pageTableEntryAddress(level: level, address: address)
-            let served = flatDemand(entry &>> lineShift, isWrite: false)
+            let served = flatDemand(entry &>> lineShift, isWrite: false).level
             cycles += served < levelCount ? latencyCycles[served] : dramCycles
             level &-= 1
         }
@@ -277,7 +291,62 @@ extension CacheHierarchy {
     /// Marks the same-line path's line (`lastLine`, in L1) dirty when ``plain``.
     @inline(__always)
     mutating func flatDirtyLastLine() {
-        _ = flatLevels[0].markDirty(lastLine &<< 1)
+        _ = flatLevels[0].markDirty(FlatLRUArray.word(lastLine))
+    }
+
+    /// ``prefetch(_:into:)`` when ``plain``: the same presence tests (no recency refreshed),
+    /// streamer request and fills, the target's fill flagged prefetched.
+    mutating func flatPrefetch(_ line: UInt64, into target: Int) {
+        let key = FlatLRUArray.word(line)
+        if flatHolds(key, through: target) { return }
+        var source = flatSource(key, below: target)
+        // An L1 prefetch that L2 cannot serve is a request the L2 streamer sees.
+        if target == 0 && streaming && levelCount > 1 && source > 1 && trainStreamer(line) {
+            // Its prefetches may have brought the line in already (only then can the lookups differ).
+            if flatHolds(key, through: target) { return }
+            source = flatSource(key, below: target)
+        }
+        if source == levelCount { dramLines &+= 1 }
+        var level = source &- 1
+        while level > target {
+            flatFill(key, at: level)
+            level &-= 1
+        }
+        flatFill(key | FlatLRUArray.prefetched, at: target)
+        levelCounters[target].prefetches &+= 1
+    }
+
+    /// Whether any level up to `target` holds the key whose flagless word is `key`.
+    @inline(__always)
+    func flatHolds(_ key: UInt64, through target: Int) -> Bool {
+        var k = 0
+        while k <= target {
+            if flatLevels[k].contains(key) { return true }
+            k &+= 1
+        }
+        return false
+    }
+
+    /// The first level below `target` that holds `key`'s line (`levelCount`: DRAM).
+    @inline(__always)
+    func flatSource(_ key: UInt64, below target: Int) -> Int {
+        var k = target &+ 1
+        while k < levelCount {
+            if flatLevels[k].contains(key) { return k }
+            k &+= 1
+        }
+        return levelCount
+    }
+
+    /// A prefetch fill of `word` (absent) at level `k`: ``install(_:at:flags:)`` for the
+    /// flat shape — the victim counted, a dirty one written back at once.
+    @inline(__always)
+    mutating func flatFill(_ word: UInt64, at k: Int) {
+        let victim = flatLevels[k].insert(word)
+        if k == 0 { lastLine = .max }  // the same-line path's line may no longer be its set's most recent
+        guard victim != FlatLRUArray.empty else { return }
+        levelCounters[k].evictions &+= 1
+        if victim & FlatLRUArray.dirty != 0 { flatWriteBack(FlatLRUArray.key(of: victim), from: k) }
     }
 
     /// The lines level `k` holds (tests), whichever path ran.

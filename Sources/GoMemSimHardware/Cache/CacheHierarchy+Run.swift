@@ -74,7 +74,7 @@ extension CacheHierarchy {
         // `.max`: lines are at least 8 bytes.)
         let start = lastLine &<< lineShift
         let limit = lastLine != .max && lastLinePageShift == UInt16(pageShift) ? lineBytes : 0
-        let (writesRepeat, l1, key) = (plain, flatLevels[0], lastLine &<< 1)
+        let (writesRepeat, l1, key) = (plain, flatLevels[0], FlatLRUArray.word(lastLine))
         let (independentNs, dependentNs) = (l1NsBy[0], l1NsBy[1])
         var (carry, readNs, writeNs) = (carryNs, reads.totalNs, writes.totalNs)
         var p = next

@@ -206,7 +206,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         prefetching = nextLine || adjacentPair || streaming || striding
         let seed = hw.seed ?? 0x6D65_6D73_696D  // "memsim"
         let setCounts = caches.map { $0.sizeBytes / (hw.lineBytes * $0.ways) }
-        var plain = allowsPlainPath && !classifyMisses && !prefetching
+        var plain = allowsPlainPath && !classifyMisses
         for k in caches.indices {
             let lru = Policy(hw.replacement, sets: setCounts[k], ways: caches[k].ways, seed: 0).keepsRecencyList
             if caches[k].write != .writeBack { plain = false }

@@ -4,8 +4,10 @@ import Glibc
 
 /// One set-associative exact-LRU array (a cache level or a TLB) in the flat form of the
 /// plain path (``CacheHierarchy/plain``): each set is `ways` contiguous words in recency
-/// order, most recent first; a word is `key << 1 | dirty`, an empty way `UInt64.max`
-/// (keys are lines or TLB keys, below 2^61, so no key's word is it).
+/// order, most recent first; a word is `key << 2 | prefetched << 1 | dirty`
+/// (``word(_:)``), an empty way `UInt64.max` (keys are lines or TLB keys, below 2^60, so
+/// no key's word is it). The prefetched flag marks a line a prefetcher brought in and no
+/// demand has used yet.
 ///
 /// Up to 16 ways a set also keeps one *fingerprint* byte per way, in the same order, in
 /// two words after all the sets: the low 7 bits of the key above the set index, with the
@@ -16,10 +18,11 @@ import Glibc
 ///
 /// A demand lookup fills on a miss (``demand(_:inserting:hitFlag:)``): the found or new
 /// word goes first and the words before it move back; on a miss the last word — the least
-/// recent, or an empty way — falls out. That is exact LRU with empty ways filled first,
-/// the policy ``LRUPolicy`` and ``RecencyList`` keep, as long as nothing is invalidated
-/// (the plain shape never invalidates: no inclusive level, no victim cache), so the hits,
-/// misses and victims are theirs. The geometry is in the value, held for the run.
+/// recent, or an empty way — falls out. A prefetch fill (``insert(_:)``) goes first too,
+/// and a presence test (``contains(_:)``) moves nothing. That is exact LRU with empty ways
+/// filled first, the policy ``LRUPolicy`` and ``RecencyList`` keep, as long as nothing is
+/// invalidated (the flat shape never invalidates: no inclusive level, no victim cache), so
+/// the hits, misses and victims are theirs. The geometry is in the value, held for the run.
 struct FlatLRUArray {
     /// The first word of set 0, in the hierarchy's ``FlatLRUStore``.
     var tags: UnsafeMutablePointer<UInt64>
@@ -34,6 +37,24 @@ struct FlatLRUArray {
 
     /// The empty way's word.
     static var empty: UInt64 { .max }
+    /// A word's flags below its key: written since filled (write-back levels), and brought
+    /// in by a prefetcher and not yet used by a demand.
+    static var dirty: UInt64 { 1 }
+    static var prefetched: UInt64 { 2 }
+    static var flagBits: UInt64 { 2 }
+
+    /// The word of `key` with no flag set: what lookups compare (a word matches when it
+    /// differs from it in the flag bits only).
+    @inline(__always)
+    static func word(_ key: UInt64) -> UInt64 { key &<< flagBits }
+
+    /// The key a word holds.
+    @inline(__always)
+    static func key(of word: UInt64) -> UInt64 { word &>> flagBits }
+
+    /// Whether `word` holds the key whose flagless word is `key`.
+    @inline(__always)
+    static func matches(_ word: UInt64, _ key: UInt64) -> Bool { word ^ key < 1 &<< flagBits }
 
     /// `sets` a power of two, or 0 for a placeholder never used.
     init(tags: UnsafeMutablePointer<UInt64>, offset: Int, sets: Int, ways: Int) {
@@ -74,17 +95,21 @@ struct FlatLRUArray {
     }
 
     /// Moves the word at `position` of `set` to the front, the words before it one place
-    /// back, or-ing `flag` in.
+    /// back, as `word`.
     @inline(__always)
-    static func moveToFront(_ set: UnsafeMutablePointer<UInt64>, from position: Int, flag: UInt64) {
-        let t = set[position]
+    static func moveToFront(_ set: UnsafeMutablePointer<UInt64>, from position: Int, word: UInt64) {
         var i = position
         while i > 0 {
             set[i] = set[i &- 1]
             i &-= 1
         }
-        set[0] = t | flag
+        set[0] = word
     }
+
+    /// What a demand hit leaves of the found word `t`: its prefetched flag cleared (the
+    /// line is used now), `hitFlag` (a write's dirty flag) or-ed in.
+    @inline(__always)
+    static func used(_ t: UInt64, hitFlag: UInt64) -> UInt64 { t & ~prefetched | hitFlag }
 
     /// Puts `word` first in `set`, the others one place back; returns the word that fell
     /// out of the last way.
@@ -126,13 +151,13 @@ struct FlatLRUArray {
         var m = zeroBytes(f[0] ^ x)
         while m != 0 {
             let j = m.trailingZeroBitCount &>> 3
-            if set[j] ^ key < 2 { return j }
+            if matches(set[j], key) { return j }
             m &= m &- 1
         }
         m = zeroBytes(f[1] ^ x)
         while m != 0 {
             let j = 8 &+ m.trailingZeroBitCount &>> 3
-            if set[j] ^ key < 2 { return j }
+            if matches(set[j], key) { return j }
             m &= m &- 1
         }
         return -1
@@ -157,24 +182,25 @@ struct FlatLRUArray {
         }
     }
 
-    /// A demand lookup of `key` (a key shifted left by one) that fills on a miss. On a hit
-    /// the found word, with `hitFlag` or-ed in, goes first; returns its former position and
-    /// `empty`. On a miss `word` goes first; returns -1 and the word that fell out of the
-    /// last way (`empty`: the set was not full).
+    /// A demand lookup of `key` (a key's flagless ``word(_:)``) that fills on a miss. On a
+    /// hit the found word goes first, ``used(_:hitFlag:)``; returns its former position and
+    /// the word as it was (its flags tell whether a prefetch brought the line). On a miss
+    /// `word` goes first; returns -1 and the word that fell out of the last way (`empty`:
+    /// the set was not full).
     @_transparent
-    func demand(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64) -> (position: Int, victim: UInt64) {
+    func demand(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64) -> (position: Int, word: UInt64) {
         let n = ways
         if n <= 16 { return demand(key, inserting: word, hitFlag: hitFlag, ways: n) }
-        let set = set(of: key &>> 1)
+        let set = set(of: Self.key(of: key))
         // More than 16 ways: one pass, each word read moving one place back.
         var previous = word
         var i = 0
         while i < n {
             let t = set[i]
             set[i] = previous
-            if t ^ key < 2 {
-                set[0] = t | hitFlag
-                return (i, Self.empty)
+            if Self.matches(t, key) {
+                set[0] = Self.used(t, hitFlag: hitFlag)
+                return (i, t)
             }
             previous = t
             i &+= 1
@@ -185,7 +211,7 @@ struct FlatLRUArray {
     /// ``demand(_:inserting:hitFlag:)``, through ``demand(_:inserting:hitFlag:ways:)`` with
     /// a literal way count for the presets' counts (8, 16, 4, 12).
     @_transparent
-    func demandUnrolled(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64) -> (position: Int, victim: UInt64) {
+    func demandUnrolled(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64) -> (position: Int, word: UInt64) {
         switch ways {
         case 8: return demand(key, inserting: word, hitFlag: hitFlag, ways: 8)
         case 16: return demand(key, inserting: word, hitFlag: hitFlag, ways: 16)
@@ -201,8 +227,8 @@ struct FlatLRUArray {
     /// to 8 ways, the masks are constants and the moves unroll: about half the
     /// instructions of the general form on the random-access path.
     @_transparent
-    func demand(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64, ways n: Int) -> (position: Int, victim: UInt64) {
-        let line = key &>> 1
+    func demand(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64, ways n: Int) -> (position: Int, word: UInt64) {
+        let line = Self.key(of: key)
         let s = Int(truncatingIfNeeded: line & setMask)
         let set = tags + s &* n
         let f = tags + (fingerprintWord &+ s &* 2)
@@ -210,8 +236,9 @@ struct FlatLRUArray {
         let j = Self.find(set, key: key, byte: byte, f, ways: n)
         if j >= 0 {
             if j != 0 { Self.movingToFront(f, from: j, byte: byte) }
-            Self.moveToFront(set, from: j, flag: hitFlag)
-            return (j, Self.empty)
+            let t = set[j]
+            Self.moveToFront(set, from: j, word: Self.used(t, hitFlag: hitFlag))
+            return (j, t)
         }
         Self.pushingFront(f, byte: byte, ways: n)
         return (-1, Self.pushFront(set, ways: n, word: word))
@@ -226,10 +253,28 @@ struct FlatLRUArray {
         var m = zeroBytes(f[0] ^ (byte &* 0x0101_0101_0101_0101))
         while m != 0 {
             let j = m.trailingZeroBitCount &>> 3
-            if set[j] ^ key < 2 { return j }
+            if matches(set[j], key) { return j }
             m &= m &- 1
         }
         return -1
+    }
+
+    /// Whether `key` (a flagless ``word(_:)``) is present, its set left as it was (a
+    /// prefetcher's lookup refreshes no recency).
+    @inline(__always)
+    func contains(_ key: UInt64) -> Bool {
+        let line = Self.key(of: key)
+        let set = set(of: line)
+        if ways <= 16 {
+            let (byte, f) = fingerprint(of: line)
+            return Self.find(set, key: key, byte: byte, f, ways: ways) >= 0
+        }
+        var i = 0
+        while i < ways {
+            if Self.matches(set[i], key) { return true }
+            i &+= 1
+        }
+        return false
     }
 
     /// The fingerprint words with `byte` put first and the others one place back (the
@@ -246,15 +291,16 @@ struct FlatLRUArray {
         f[0] = (low &<< 8 | byte) & lowMask
     }
 
-    /// Marks the word of `key` (shifted left by one) dirty where it sits, without touching
-    /// the recency order (a writeback reaching a level that has the line); false if absent.
+    /// Marks the word of `key` (a flagless ``word(_:)``) dirty where it sits, without
+    /// touching the recency order (a writeback reaching a level that has the line); false
+    /// if absent.
     @inline(__always)
     func markDirty(_ key: UInt64) -> Bool {
-        let set = set(of: key &>> 1)
+        let set = set(of: Self.key(of: key))
         var i = 0
         while i < ways {
-            if set[i] ^ key < 2 {
-                set[i] |= 1
+            if Self.matches(set[i], key) {
+                set[i] |= Self.dirty
                 return true
             }
             i &+= 1
@@ -266,7 +312,7 @@ struct FlatLRUArray {
     /// of the last way (`empty`: the set was not full).
     @inline(__always)
     func insert(_ word: UInt64) -> UInt64 {
-        let line = word &>> 1
+        let line = Self.key(of: word)
         if ways <= 16 {
             let (byte, f) = fingerprint(of: line)
             Self.pushingFront(f, byte: byte, ways: ways)
@@ -276,7 +322,7 @@ struct FlatLRUArray {
 
     /// The keys present, in set and recency order (tests).
     func keys() -> [UInt64] {
-        UnsafeBufferPointer(start: tags, count: fingerprintWord).filter { $0 != Self.empty }.map { $0 >> 1 }
+        UnsafeBufferPointer(start: tags, count: fingerprintWord).filter { $0 != Self.empty }.map { Self.key(of: $0) }
     }
 }
 
