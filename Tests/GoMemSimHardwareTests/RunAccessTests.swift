@@ -8,9 +8,9 @@ import Testing
 // several sizes, and compare the summed nanoseconds, every counter, the exact latency
 // totals, both histograms, the resident lines and the carried fraction.
 
-/// Profiles for both paths: the plain one (no prefetchers), the general one (prefetchers;
-/// Zen's inclusive L2 and victim L3), and a write-through L1, where a repeated write is
-/// not a same-line hit.
+/// Profiles for both paths: the flat one (skylake-sp with and without prefetchers, tiny
+/// without), the general one (Zen 3's inclusive L2 and victim L3, with prefetchers), and
+/// a write-through L1 (general too), where a repeated write is not a same-line hit.
 private func runProfiles() -> [String: MachineProfile] {
     var skylakePlain = MachineProfile.skylakeSP
     skylakePlain.hardware.prefetchers = nil

@@ -27,9 +27,9 @@ extension CacheHierarchy {
             guard next < end else { break }
             let a = next.pointee
             next += 1
-            if plain && UInt64(a.length) <= lineBytes &- (a.address & lineOffsetMask) {
+            if flat && UInt64(a.length) <= lineBytes &- (a.address & lineOffsetMask) {
                 // One line (the next of a sequential pass), which the same-line path does not
-                // take (on the plain path the run's test is its test): ``linesBody``'s plain
+                // take (on the flat path the run's test is its test): ``linesBody``'s flat
                 // case for one line, without the frame of ``accessOutsideRun(_:pageShift:)``.
                 let line = a.address &>> lineShift
                 // No ``peekSets(_:pageShift:)``: this line's sets were prefetched 4 accesses
@@ -37,7 +37,7 @@ extension CacheHierarchy {
                 // access saved on random access, callgrind).
                 let ahead = next + (Self.prefetchDistance - 1)
                 if ahead < end { flatPrefetchSets(ahead.pointee.address &>> lineShift, after: line, pageShift: pageShift) }
-                total &+= takeWholeNs(adding: plainAccessLine(line, isWrite: a.isWrite, dependent: a.dependent,
+                total &+= takeWholeNs(adding: flatAccessLine(line, isWrite: a.isWrite, dependent: a.dependent,
                                                               pageShift: pageShift))
             } else {
                 total &+= accessOutsideRun(a, pageShift: pageShift)
@@ -63,7 +63,7 @@ extension CacheHierarchy {
     /// their time added to the read or write total and the carried fraction (in the same
     /// order), the whole nanoseconds due added to `total`, the accesses counted in `counts`
     /// (for ``repeats``), a write's line marked dirty. Returns the first access that does
-    /// not take it (`end`: none). A write stops the run unless the hierarchy is ``plain``
+    /// not take it (`end`: none). A write stops the run unless the hierarchy is ``flat``
     /// (its L1 mark is inline here; the general path's is a call).
     @inline(__always)
     mutating func sameLineRun(from next: UnsafePointer<RawAccess>, to end: UnsafePointer<RawAccess>, pageShift: UInt8,
@@ -74,7 +74,7 @@ extension CacheHierarchy {
         // `.max`: lines are at least 8 bytes.)
         let start = lastLine &<< lineShift
         let limit = lastLine != .max && lastLinePageShift == UInt16(pageShift) ? lineBytes : 0
-        let (writesRepeat, l1, key) = (plain, flatLevels[0], FlatLRUArray.word(lastLine))
+        let (writesRepeat, l1, key) = (flat, flatLevels[0], FlatLRUArray.word(lastLine))
         let (independentNs, dependentNs) = (l1NsBy[0], l1NsBy[1])
         var (carry, readNs, writeNs) = (carryNs, reads.totalNs, writes.totalNs)
         var p = next

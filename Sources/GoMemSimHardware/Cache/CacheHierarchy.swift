@@ -77,12 +77,12 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// back-invalidate the levels above an inclusive level, or to fill a victim level
     /// below. Otherwise only dirty victims are read (``Cache/insert(_:flags:victimLineNeeded:)``).
     let victimLineNeeded: InlineArray<8, Bool>
-    /// Whether every access takes the plain path (``plainAccessLine(_:isWrite:dependent:pageShift:)``,
-    /// on the flat arrays): no prefetcher, no 3C classification, every level write-back,
+    /// Whether every access takes the flat path (``flatAccessLine(_:isWrite:dependent:pageShift:)``,
+    /// on the flat arrays): no 3C classification, every level write-back,
     /// exact LRU over at most 16 ways (``ReplacementPolicy/keepsRecencyList``) and, below
     /// L1, non-inclusive. Tests build the general path for the same shape with
-    /// `allowsPlainPath: false` and compare the two.
-    let plain: Bool
+    /// `allowsFlatPath: false` and compare the two.
+    let flat: Bool
 
     // State.
     /// The caches, L1 first, in inline arrays sized for the most levels a profile may have
@@ -129,27 +129,27 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     var demandL1Slot = -1
     /// Where ``peekSets(_:pageShift:)`` leaves what it loaded, so the loads stay.
     var peeked: UInt64 = 0
-    /// The line the plain path last peeked for: the next line's sets follow its sets in
+    /// The line the flat path last peeked for: the next line's sets follow its sets in
     /// host memory, which the host prefetches on a sequential pass without being asked.
     var peekedLine: UInt64 = .max
     /// Shared by copies of this hierarchy (their caches share buffers until written): the
     /// line path checks once that it is unshared, then updates every cache and TLB in place
     /// (``Cache/lookupInPlace(_:)`` …) instead of checking each buffer per lookup and fill.
     var owner = CacheOwner()
-    /// The dTLBs and the STLB, and on the plain path (``plain``) every level, as
+    /// The dTLBs and the STLB, and on the flat path (``flat``) every level, as
     /// ``FlatLRUArray``s in one store (an unused level is a one-word placeholder). On the
-    /// plain path `levels` are unused; their counters are not.
+    /// flat path `levels` are unused; their counters are not.
     var flatStore: FlatLRUStore
     var flatLevels: InlineArray<8, FlatLRUArray>
     var flatDTLB: InlineArray<3, FlatLRUArray>
     var flatSTLB: FlatLRUArray
-    /// The dirty lines the current plain demand evicted, by level, written back once the
+    /// The dirty lines the current flat demand evicted, by level, written back once the
     /// demand's fills are done (``flatDemand(_:isWrite:)``).
     var flatVictims = InlineArray<8, UInt64>(repeating: 0)
     /// The first level whose flat state is too large to stay in the host's own L2 (over
-    /// 256 KiB; `levelCount`: none): the plain path peeks only those levels' sets ahead.
+    /// 256 KiB; `levelCount`: none): the flat path peeks only those levels' sets ahead.
     let firstPeekedLevel: Int
-    /// The plain path's demands by the level that served them (`levelCount`: DRAM), and
+    /// The flat path's demands by the level that served them (`levelCount`: DRAM), and
     /// its demand fills that found an empty way, per level: ``counters`` derives each
     /// level's accesses, hits, misses and demand evictions from them.
     var served = InlineArray<9, UInt64>(repeating: 0)
@@ -158,12 +158,12 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// Builds the hierarchy of `profile` (validated here). `classifyMisses` turns on the
     /// 3C classification (a fully associative shadow per level: slower).
     public init(profile: MachineProfile, classifyMisses: Bool = false) throws(HardwareConfigError) {
-        try self.init(profile: profile, classifyMisses: classifyMisses, allowsPlainPath: true)
+        try self.init(profile: profile, classifyMisses: classifyMisses, allowsFlatPath: true)
     }
 
-    /// The same; `allowsPlainPath: false` keeps the plain shape on the general path (the
+    /// The same; `allowsFlatPath: false` keeps the flat shape on the general path (the
     /// differential tests compare the two).
-    init(profile: MachineProfile, classifyMisses: Bool, allowsPlainPath: Bool) throws(HardwareConfigError) {
+    init(profile: MachineProfile, classifyMisses: Bool, allowsFlatPath: Bool) throws(HardwareConfigError) {
         try profile.validate()
         let hw = profile.hardware
         self.profile = profile
@@ -206,18 +206,18 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         prefetching = nextLine || adjacentPair || streaming || striding
         let seed = hw.seed ?? 0x6D65_6D73_696D  // "memsim"
         let setCounts = caches.map { $0.sizeBytes / (hw.lineBytes * $0.ways) }
-        var plain = allowsPlainPath && !classifyMisses
+        var flat = allowsFlatPath && !classifyMisses
         for k in caches.indices {
             let lru = Policy(hw.replacement, sets: setCounts[k], ways: caches[k].ways, seed: 0).keepsRecencyList
-            if caches[k].write != .writeBack { plain = false }
-            if k > 0 && caches[k].inclusion != .nonInclusive { plain = false }
-            if !lru { plain = false }
+            if caches[k].write != .writeBack { flat = false }
+            if k > 0 && caches[k].inclusion != .nonInclusive { flat = false }
+            if !lru { flat = false }
         }
-        self.plain = plain
-        // The plain path keeps its lines in the flat arrays below: its `levels` are
+        self.flat = flat
+        // The flat path keeps its lines in the flat arrays below: its `levels` are
         // one-line placeholders, not a second copy of every level.
         levels = InlineArray { i in
-            guard i < hw.caches.count && !plain else { return Cache<Policy>(sets: 1, ways: 1) }
+            guard i < hw.caches.count && !flat else { return Cache<Policy>(sets: 1, ways: 1) }
             let level = hw.caches[i]
             let sets = setCounts[i]
             return Cache<Policy>(sets: sets, ways: level.ways,
@@ -226,7 +226,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         let tlbs = TranslationState(hw.tlb)
         translation = tlbs
         // The flat arrays: levels, then the dTLBs, then the STLB.
-        let levelGeometry = (0..<8).map { k in k < caches.count && plain ? (setCounts[k], caches[k].ways) : (0, 1) }
+        let levelGeometry = (0..<8).map { k in k < caches.count && flat ? (setCounts[k], caches[k].ways) : (0, 1) }
         // The TLBs are flat on both paths (exact LRU, never invalidated).
         let tlbGeometry = (0..<3).map { c in tlbs.hasL1[c] ? (tlbs.l1Shape[c].sets, tlbs.l1Shape[c].ways) : (0, 1) }
         let stlbGeometry = tlbs.hasSTLB ? (tlbs.stlbShape.sets, tlbs.stlbShape.ways) : (0, 1)
@@ -290,7 +290,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// accesses) saves no registers.
     @inline(never)
     mutating func dirtyLastLine() {
-        if plain { return flatDirtyLastLine() }
+        if flat { return flatDirtyLastLine() }
         levels[0].setFlags(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot)
     }
 
@@ -311,12 +311,12 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         let lastByte = length <= 1 ? address : address &+ min(length - 1, UInt64.max - address)
         let last = lastByte &>> lineShift
         peekSets(first, pageShift: pageShift)
-        if plain {
-            var ns = plainAccessLine(first, isWrite: isWrite, dependent: dependent, pageShift: pageShift)
+        if flat {
+            var ns = flatAccessLine(first, isWrite: isWrite, dependent: dependent, pageShift: pageShift)
             var line = first
             while line != last {
                 line &+= 1
-                ns += plainAccessLine(line, isWrite: isWrite, dependent: false, pageShift: pageShift)
+                ns += flatAccessLine(line, isWrite: isWrite, dependent: false, pageShift: pageShift)
             }
             return takeWholeNs(adding: ns)
         }
@@ -382,7 +382,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// no modelled state.
     @inline(__always)
     mutating func peekSets(_ line: UInt64, pageShift: UInt8) {
-        if plain { return flatPeekSets(line, pageShift: pageShift) }
+        if flat { return flatPeekSets(line, pageShift: pageShift) }
         var sum: UInt64 = 0
         var k = 1
         while k < levelCount { sum &+= levels[k].peek(line); k &+= 1 }
@@ -454,7 +454,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         lastLineRepeats = pageClass &<< 2
         fastL1Hits &+= 1
         if isWrite {
-            if plain {
+            if flat {
                 flatDirtyLastLine()
             } else {
                 levels[0].setFlagsInPlace(levels[0].flags(at: lastSlot) | Cache<Policy>.dirty, at: lastSlot)
@@ -475,7 +475,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// Per-level counters, L1 first.
     public var counters: [CacheCounters] {
         var c = (0..<levelCount).map { levelCounters[$0] }
-        if plain {
+        if flat {
             // Every demand reaching level k and missing goes on to k + 1 and fills k.
             var missed = served[levelCount]
             for k in (0..<levelCount).reversed() {

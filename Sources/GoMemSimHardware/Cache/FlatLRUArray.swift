@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// One set-associative exact-LRU array (a cache level or a TLB) in the flat form of the
-/// plain path (``CacheHierarchy/plain``): each set is `ways` contiguous words in recency
+/// flat path (``CacheHierarchy/flat``): each set is `ways` contiguous words in recency
 /// order, most recent first; a word is `key << 2 | prefetched << 1 | dirty`
 /// (``word(_:)``), an empty way `UInt64.max` (keys are lines or TLB keys, below 2^60, so
 /// no key's word is it). The prefetched flag marks a line a prefetcher brought in and no

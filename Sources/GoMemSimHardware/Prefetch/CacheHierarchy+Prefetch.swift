@@ -29,7 +29,7 @@ extension CacheHierarchy {
     /// the line is) unless it is already at or above `target`. Lookups here do not count
     /// as demand accesses and do not refresh replacement state.
     mutating func prefetch(_ line: UInt64, into target: Int) {
-        if plain { return flatPrefetch(line, into: target) }
+        if flat { return flatPrefetch(line, into: target) }
         for k in 0...target where levels[k].slot(of: line) != nil { return }
         var source = levelCount
         var k = target + 1

@@ -37,7 +37,7 @@ public protocol ReplacementPolicy {
     mutating func renumber(_ first: UnsafeMutableRawPointer, sets: Int, strideBytes: Int)
     /// Whether a set's whole state is one ``RecencyList`` that a hit and a fill move the way
     /// to the front of, the least recent way being the victim, and nothing else changes
-    /// (exact LRU up to 16 ways): the hierarchy's plain path then keeps the level as a
+    /// (exact LRU up to 16 ways): the hierarchy's flat path then keeps the level as a
     /// ``FlatLRUArray`` instead (the same hits and victims).
     var keepsRecencyList: Bool { get }
 }

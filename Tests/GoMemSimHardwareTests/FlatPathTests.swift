@@ -1,20 +1,21 @@
 @testable import GoMemSimHardware
 import Testing
 
-// The plain demand path (`CacheHierarchy.plain`: write-back, non-inclusive, no
-// prefetcher, no classification) must leave exactly what the general path leaves: these
+// The flat path (`CacheHierarchy.flat`: write-back, non-inclusive, exact LRU, no
+// classification; prefetchers or not) must leave exactly what the general path leaves: these
 // drive one hierarchy with it and one with it turned off through the same streams and
 // compare every returned nanosecond, every counter, the exact latency totals and both
 // latency histograms.
 
-/// Profiles the plain path takes: every preset with its prefetchers off (exact LRU).
-private func plainProfiles() -> [String: MachineProfile] {
+/// Profiles the flat path takes: every preset with its prefetchers off (exact LRU), and
+/// with them on (below).
+private func flatProfiles() -> [String: MachineProfile] {
     var all: [String: MachineProfile] = [:]
     for (name, preset) in [("skylake-sp", MachineProfile.skylakeSP), ("zen3", .zen3), ("zen4", .zen4), ("tiny", .tiny)] {
         var p = preset
         p.hardware.prefetchers = nil
         // Zen's inclusive L2 and victim L3 take the general path: made non-inclusive here,
-        // they give the plain path 8-way L2s and a 12-way STLB.
+        // they give the flat path 8-way L2s and a 12-way STLB.
         for k in p.hardware.caches.indices.dropFirst() { p.hardware.caches[k].inclusion = .nonInclusive }
         all["\(name)-no-prefetch"] = p
     }
@@ -111,64 +112,64 @@ private func streams() -> [String: [Access]] {
     return all
 }
 
-@Test(arguments: plainProfiles().sorted { $0.key < $1.key }.map(\.value))
-func thePlainPathLeavesWhatTheGeneralPathLeaves(profile: MachineProfile) throws {
+@Test(arguments: flatProfiles().sorted { $0.key < $1.key }.map(\.value))
+func theFlatPathLeavesWhatTheGeneralPathLeaves(profile: MachineProfile) throws {
     var prefetches: UInt64 = 0, prefetchHits: UInt64 = 0
     for (name, stream) in streams().sorted(by: { $0.key < $1.key }) {
-        var plain = try CacheHierarchy<ProfilePolicy>(profile: profile)
-        var general = try CacheHierarchy<ProfilePolicy>(profile: profile, classifyMisses: false, allowsPlainPath: false)
-        #expect(plain.plain, "\(profile.name)")
-        #expect(!general.plain)
+        var flat = try CacheHierarchy<ProfilePolicy>(profile: profile)
+        var general = try CacheHierarchy<ProfilePolicy>(profile: profile, classifyMisses: false, allowsFlatPath: false)
+        #expect(flat.flat, "\(profile.name)")
+        #expect(!general.flat)
         var mismatches = 0
         for a in stream {
-            let x = plain.access(address: a.address, length: a.length, isWrite: a.isWrite, dependent: a.dependent,
+            let x = flat.access(address: a.address, length: a.length, isWrite: a.isWrite, dependent: a.dependent,
                                  pageShift: a.pageShift)
             let y = general.access(address: a.address, length: a.length, isWrite: a.isWrite, dependent: a.dependent,
                                    pageShift: a.pageShift)
             if x != y { mismatches += 1 }
         }
         #expect(mismatches == 0, "\(profile.name) \(name)")
-        #expect(fingerprint(plain, times: true) == fingerprint(general, times: true), "\(profile.name) \(name)")
-        #expect(plain.readLatencies.histogram() == general.readLatencies.histogram(), "\(profile.name) \(name)")
-        #expect(plain.writeLatencies.histogram() == general.writeLatencies.histogram(), "\(profile.name) \(name)")
-        for k in 0..<plain.levelCount {
-            #expect(plain.residentLines(level: k).sorted() == general.residentLines(level: k).sorted(), "\(profile.name) \(name)")
+        #expect(fingerprint(flat, times: true) == fingerprint(general, times: true), "\(profile.name) \(name)")
+        #expect(flat.readLatencies.histogram() == general.readLatencies.histogram(), "\(profile.name) \(name)")
+        #expect(flat.writeLatencies.histogram() == general.writeLatencies.histogram(), "\(profile.name) \(name)")
+        for k in 0..<flat.levelCount {
+            #expect(flat.residentLines(level: k).sorted() == general.residentLines(level: k).sorted(), "\(profile.name) \(name)")
         }
-        #expect(plain.counters[0].misses > 0)
-        prefetches += plain.counters.reduce(0) { $0 + $1.prefetches }
-        prefetchHits += plain.counters.reduce(0) { $0 + $1.prefetchHits }
+        #expect(flat.counters[0].misses > 0)
+        prefetches += flat.counters.reduce(0) { $0 + $1.prefetches }
+        prefetchHits += flat.counters.reduce(0) { $0 + $1.prefetchHits }
     }
     // The prefetching profiles' streams did prefetch, and used some of it.
     #expect((prefetches > 1000 && prefetchHits > 1000) == (profile.hardware.prefetchers != nil), "\(profile.name)")
 }
 
-@Test func thePlainPathIsTakenOnlyByThePlainShape() throws {
+@Test func theFlatPathIsTakenOnlyByTheFlatShape() throws {
     var p = MachineProfile.skylakeSP
-    #expect(try CacheHierarchy<ProfilePolicy>(profile: p).plain)  // prefetchers on
-    #expect(try !CacheHierarchy<ProfilePolicy>(profile: .zen3).plain)  // inclusive L2, victim L3
+    #expect(try CacheHierarchy<ProfilePolicy>(profile: p).flat)  // prefetchers on
+    #expect(try !CacheHierarchy<ProfilePolicy>(profile: .zen3).flat)  // inclusive L2, victim L3
     p.hardware.prefetchers = nil
-    #expect(try CacheHierarchy<ProfilePolicy>(profile: p).plain)
-    #expect(try !CacheHierarchy<ProfilePolicy>(profile: p, classifyMisses: true).plain)
+    #expect(try CacheHierarchy<ProfilePolicy>(profile: p).flat)
+    #expect(try !CacheHierarchy<ProfilePolicy>(profile: p, classifyMisses: true).flat)
     var writeThrough = p
     writeThrough.hardware.caches[0].write = .writeThrough
-    #expect(try !CacheHierarchy<ProfilePolicy>(profile: writeThrough).plain)
+    #expect(try !CacheHierarchy<ProfilePolicy>(profile: writeThrough).flat)
     var inclusive = p
     inclusive.hardware.caches[2].inclusion = .inclusive
-    #expect(try !CacheHierarchy<ProfilePolicy>(profile: inclusive).plain)
+    #expect(try !CacheHierarchy<ProfilePolicy>(profile: inclusive).flat)
     var exclusive = p
     exclusive.hardware.caches[2].inclusion = .exclusive
-    #expect(try !CacheHierarchy<ProfilePolicy>(profile: exclusive).plain)
+    #expect(try !CacheHierarchy<ProfilePolicy>(profile: exclusive).flat)
     for kind in ReplacementKind.allCases {  // only exact LRU keeps a recency list per set
         var q = p
         q.hardware.replacement = kind
-        #expect(try CacheHierarchy<ProfilePolicy>(profile: q).plain == (kind == .lru))
+        #expect(try CacheHierarchy<ProfilePolicy>(profile: q).flat == (kind == .lru))
     }
     var wide = p
     wide.hardware.caches[2].ways = 32  // LRU over 32 ways keeps stamps, not a recency list
-    #expect(try !CacheHierarchy<ProfilePolicy>(profile: wide).plain)
+    #expect(try !CacheHierarchy<ProfilePolicy>(profile: wide).flat)
 }
 
-/// The plain path converts a walk's cycles without rounding only when every read's cycles
+/// The flat path converts a walk's cycles without rounding only when every read's cycles
 /// are whole (skylake-sp: DRAM 90 ns at 3 GHz, 270 cycles); zen3's 85 ns at 3.5 GHz is
 /// 297.5 cycles, so its walks round, and the differential test above covers both.
 @Test func walkCyclesAreConvertedWithoutRoundingOnlyWhenWhole() throws {

@@ -1,21 +1,22 @@
 import GoMemSimCore
 
 extension CacheHierarchy {
-    // The plain demand path: ``accessLine(_:isWrite:dependent:pageShift:)``,
-    // ``demand(_:isWrite:)`` and ``walk(_:pageClass:)`` for the
-    // hierarchy shape of the speed goal (issue 6: skylake-sp, or tiny, with prefetchers
-    // off) — every level write-back and exact LRU, none below L1 inclusive or exclusive,
-    // no prefetcher, no 3C classification (``plain``; Zen's inclusive L2 and victim L3
-    // take the general path). Then a demand access only looks levels up until a hit and
-    // fills every level above it, and nothing is ever invalidated, so every cache is a
-    // ``FlatLRUArray`` (the TLBs are on both paths): a lookup that fills on a miss is one
-    // pass over a set's contiguous words. It changes no figure: the differential tests (PlainPathTests)
-    // drive both paths with the same streams and compare every counter, latency row and
-    // returned nanosecond.
+    // The flat path: ``accessLine(_:isWrite:dependent:pageShift:)``,
+    // ``demand(_:isWrite:)``, ``walk(_:pageClass:)`` and ``prefetch(_:into:)`` for the
+    // hierarchy shape of skylake-sp and of the speed goal (issue 6) — every level
+    // write-back and exact LRU, none below L1 inclusive or exclusive, no 3C
+    // classification (``flat``; Zen's inclusive L2 and victim L3 take the general path).
+    // Then a demand access only looks levels up until a hit and fills every level above
+    // it, a prefetch tests presence and fills, and nothing is ever invalidated, so every
+    // cache is a ``FlatLRUArray`` (the TLBs are on both paths): a lookup that fills on a
+    // miss is one pass over a set's contiguous words, a prefetched line a flag in its
+    // word. The prefetchers' training is shared with the general path. It changes no
+    // figure: the differential tests (FlatPathTests) drive both paths with the same
+    // streams and compare every counter, latency row and returned nanosecond.
 
-    /// ``accessLine(_:isWrite:dependent:pageShift:)`` when ``plain``.
+    /// ``accessLine(_:isWrite:dependent:pageShift:)`` when ``flat``.
     @inline(__always)
-    mutating func plainAccessLine(_ line: UInt64, isWrite: Bool, dependent: Bool, pageShift: UInt8) -> Double {
+    mutating func flatAccessLine(_ line: UInt64, isWrite: Bool, dependent: Bool, pageShift: UInt8) -> Double {
         // ``translateLine(_:pageShift:dependent:)``, written out: the optimiser kept that one
         // out of line, a call with the hierarchy's fields reloaded after it.
         let address = line &<< lineShift
@@ -49,7 +50,7 @@ extension CacheHierarchy {
         return ns
     }
 
-    /// ``demand(_:isWrite:)`` when ``plain``: looks `line` up level by level, filling each
+    /// ``demand(_:isWrite:)`` when ``flat``: looks `line` up level by level, filling each
     /// level that misses in the same pass (a write's L1 copy dirty), until a hit (a write
     /// dirties the hit). Returns that level (`levelCount` = DRAM) and whether the hit was
     /// the first use of a prefetched line (counted as a prefetch hit there, the flag
@@ -129,7 +130,7 @@ extension CacheHierarchy {
 
     /// The dirty `line` evicted from level `k` goes to the level below: marked dirty there
     /// if present (its recency unchanged), else filled dirty (whose dirty victim goes on
-    /// down), or to DRAM below the last level. ``evicted(_:flags:at:)`` for the plain shape.
+    /// down), or to DRAM below the last level. ``evicted(_:flags:at:)`` for the flat shape.
     @inline(never)
     mutating func flatWriteBack(_ line: UInt64, from k: Int) {
         var line = line
@@ -181,7 +182,7 @@ extension CacheHierarchy {
         }
         var walkNs = 0.0
         if walked {
-            let walkCycles = plain ? flatWalk(address, pageClass: c) : walk(address, pageClass: c)
+            let walkCycles = flat ? flatWalk(address, pageClass: c) : walk(address, pageClass: c)
             if stlbHolds {
                 translation.stlbCounters[c].walks &+= 1
                 translation.stlbCounters[c].walkCycles &+= wholeCycles(walkCycles)
@@ -203,7 +204,7 @@ extension CacheHierarchy {
         wholeWalkCycles ? UInt64(Int64(cycles)) : Self.rounded(cycles)
     }
 
-    /// ``walk(_:pageClass:)`` when ``plain``, inlined into the translation: the same
+    /// ``walk(_:pageClass:)`` when ``flat``, inlined into the translation: the same
     /// paging-structure-cache lookups and fills and page-table reads, each read a
     /// ``flatDemand(_:isWrite:)``, the cycles summed in the same order.
     @inline(__always)
@@ -230,7 +231,7 @@ extension CacheHierarchy {
         return cycles
     }
 
-    /// ``peekSets(_:pageShift:)`` when ``plain``: the sets' words of the levels from
+    /// ``peekSets(_:pageShift:)`` when ``flat``: the sets' words of the levels from
     /// `firstPeekedLevel` on (two host lines for more than 8 ways), unless `line` follows
     /// the line peeked last (a sequential pass).
     @inline(__always)
@@ -288,13 +289,13 @@ extension CacheHierarchy {
         }
     }
 
-    /// Marks the same-line path's line (`lastLine`, in L1) dirty when ``plain``.
+    /// Marks the same-line path's line (`lastLine`, in L1) dirty when ``flat``.
     @inline(__always)
     mutating func flatDirtyLastLine() {
         _ = flatLevels[0].markDirty(FlatLRUArray.word(lastLine))
     }
 
-    /// ``prefetch(_:into:)`` when ``plain``: the same presence tests (no recency refreshed),
+    /// ``prefetch(_:into:)`` when ``flat``: the same presence tests (no recency refreshed),
     /// streamer request and fills, the target's fill flagged prefetched.
     mutating func flatPrefetch(_ line: UInt64, into target: Int) {
         let key = FlatLRUArray.word(line)
@@ -351,6 +352,6 @@ extension CacheHierarchy {
 
     /// The lines level `k` holds (tests), whichever path ran.
     func residentLines(level k: Int) -> [UInt64] {
-        plain ? flatLevels[k].keys() : levels[k].lines
+        flat ? flatLevels[k].keys() : levels[k].lines
     }
 }
