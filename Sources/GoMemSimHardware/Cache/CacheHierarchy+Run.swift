@@ -74,6 +74,12 @@ extension CacheHierarchy {
         // `.max`: lines are at least 8 bytes.)
         let start = lastLine &<< lineShift
         let limit = lastLine != .max && lastLinePageShift == UInt16(pageShift) ? lineBytes : 0
+        func repeats(_ a: RawAccess) -> Bool {
+            let offset = a.address &- start
+            return offset < limit && UInt64(a.length) <= limit &- offset
+        }
+        // A new line first (every access of a random pass): no run to set up.
+        guard next < end && repeats(next.pointee) else { return next }
         let (writesRepeat, l1, key) = (flat, flatLevels[0], FlatLRUArray.word(lastLine))
         let (independentNs, dependentNs) = (l1NsBy[0], l1NsBy[1])
         var (carry, readNs, writeNs) = (carryNs, reads.totalNs, writes.totalNs)
@@ -81,8 +87,7 @@ extension CacheHierarchy {
         var whole: UInt64 = 0
         while p < end {
             let a = p.pointee
-            let offset = a.address &- start
-            guard offset < limit && UInt64(a.length) <= limit &- offset else { break }
+            guard repeats(a) else { break }
             let ns = a.dependent ? dependentNs : independentNs
             if a.isWrite {
                 guard writesRepeat else { break }
