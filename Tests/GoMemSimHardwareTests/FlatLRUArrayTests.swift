@@ -45,7 +45,7 @@ func flatSetsAreExactLRU(ways: Int, unrolled: Bool) {
     let sets = 4
     let store = FlatLRUStore(words: FlatLRUArray.words(sets: sets, ways: ways))
     let a = FlatLRUArray(tags: store.words, offset: 0, sets: sets, ways: ways)
-    a.clearFingerprints()
+    a.initializeMeta()
     var model = ListModel(sets: Array(repeating: [], count: sets), ways: ways)
     var state: UInt64 = UInt64(ways)
     var hits = 0, victims = 0, dirtyVictims = 0, prefetchedHits = 0
@@ -91,8 +91,7 @@ func flatSetsAreExactLRU(ways: Int, unrolled: Bool) {
             }
         }
         // The set's words are the model's list, most recent first, empty ways last.
-        let set = a.set(of: line)
-        let words = (0..<ways).map { set[$0] }
+        let words = a.recencyOrder(of: line)
         let expected = model.sets[s].map(ListModel.word)
             + Array(repeating: FlatLRUArray.empty, count: ways - model.sets[s].count)
         if words != expected { mismatches += 1 }

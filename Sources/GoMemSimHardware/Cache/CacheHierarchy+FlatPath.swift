@@ -244,7 +244,7 @@ extension CacheHierarchy {
         while k < levelCount {
             let a = flatLevels[k]
             let set = a.set(of: line)
-            sum &+= set[0] &+ set[a.ways > 8 ? 8 : 0] &+ (a.ways <= 16 ? a.fingerprint(of: line).words[0] : 0)
+            sum &+= set[0] &+ set[a.ways > 8 ? 8 : 0] &+ (a.ways <= 16 ? a.meta(of: line).block[0] : 0)
             k &+= 1
         }
         let address = line &<< lineShift
@@ -255,7 +255,7 @@ extension CacheHierarchy {
             while k < levelCount {
                 let a = flatLevels[k]
                 let set = a.set(of: entry)
-                sum &+= set[0] &+ set[a.ways > 8 ? 8 : 0] &+ (a.ways <= 16 ? a.fingerprint(of: entry).words[0] : 0)
+                sum &+= set[0] &+ set[a.ways > 8 ? 8 : 0] &+ (a.ways <= 16 ? a.meta(of: entry).block[0] : 0)
                 k &+= 1
             }
         }
@@ -284,7 +284,7 @@ extension CacheHierarchy {
             let set = a.set(of: line)
             GoMemSimCore.prefetch(set)
             if a.ways > 8 { GoMemSimCore.prefetch(set + 8) }
-            if a.ways <= 16 { GoMemSimCore.prefetch(a.fingerprint(of: line).words) }
+            if a.ways <= 16 { GoMemSimCore.prefetch(a.meta(of: line).block) }
             k &+= 1
         }
     }

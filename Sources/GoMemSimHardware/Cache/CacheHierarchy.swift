@@ -239,7 +239,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         let store = FlatLRUStore(words: total)
         func array(_ i: Int, _ g: (Int, Int)) -> FlatLRUArray {
             let a = FlatLRUArray(tags: store.words + offsets[i], offset: offsets[i], sets: g.0, ways: g.1)
-            a.clearFingerprints()
+            a.initializeMeta()
             return a
         }
         flatStore = store

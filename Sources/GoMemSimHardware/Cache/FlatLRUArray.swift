@@ -3,26 +3,29 @@ import Glibc
 #endif
 
 /// One set-associative exact-LRU array (a cache level or a TLB) in the flat form of the
-/// flat path (``CacheHierarchy/flat``): each set is `ways` contiguous words in recency
-/// order, most recent first; a word is `key << 2 | prefetched << 1 | dirty`
+/// flat path (``CacheHierarchy/flat``). A word is `key << 2 | prefetched << 1 | dirty`
 /// (``word(_:)``), an empty way `UInt64.max` (keys are lines or TLB keys, below 2^60, so
 /// no key's word is it). The prefetched flag marks a line a prefetcher brought in and no
 /// demand has used yet.
 ///
-/// Up to 16 ways a set also keeps one *fingerprint* byte per way, in the same order, in
-/// two words after all the sets: the low 7 bits of the key above the set index, with the
-/// top bit set (an empty or unused way's byte is 0, which matches nothing). A lookup
-/// compares the 16 bytes at once (SWAR on two words) and reads a way's word only where its
-/// byte matches, so a miss — most lookups below L1 on random accesses — reads no word but
-/// the one that falls out. A fill then moves the words back by one and shifts the bytes.
+/// Up to 16 ways (every preset) a line stays in the way it was filled into, and each set
+/// has a 32-byte *meta* block after all the sets' words: two words of *fingerprint*
+/// bytes, one per way (the low 7 bits of the key above the set index, top bit set; an
+/// empty way's byte is 0, which matches nothing), and one *recency* word, nibble `i` the
+/// way at recency position `i` (0 = most recent). A lookup compares the 16 bytes at once
+/// (SWAR on two words) and reads a way's word only where its byte matches; a hit moves its
+/// way's nibble first; a miss takes the way of the last nibble, writes the new word and
+/// byte there and rotates that nibble first. So a fill writes one word and its byte — no
+/// words move — and a random lookup touches the meta block and one word of the set.
+/// Above 16 ways a set is its words in recency order, moved along on each access.
 ///
-/// A demand lookup fills on a miss (``demand(_:inserting:hitFlag:)``): the found or new
-/// word goes first and the words before it move back; on a miss the last word — the least
-/// recent, or an empty way — falls out. A prefetch fill (``insert(_:)``) goes first too,
-/// and a presence test (``contains(_:)``) moves nothing. That is exact LRU with empty ways
+/// A demand lookup fills on a miss (``demand(_:inserting:hitFlag:)``); a prefetch or
+/// writeback fill (``insert(_:)``) goes first too; a presence test (``contains(_:)``)
+/// changes nothing. A new set's recency word lists its ways in order, all empty, so
+/// fills take empty ways before any line is evicted. That is exact LRU with empty ways
 /// filled first, the policy ``LRUPolicy`` and ``RecencyList`` keep, as long as nothing is
-/// invalidated (the flat shape never invalidates: no inclusive level, no victim cache), so
-/// the hits, misses and victims are theirs. The geometry is in the value, held for the run.
+/// invalidated (the flat shape never invalidates: no inclusive level, no victim cache),
+/// so the hits, misses and victims are theirs. The geometry is in the value, held for the run.
 struct FlatLRUArray {
     /// The first word of set 0, in the hierarchy's ``FlatLRUStore``.
     var tags: UnsafeMutablePointer<UInt64>
@@ -32,8 +35,8 @@ struct FlatLRUArray {
     let ways: Int
     /// `log2(sets)`: a fingerprint is taken from the key bits above it.
     let setShift: UInt64
-    /// Where the fingerprint words start, from `tags` (`sets * ways`).
-    let fingerprintWord: Int
+    /// Where the meta blocks start, from `tags` (`sets * ways`).
+    let metaWord: Int
 
     /// The empty way's word.
     static var empty: UInt64 { .max }
@@ -42,6 +45,11 @@ struct FlatLRUArray {
     static var dirty: UInt64 { 1 }
     static var prefetched: UInt64 { 2 }
     static var flagBits: UInt64 { 2 }
+    /// Words per set's meta block: fingerprints of ways 0–7 and 8–15, recency, padding
+    /// (so no block straddles a host line).
+    static var metaWords: Int { 4 }
+    /// The recency word of a new set: way `i` at position `i`.
+    static var initialRecency: UInt64 { 0xFEDC_BA98_7654_3210 }
 
     /// The word of `key` with no flag set: what lookups compare (a word matches when it
     /// differs from it in the flag bits only).
@@ -63,28 +71,37 @@ struct FlatLRUArray {
         setMask = UInt64(max(sets, 1) - 1)
         self.ways = ways
         setShift = UInt64(sets.trailingZeroBitCount)
-        fingerprintWord = sets * ways
+        metaWord = sets * ways
     }
 
-    /// Words the array takes in a store: the sets, then two fingerprint words per set.
-    static func words(sets: Int, ways: Int) -> Int { sets * ways + (ways <= 16 ? 2 * sets : 0) }
+    /// Words the array takes in a store: the sets, then a meta block per set (up to 16 ways).
+    static func words(sets: Int, ways: Int) -> Int { sets * ways + (ways <= 16 ? metaWords * sets : 0) }
 
-    /// Fingerprint words of a new array (the store's words start as `empty`).
-    func clearFingerprints() {
+    /// Sets the meta blocks of a new array (the store's words start as `empty`): no
+    /// fingerprint, the ways in order.
+    func initializeMeta() {
         guard ways <= 16 else { return }
-        (tags + fingerprintWord).update(repeating: 0, count: fingerprintWord / ways * 2)
+        var m = tags + metaWord
+        for _ in 0..<(metaWord / ways) {
+            m[0] = 0
+            m[1] = 0
+            m[2] = Self.initialRecency
+            m[3] = 0
+            m += Self.metaWords
+        }
     }
 
-    /// The first (most recent) word of the set `key` maps to.
+    /// The first word of the set `line` maps to.
     @inline(__always)
-    func set(of key: UInt64) -> UnsafeMutablePointer<UInt64> {
-        tags + Int(truncatingIfNeeded: key & setMask) &* ways
+    func set(of line: UInt64) -> UnsafeMutablePointer<UInt64> {
+        tags + Int(truncatingIfNeeded: line & setMask) &* ways
     }
 
-    /// The fingerprint byte of `key` (as a word) and its set's fingerprint words.
+    /// The fingerprint byte of `line` (as a word) and its set's meta block.
     @inline(__always)
-    func fingerprint(of key: UInt64) -> (byte: UInt64, words: UnsafeMutablePointer<UInt64>) {
-        ((key &>> setShift) & 0x7F | 0x80, tags + (fingerprintWord &+ Int(truncatingIfNeeded: key & setMask) &* 2))
+    func meta(of line: UInt64) -> (byte: UInt64, block: UnsafeMutablePointer<UInt64>) {
+        ((line &>> setShift) & 0x7F | 0x80,
+         tags + (metaWord &+ Int(truncatingIfNeeded: line & setMask) &* Self.metaWords))
     }
 
     /// High bit of each byte of `x` that is 0 (exact: no borrow crosses bytes).
@@ -94,99 +111,70 @@ struct FlatLRUArray {
         return ~((x & low7) &+ low7 | x | low7)
     }
 
-    /// Moves the word at `position` of `set` to the front, the words before it one place
-    /// back, as `word`.
+    /// High bit of each nibble of `x` that is 0 (exact: no carry crosses nibbles).
     @inline(__always)
-    static func moveToFront(_ set: UnsafeMutablePointer<UInt64>, from position: Int, word: UInt64) {
-        var i = position
-        while i > 0 {
-            set[i] = set[i &- 1]
-            i &-= 1
-        }
-        set[0] = word
+    static func zeroNibbles(_ x: UInt64) -> UInt64 {
+        let low3: UInt64 = 0x7777_7777_7777_7777
+        return ~((x & low3) &+ low3 | x | low3)
     }
 
-    /// What a demand hit leaves of the found word `t`: its prefetched flag cleared (the
-    /// line is used now), `hitFlag` (a write's dirty flag) or-ed in.
-    @inline(__always)
-    static func used(_ t: UInt64, hitFlag: UInt64) -> UInt64 { t & ~prefetched | hitFlag }
-
-    /// Puts `word` first in `set`, the others one place back; returns the word that fell
-    /// out of the last way.
-    @inline(__always)
-    static func pushFront(_ set: UnsafeMutablePointer<UInt64>, ways n: Int, word: UInt64) -> UInt64 {
-        let victim = set[n &- 1]
-        // The presets' way counts get a move of their own, unrolled (16 bytes a step).
-        switch n {
-        case 16: shiftBack(set, ways: 16)
-        case 8: shiftBack(set, ways: 8)
-        case 12: shiftBack(set, ways: 12)
-        case 4: shiftBack(set, ways: 4)
-        default: shiftBack(set, ways: n)
-        }
-        set[0] = word
-        return victim
-    }
-
-    /// Moves words `0 ..< n - 1` of `set` one place back, two at a time from the end (each
-    /// pair is loaded before the store that overlaps it); with `n` a constant the loop unrolls.
-    @inline(__always)
-    static func shiftBack(_ set: UnsafeMutablePointer<UInt64>, ways n: Int) {
-        let raw = UnsafeMutableRawPointer(set)
-        var i = n &- 3
-        while i >= 0 {
-            let pair = raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD2<UInt64>.self)
-            raw.storeBytes(of: pair, toByteOffset: (i &+ 1) &* 8, as: SIMD2<UInt64>.self)
-            i &-= 2
-        }
-        if i == -1 { set[1] = set[0] }  // an even count leaves word 0 to move
-    }
-
-    /// The position of `key`'s word in its set by fingerprint (-1: absent); `f` are the
-    /// set's fingerprint words, `byte` the key's fingerprint.
+    /// The way of `key` in its set by fingerprint (-1: absent): `set` its words, `m` its
+    /// meta block, `byte` the key's fingerprint; up to 8 ways only the first fingerprint
+    /// word holds bytes (`n` a literal where the caller can give one).
     @inline(__always)
     static func find(_ set: UnsafeMutablePointer<UInt64>, key: UInt64, byte: UInt64,
-                     _ f: UnsafeMutablePointer<UInt64>) -> Int {
+                     _ m: UnsafeMutablePointer<UInt64>, ways n: Int) -> Int {
         let x = byte &* 0x0101_0101_0101_0101
-        var m = zeroBytes(f[0] ^ x)
-        while m != 0 {
-            let j = m.trailingZeroBitCount &>> 3
+        var z = zeroBytes(m[0] ^ x)
+        while z != 0 {
+            let j = z.trailingZeroBitCount &>> 3
             if matches(set[j], key) { return j }
-            m &= m &- 1
+            z &= z &- 1
         }
-        m = zeroBytes(f[1] ^ x)
-        while m != 0 {
-            let j = 8 &+ m.trailingZeroBitCount &>> 3
+        guard n > 8 else { return -1 }
+        z = zeroBytes(m[1] ^ x)
+        while z != 0 {
+            let j = 8 &+ z.trailingZeroBitCount &>> 3
             if matches(set[j], key) { return j }
-            m &= m &- 1
+            z &= z &- 1
         }
         return -1
     }
 
-    /// The fingerprint words with the byte at `position` (equal to `byte`) moved first.
+    /// Moves way `j` first in the recency word `r`; returns the new word and the position
+    /// `j` was at.
     @inline(__always)
-    static func movingToFront(_ f: UnsafeMutablePointer<UInt64>, from position: Int, byte: UInt64) {
-        let low = f[0]
-        if position < 8 {
-            let bits = UInt64(truncatingIfNeeded: position) &* 8
-            let below = (1 &<< bits) &- 1  // bytes more recent than it (none for position 0)
-            let kept = position == 7 ? 0 : low & (UInt64.max &<< (bits &+ 8))
-            f[0] = kept | (low & below) &<< 8 | byte
-        } else {
-            let high = f[1]
-            let bits = UInt64(truncatingIfNeeded: position &- 8) &* 8
-            let below = (1 &<< bits) &- 1
-            let kept = position == 15 ? 0 : high & (UInt64.max &<< (bits &+ 8))
-            f[1] = kept | (high & below) &<< 8 | low &>> 56
-            f[0] = low &<< 8 | byte
-        }
+    static func touching(_ r: UInt64, way j: Int) -> (recency: UInt64, position: Int) {
+        let w = UInt64(truncatingIfNeeded: j)
+        let p = zeroNibbles(r ^ (w &* 0x1111_1111_1111_1111)).trailingZeroBitCount &>> 2
+        let bits = UInt64(truncatingIfNeeded: p) &* 4
+        let below = (1 &<< bits) &- 1  // nibbles more recent than it (none at position 0)
+        let kept = p == 15 ? 0 : r & (UInt64.max &<< (bits &+ 4))
+        return (kept | (r & below) &<< 4 | w, p)
+    }
+
+    /// Fills the least recent way of the set (`set` its words, `m` its meta block, `n`
+    /// ways) with `word` of fingerprint `byte`; returns the word that fell out (`empty`:
+    /// the way was empty).
+    @inline(__always)
+    static func fill(_ set: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutablePointer<UInt64>, ways n: Int,
+                     word: UInt64, byte: UInt64) -> UInt64 {
+        let r = m[2]
+        let v = Int(truncatingIfNeeded: r &>> UInt64(truncatingIfNeeded: 4 &* (n &- 1))) & 15
+        m[2] = r &<< 4 | UInt64(truncatingIfNeeded: v)  // nibbles past the n-th are never read
+        let victim = set[v]
+        set[v] = word
+        let shift = UInt64(truncatingIfNeeded: (v & 7) &* 8)
+        let f = m + (v &>> 3)
+        f.pointee = f.pointee & ~(0xFF &<< shift) | byte &<< shift
+        return victim
     }
 
     /// A demand lookup of `key` (a key's flagless ``word(_:)``) that fills on a miss. On a
-    /// hit the found word goes first, ``used(_:hitFlag:)``; returns its former position and
-    /// the word as it was (its flags tell whether a prefetch brought the line). On a miss
-    /// `word` goes first; returns -1 and the word that fell out of the last way (`empty`:
-    /// the set was not full).
+    /// hit the found word becomes the most recent, ``used(_:hitFlag:)``; returns its
+    /// recency position and the word as it was (its flags tell whether a prefetch brought
+    /// the line). On a miss `word` becomes the most recent; returns -1 and the word that
+    /// fell out of the least recent way (`empty`: the set was not full).
     @_transparent
     func demand(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64) -> (position: Int, word: UInt64) {
         let n = ways
@@ -208,6 +196,11 @@ struct FlatLRUArray {
         return (-1, previous)
     }
 
+    /// What a demand hit leaves of the found word `t`: its prefetched flag cleared (the
+    /// line is used now), `hitFlag` (a write's dirty flag) or-ed in.
+    @inline(__always)
+    static func used(_ t: UInt64, hitFlag: UInt64) -> UInt64 { t & ~prefetched | hitFlag }
+
     /// ``demand(_:inserting:hitFlag:)``, through ``demand(_:inserting:hitFlag:ways:)`` with
     /// a literal way count for the presets' counts (8, 16, 4, 12).
     @_transparent
@@ -224,39 +217,23 @@ struct FlatLRUArray {
     /// ``demand(_:inserting:hitFlag:)`` with the way count given as `n` (equal to `ways`,
     /// at most 16). Callers pass a literal (``CacheHierarchy`` switches on the presets'
     /// counts: 4, 8, 12, 16), so after inlining the fingerprint test reads one word for up
-    /// to 8 ways, the masks are constants and the moves unroll: about half the
-    /// instructions of the general form on the random-access path.
+    /// to 8 ways and the shifts are constants.
     @_transparent
     func demand(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64, ways n: Int) -> (position: Int, word: UInt64) {
         let line = Self.key(of: key)
         let s = Int(truncatingIfNeeded: line & setMask)
         let set = tags + s &* n
-        let f = tags + (fingerprintWord &+ s &* 2)
+        let m = tags + (metaWord &+ s &* Self.metaWords)
         let byte = (line &>> setShift) & 0x7F | 0x80
-        let j = Self.find(set, key: key, byte: byte, f, ways: n)
+        let j = Self.find(set, key: key, byte: byte, m, ways: n)
         if j >= 0 {
-            if j != 0 { Self.movingToFront(f, from: j, byte: byte) }
             let t = set[j]
-            Self.moveToFront(set, from: j, word: Self.used(t, hitFlag: hitFlag))
-            return (j, t)
+            set[j] = Self.used(t, hitFlag: hitFlag)
+            let (r, p) = Self.touching(m[2], way: j)
+            m[2] = r
+            return (p, t)
         }
-        Self.pushingFront(f, byte: byte, ways: n)
-        return (-1, Self.pushFront(set, ways: n, word: word))
-    }
-
-    /// ``find(_:key:byte:_:)`` for `n` ways (at most 16): up to 8 ways only the first
-    /// fingerprint word holds bytes (the second stays 0, which matches no fingerprint).
-    @inline(__always)
-    static func find(_ set: UnsafeMutablePointer<UInt64>, key: UInt64, byte: UInt64,
-                     _ f: UnsafeMutablePointer<UInt64>, ways n: Int) -> Int {
-        guard n <= 8 else { return find(set, key: key, byte: byte, f) }
-        var m = zeroBytes(f[0] ^ (byte &* 0x0101_0101_0101_0101))
-        while m != 0 {
-            let j = m.trailingZeroBitCount &>> 3
-            if matches(set[j], key) { return j }
-            m &= m &- 1
-        }
-        return -1
+        return (-1, Self.fill(set, m, ways: n, word: word, byte: byte))
     }
 
     /// Whether `key` (a flagless ``word(_:)``) is present, its set left as it was (a
@@ -266,8 +243,8 @@ struct FlatLRUArray {
         let line = Self.key(of: key)
         let set = set(of: line)
         if ways <= 16 {
-            let (byte, f) = fingerprint(of: line)
-            return Self.find(set, key: key, byte: byte, f, ways: ways) >= 0
+            let (byte, m) = meta(of: line)
+            return Self.find(set, key: key, byte: byte, m, ways: ways) >= 0
         }
         var i = 0
         while i < ways {
@@ -275,20 +252,6 @@ struct FlatLRUArray {
             i &+= 1
         }
         return false
-    }
-
-    /// The fingerprint words with `byte` put first and the others one place back (the
-    /// last way's byte falls out); `n` the way count (a literal where the caller can give
-    /// one, so the masks are constants).
-    @inline(__always)
-    static func pushingFront(_ f: UnsafeMutablePointer<UInt64>, byte: UInt64, ways n: Int) {
-        let low = f[0]
-        if n > 8 {
-            let highMask: UInt64 = n >= 16 ? .max : (1 &<< UInt64(truncatingIfNeeded: 8 &* (n &- 8))) &- 1
-            f[1] = (f[1] &<< 8 | low &>> 56) & highMask
-        }
-        let lowMask: UInt64 = n >= 8 ? .max : (1 &<< UInt64(truncatingIfNeeded: 8 &* n)) &- 1
-        f[0] = (low &<< 8 | byte) & lowMask
     }
 
     /// Marks the word of `key` (a flagless ``word(_:)``) dirty where it sits, without
@@ -309,20 +272,36 @@ struct FlatLRUArray {
     }
 
     /// Puts `word` (of a key not present) first in its set; returns the word that fell out
-    /// of the last way (`empty`: the set was not full).
+    /// of the least recent way (`empty`: the set was not full).
     @inline(__always)
     func insert(_ word: UInt64) -> UInt64 {
         let line = Self.key(of: word)
+        let set = set(of: line)
         if ways <= 16 {
-            let (byte, f) = fingerprint(of: line)
-            Self.pushingFront(f, byte: byte, ways: ways)
+            let (byte, m) = meta(of: line)
+            return Self.fill(set, m, ways: ways, word: word, byte: byte)
         }
-        return Self.pushFront(set(of: line), ways: ways, word: word)
+        let victim = set[ways &- 1]
+        var i = ways &- 1
+        while i > 0 {
+            set[i] = set[i &- 1]
+            i &-= 1
+        }
+        set[0] = word
+        return victim
     }
 
-    /// The keys present, in set and recency order (tests).
+    /// The words of the set `line` maps to, most recent first, then its empty ways (tests).
+    func recencyOrder(of line: UInt64) -> [UInt64] {
+        let set = set(of: line)
+        guard ways <= 16 else { return (0..<ways).map { set[$0] } }
+        let r = meta(of: line).block[2]
+        return (0..<ways).map { set[Int(truncatingIfNeeded: r &>> UInt64(4 * $0)) & 15] }
+    }
+
+    /// The keys present, in set order (tests).
     func keys() -> [UInt64] {
-        UnsafeBufferPointer(start: tags, count: fingerprintWord).filter { $0 != Self.empty }.map { Self.key(of: $0) }
+        UnsafeBufferPointer(start: tags, count: metaWord).filter { $0 != Self.empty }.map { Self.key(of: $0) }
     }
 }
 
