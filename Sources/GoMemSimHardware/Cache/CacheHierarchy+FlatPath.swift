@@ -8,8 +8,8 @@ extension CacheHierarchy {
     // classification (``flat``; Zen's inclusive L2 and victim L3 take the general path).
     // Then a demand access only looks levels up until a hit and fills every level above
     // it, a prefetch tests presence and fills, and nothing is ever invalidated, so every
-    // cache is a ``FlatLRUArray`` (the TLBs are on both paths): a lookup that fills on a
-    // miss is one pass over a set's contiguous words, a prefetched line a flag in its
+    // cache is a ``FlatLRUArray`` (the TLBs are on both paths): a lookup compares a set's
+    // fingerprints at once, a fill writes one word, a prefetched line is a flag in its
     // word. The prefetchers' training is shared with the general path. It changes no
     // figure: the differential tests (FlatPathTests) drive both paths with the same
     // streams and compare every counter, latency row and returned nanosecond.
@@ -231,8 +231,8 @@ extension CacheHierarchy {
         return cycles
     }
 
-    /// ``peekSets(_:pageShift:)`` when ``flat``: the sets' words of the levels from
-    /// `firstPeekedLevel` on (two host lines for more than 8 ways), unless `line` follows
+    /// ``peekSets(_:pageShift:)`` when ``flat``: the sets' words and meta blocks of the
+    /// levels from `firstPeekedLevel` on (a set of more than 8 ways is two host lines), unless `line` follows
     /// the line peeked last (a sequential pass).
     @inline(__always)
     mutating func flatPeekSets(_ line: UInt64, pageShift: UInt8) {
