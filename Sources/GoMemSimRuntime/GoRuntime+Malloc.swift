@@ -132,7 +132,6 @@ extension GoRuntime {
     @inline(__always)
     mutating func smallObject<K: KernelModel>(size: UInt64, spanClass: SpanClass, span id: Int, slot: UInt32,
                                               cost: UInt64, kernel: inout K) throws(ModelError) -> Allocation {
-        var cost = cost
         // `id`'s record through one pointer (the span the slot was just taken from: in
         // the table; nothing here changes the table's size): a checked subscript per
         // field reloaded the storage after each counter's store (~7 instructions per
@@ -152,10 +151,14 @@ extension GoRuntime {
         mallocs &+= 1
         heapObjects &+= 1
         if !spanClass.noscan { gc.liveScanBytes &+= elemSize }
-        cost += (size * config.costs.mutatorNsPerKiB) >> 10
+        // Unchecked: size and elemSize are at most 32 KiB plus a header (under 2¹⁶), the
+        // costs at most 2³² ns (``CostTable/maxNs``, bounded by ``GoRuntime/init``), so
+        // each product is below 2⁴⁸ and the two terms' sum below 2⁴⁹. Only adding them to
+        // `cost`, which a refill's work may have made anything, is checked.
+        var added = (size &* config.costs.mutatorNsPerKiB) &>> 10
         if needzero {
             // memclrNoHeapPointers(x, size): reused memory is written before it is handed out.
-            cost += (elemSize * config.costs.zeroingNsPerKiB + 1023) / 1024
+            added &+= (elemSize &* config.costs.zeroingNsPerKiB &+ 1023) &>> 10
             // The touch, unless the slot's pages were written since the kernel last
             // evicted or protected anything (``Span/residentPages``): it would change
             // nothing and cost nothing. Skipped for most allocations, ~150 instructions.
@@ -171,12 +174,12 @@ extension GoRuntime {
                 let offset = address &- spanBase
                 let pages = SpanTable.pageMask(offset: offset, length: elemSize)
                 if epoch == nil || residentEpoch != epoch || resident & pages != pages {
-                    cost += try touchForZeroing(span: id, address: address, length: elemSize, pages: pages,
-                                                epoch: epoch, kernel: &kernel)
+                    added += try touchForZeroing(span: id, address: address, length: elemSize, pages: pages,
+                                                 epoch: epoch, kernel: &kernel)
                 }
             }
         }
-        return Allocation(address: address, costNs: cost)
+        return Allocation(address: address, costNs: cost + added)
     }
 
     /// `mcache.refill` (mcache.go:146-214) then the trigger test (malloc.go:1147).

@@ -177,6 +177,9 @@ public struct GoRuntime: RuntimeModel {
     var latency = LatencyStatistics()
 
     public init(config: RuntimeConfig) {
+        var config = config
+        // Every cost at most CostTable.maxNs: ``smallObject`` adds them unchecked.
+        config.costs = config.costs.bounded
         self.config = config
         let procs = max(1, config.gomaxprocs)
         gomaxprocs = procs
