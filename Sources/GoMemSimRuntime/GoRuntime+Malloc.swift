@@ -48,12 +48,10 @@ extension GoRuntime {
         let header = scan && size > 512 ? config.goVersion.mallocHeaderBytes : 0
         if size + header <= SizeClasses.maxSmallSize {
             let request = size + header
-            // SizeClasses.sizeClass(of:), wrapping as it does. The indices are in range
-            // (at most 127 of 129 entries, 248 of 249: request ≤ 32768), and a class is
-            // under 128: the span class is the class and the noscan bit, unchecked.
-            let sizeClass = request <= 1016
-                ? sizeToClass8.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: (request &+ 7) >> 3)] }
-                : sizeToClass128.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: (request &- 1024 &+ 127) >> 7)] }
+            // SizeClasses.sizeClass(of:) from the one table (``SizeClasses/sizeToClassBy8``).
+            // The index is in range (at most 4096 of 4097 entries: request ≤ 32768), and a
+            // class is under 128: the span class is the class and the noscan bit, unchecked.
+            let sizeClass = sizeToClassBy8.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: (request &+ 7) >> 3)] }
             let allocation = try mallocSmall(size: size, spanClass: SpanClass(rawValue: sizeClass &<< 1 | (scan ? 0 : 1)),
                                              p: p, now: now, kernel: &kernel)
             latency.record(.small, allocation.costNs)

@@ -171,8 +171,7 @@ public struct GoRuntime: RuntimeModel {
     var scavenger = ScavengerState()
     /// The lookup tables, held by the instance so the hot path does not go through
     /// lazily initialised globals.
-    let sizeToClass8 = SizeClasses.sizeToClass8
-    let sizeToClass128 = SizeClasses.sizeToClass128
+    let sizeToClassBy8 = SizeClasses.sizeToClassBy8
     let classLayouts = SizeClasses.layouts
     var latency = LatencyStatistics()
 

@@ -128,6 +128,15 @@ let go119SizeClasses: [SizeClassRow] = go119SizeClassTable.split(separator: "\n"
         }
     }
 
+    /// The allocation path's one table gives Go's class for every request 1…32768
+    /// (a class boundary inside an 8-byte step would break it).
+    @Test func oneTableGivesGosClassForEveryRequest() {
+        #expect(SizeClasses.sizeToClassBy8.count == 4097)
+        for size: UInt64 in 1...SizeClasses.maxSmallSize {
+            #expect(Int(SizeClasses.sizeToClassBy8[Int((size + 7) / 8)]) == SizeClasses.sizeClass(of: size), "size \(size)")
+        }
+    }
+
     @Test func lookupTablesHaveGoShapes() {
         // size_to_class8 has 129 entries, size_to_class128 249 (sizeclasses.go).
         #expect(SizeClasses.sizeToClass8.count == 129)
