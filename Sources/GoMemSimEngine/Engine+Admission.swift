@@ -45,13 +45,17 @@ extension Engine {
         return slot
     }
 
-    /// Resolves live `id` into `pending` (slot and summary).
+    /// Resolves live `id` into `pending` (slot, summary and id map entry); returns the
+    /// entry.
+    @discardableResult
     @inline(__always)
-    @inlinable mutating func liveRegion(_ id: RegionID, into pending: inout Lookahead.Pending) throws(Stop) {
-        guard let (slot, summary, bucket) = regions.find(id) else { throw unknownRegion(id) }
+    @inlinable mutating func liveRegion(_ id: RegionID, into pending: inout Lookahead.Pending) throws(Stop)
+        -> RegionIDMap.Entry {
+        guard let (slot, summary, entry) = regions.find(id) else { throw unknownRegion(id) }
         pending.region = slot
         pending.summary = summary
-        pending.bucket = bucket
+        pending.entry = entry
+        return entry
     }
 
     // Error builders stay out of line: string interpolation inlined into the per-event
@@ -94,15 +98,19 @@ extension Engine {
         return invalid("a range within the \(region.size)-byte \(what) \(id)", found: "offset \(offset) length \(length)")
     }
 
-    /// Resolves live mapping `id` into `pending` (slot and summary).
-    @inlinable mutating func mapping(_ id: RegionID, into pending: inout Lookahead.Pending) throws(Stop) {
-        guard let (slot, summary, bucket) = regions.find(id) else { throw invalid("a live mapping id", found: "\(id)") }
+    /// Resolves live mapping `id` into `pending` (slot, summary and id map entry);
+    /// returns the entry.
+    @discardableResult
+    @inlinable mutating func mapping(_ id: RegionID, into pending: inout Lookahead.Pending) throws(Stop)
+        -> RegionIDMap.Entry {
+        guard let (slot, summary, entry) = regions.find(id) else { throw invalid("a live mapping id", found: "\(id)") }
         guard summary.isMapping else {
             throw invalid("a mapping id", found: "heap object \(id)")
         }
         pending.region = slot
         pending.summary = summary
-        pending.bucket = bucket
+        pending.entry = entry
+        return entry
     }
 
     @inlinable mutating func descriptor(_ fd: UInt32) throws(Stop) -> UInt32 {
@@ -110,15 +118,15 @@ extension Engine {
         return file
     }
 
-    /// A region for new `id` (which must not be live), into `pending` (slot and bucket).
+    /// A region for new `id` (which must not be live), into `pending` (slot and id map entry).
     @inline(__always)
     @inlinable mutating func newRegion(id: RegionID, size: UInt64, isMapping: Bool, scan: Bool,
                                        into pending: inout Lookahead.Pending) throws(Stop) {
-        guard let (slot, bucket) = regions.create(id: id, size: size, isMapping: isMapping, scan: scan) else {
+        guard let (slot, entry) = regions.create(id: id, size: size, isMapping: isMapping, scan: scan) else {
             throw liveIDError(id)
         }
         pending.region = slot
-        pending.bucket = bucket
+        pending.entry = entry
     }
 
     /// Validates `record` and queues it on its goroutine.
@@ -142,13 +150,13 @@ extension Engine {
         switch pending.record.event {
         case let .alloc(id, size, scan):
             guard size <= Self.maxAllocBytes else { throw allocationSizeError(size) }
-            regions.prefetch(after: id, in: .allocations)
+            regions.prefetch(after: id)
             try newRegion(id: id, size: size, isMapping: false, scan: scan, into: &pending)
         case let .free(id):
-            regions.prefetch(after: id, in: .frees)
-            try liveRegion(id, into: &pending)
+            regions.prefetch(after: id)
+            let entry = try liveRegion(id, into: &pending)
             guard !pending.summary.isMapping else { throw notHeapObjectError(id) }
-            regions.kill(bucket: pending.bucket, slot: pending.region, ordered: ordered)
+            regions.kill(entry: entry, slot: pending.region, ordered: ordered)
             pending.killsRegion = true
         case let .read(id, offset, length, _), let .write(id, offset, length):
             try liveRegion(id, into: &pending)
@@ -205,10 +213,10 @@ extension Engine {
             }
             try newRegion(id: id, size: length, isMapping: true, scan: false, into: &pending)
         case let .munmap(id, offset, length):
-            try mapping(id, into: &pending)
+            let entry = try mapping(id, into: &pending)
             try checkRange(pending.summary, id: id, offset: offset, length: length)
             if offset == 0, length >= pending.summary.size {
-                regions.kill(bucket: pending.bucket, slot: pending.region, ordered: ordered)
+                regions.kill(entry: entry, slot: pending.region, ordered: ordered)
                 pending.killsRegion = true
             }
         case let .madvise(id, offset, length, _), let .mprotect(id, offset, length, _):

@@ -89,8 +89,8 @@ extension Engine {
         switch record.event {
         case let .alloc(id, size, scan):
             guard size <= Self.maxAllocBytes else { throw allocationSizeError(size) }
-            regions.prefetch(after: id, in: .allocations)
-            guard let bucket = regions.createUnslotted(id: id, size: size, scan: scan) else { throw liveIDError(id) }
+            regions.prefetch(after: id)
+            guard let entry = regions.createUnslotted(id: id, size: size, scan: scan) else { throw liveIDError(id) }
             let start = try startEventAtOnce(of: g, leading: leading)
             let allocation: Allocation
             do throws(ModelError) {
@@ -99,16 +99,16 @@ extension Engine {
             } catch {
                 throw .model(error, record: admittedRecords)
             }
-            regions.ids.base[bucket].summary.address = allocation.address  // from the map: in range
+            entry.pointee.summary.address = allocation.address
             noteAllocated(size)
             if !allocation.keepsDeadline { armRuntimeTimer() }
             finishEvent(of: g, start: start, cpuNs: allocation.costNs, kind: .alloc, leading: leading)
         case let .free(id):
-            regions.prefetch(after: id, in: .frees)
-            guard let i = regions.ids.index(of: id) else { throw unknownRegion(id) }
-            let region = regions.ids.base[i].summary  // from the map: in range
+            regions.prefetch(after: id)
+            guard let entry = regions.ids.entry(of: id) else { throw unknownRegion(id) }
+            let region = entry.pointee.summary
             guard !region.isMapping else { throw notHeapObjectError(id) }
-            regions.killAtOnce(bucket: i)
+            regions.killAtOnce(entry: entry)
             let start = try startEventAtOnce(of: g, leading: leading)
             runtime.release(address: region.address, size: region.size, scan: region.scan)
             if !Runtime.releaseKeepsDeadline { armRuntimeTimer() }
@@ -151,8 +151,8 @@ extension Engine {
     /// The summary of live region `id` (at once: straight from the id map).
     @inline(__always)
     @inlinable mutating func liveSummary(_ id: RegionID) throws(Stop) -> IDMap.Summary {
-        guard let i = regions.ids.index(of: id) else { throw unknownRegion(id) }
-        return regions.ids.base[i].summary  // from the map: in range
+        guard let entry = regions.ids.entry(of: id) else { throw unknownRegion(id) }
+        return entry.pointee.summary
     }
 
     /// ``access(_:_:isWrite:dependent:)`` for a record run at once: a model error names

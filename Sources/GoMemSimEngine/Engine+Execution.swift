@@ -113,10 +113,10 @@ extension Engine {
             case let .alloc(id, size, scan):
                 let allocation = try runtime.allocate(size: size, scan: scan, goroutine: pending.record.goroutine,
                                                       now: now, kernel: &kernel)
-                if ordered {
-                    regions.setAddress(allocation.address, slot: pending.region, id: id)
+                if !ordered, let entry = pending.entry {
+                    regions.setAddress(allocation.address, slot: pending.region, entry: entry)
                 } else {
-                    regions.setAddress(allocation.address, slot: pending.region, bucket: pending.bucket)
+                    regions.setAddress(allocation.address, slot: pending.region, id: id)
                 }
                 cpu = allocation.costNs
                 noteAllocated(size)
@@ -179,10 +179,10 @@ extension Engine {
             let call = try kernel.map(length: length, protection: protection, flags: flags,
                                       file: pending.hasFile ? fileName(pending) : nil,
                                       fileOffset: fileOffset, fixedAddress: nil)
-            if ordered {
-                regions.setAddress(call.value, slot: pending.region, id: id)
+            if !ordered, let entry = pending.entry {
+                regions.setAddress(call.value, slot: pending.region, entry: entry)
             } else {
-                regions.setAddress(call.value, slot: pending.region, bucket: pending.bucket)
+                regions.setAddress(call.value, slot: pending.region, id: id)
             }
             return call.costNs
         case let .munmap(_, offset, length):

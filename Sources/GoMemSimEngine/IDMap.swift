@@ -13,10 +13,11 @@ import GoMemSimCore
 /// to its end (measured: ~200 instructions per `free` at 10 k live ids, now ~60).
 /// No tombstones, so churn never degrades it.
 ///
-/// The replay engine looks an id up on every heap event; `Dictionary` costs a generic
-/// hash and a bucket walk per call, this costs a multiply and, at most 75 % load,
-/// about one probe, in a bucket next to recently used ones. Memory follows the number
-/// of live ids, not the trace.
+/// It holds the ids ``RegionIDMap``'s ring has no room for (the stragglers: ids long
+/// live while later ones churn, ids in no order). `Dictionary` costs a generic hash and
+/// a bucket walk per call, this costs a multiply and, at most 75 % load, about one
+/// probe, in a bucket next to recently used ones. Memory follows the number of live
+/// ids, not the trace.
 ///
 /// Each bucket also carries a ``Summary`` of its region (size, kind, address): the
 /// replay engine's range check and access then read the bucket the lookup already
@@ -135,26 +136,6 @@ import GoMemSimCore
             i = (i &+ 1) & mask
             distance &+= 1
         }
-    }
-
-    /// Starts loading the whole bin of id block `block` (``home(_:)``: the homes of ids
-    /// `block << 3 ..< (block + 1) << 3`), its four cache lines, and the first bucket
-    /// after it, where the bin's last entries spill and a removal's backward shift
-    /// looks: every line ``prefetch(_:)`` of the block's eight ids would load, in one go.
-    // Inlined: called, it was ~18 instructions per block (callgrind), half of them the call.
-    @inline(__always)
-    @inlinable func prefetchBin(ofBlock block: UInt64) {
-        let first = firstBucket(ofBlock: block)  // a multiple of 8 buckets: line aligned (see ``UnsafeTable``)
-        for line in stride(from: 0, to: 1 << Self.blockShift, by: 64 / MemoryLayout<Bucket>.stride) {
-            GoMemSimCore.prefetch(UnsafeRawPointer(base + first + line))
-        }
-        GoMemSimCore.prefetch(UnsafeRawPointer(base + (first &+ (1 << Self.blockShift)) & mask))
-    }
-
-    /// The first bucket of the bin that holds the homes of id block `block` (see
-    /// ``home(_:)``, which picks the same bin).
-    @inlinable func firstBucket(ofBlock block: UInt64) -> Int {
-        Int(truncatingIfNeeded: ((block &* Self.fibonacci) &>> binShift) << Self.blockShift)
     }
 
     @inline(__always)

@@ -26,10 +26,10 @@ import GoMemSimTrace
         /// record, the region's `alloc` included, has then executed.
         @usableFromInline var summary = IDMap.Summary(size: 0, isMapping: false, scan: false)
         @usableFromInline var next: Int32 = -1
-        /// `alloc`/`mmap`/`free`/`munmap`: the id map bucket of the region's id, as
+        /// `alloc`/`mmap`/`free`/`munmap`: the id map entry of the region's id, as
         /// admission left it; used only by a record executed at once (see
-        /// ``RegionTable/setAddress(_:slot:bucket:)``).
-        @usableFromInline var bucket = -1
+        /// ``RegionTable/setAddress(_:slot:entry:)``).
+        @usableFromInline var entry: RegionIDMap.Entry?
 
         @inlinable init(record: TraceRecord, index: UInt64) {
             self.record = record

@@ -15,16 +15,16 @@ import GoMemSimTrace
 /// the scheduler reorders goroutines by time — the trace has no synchronisation
 /// events, and a goroutine can only have reached another's object through one.
 ///
-/// The id map's buckets repeat each live region's size, kind and address (an
+/// The id map's entries repeat each live region's size, kind and address (an
 /// ``IDMap/Summary``), so admission validates a record, and a record executed at once
-/// (nothing queued) reaches its address, from the bucket its lookup loaded: with
+/// (nothing queued) reaches its address, from the entry its lookup loaded: with
 /// thousands of live objects a random access then costs one cache miss, not two (the
 /// slot was the second). Slots remain the truth for records executed from the queue.
 ///
 /// A region whose records have all run at once has no slot (``noSlot`` in the id map):
-/// the bucket holds everything such a record needs, and writing a slot per allocation
+/// the entry holds everything such a record needs, and writing a slot per allocation
 /// touched one more cold line per event at a million live objects. The first queued
-/// record that names the region gives it one, filled from the bucket (``find(_:)``).
+/// record that names the region gives it one, filled from the entry (``find(_:)``).
 @usableFromInline struct RegionTable {
     @usableFromInline struct Region: BitwiseCopyable {
         /// Object size, or mapped length for a mapping.
@@ -49,7 +49,7 @@ import GoMemSimTrace
         }
     }
 
-    @usableFromInline var ids = IDMap()
+    @usableFromInline var ids = RegionIDMap()
     @usableFromInline var slots = UnsafeTable<Region>()
     @usableFromInline var freeSlots = UnsafeTable<Int32>()
 
@@ -60,31 +60,30 @@ import GoMemSimTrace
 
     /// The id map's value for a live id whose region has no slot: its records so far
     /// all executed at once (see ``createUnslotted(id:size:scan:)``). A slot is ≥ 0 and
-    /// an empty bucket −1.
+    /// an empty entry −1.
     @inlinable static var noSlot: Int32 { .max }
 
     /// The slot of live `id`, if it has one.
-    @inlinable func slot(of id: RegionID) -> Int32? { ids.find(id).flatMap { $0 == Self.noSlot ? nil : $0 } }
+    @inlinable mutating func slot(of id: RegionID) -> Int32? { ids.find(id).flatMap { $0 == Self.noSlot ? nil : $0 } }
 
     /// The slot of live `id` (given one now if it had none) and its summary, read from
-    /// one bucket, and that bucket's index (valid until the next ``create`` or ``kill``).
+    /// one id map entry, and that entry (valid until the next ``create`` or ``kill``).
     @inline(__always)
-    @inlinable mutating func find(_ id: RegionID) -> (slot: Int32, summary: IDMap.Summary, bucket: Int)? {
-        guard let i = ids.index(of: id) else { return nil }
-        let bucket = ids.buckets[i]
-        let slot = bucket.value == Self.noSlot ? giveSlot(bucket: i) : bucket.value
-        return (slot, bucket.summary, i)
+    @inlinable mutating func find(_ id: RegionID) -> (slot: Int32, summary: IDMap.Summary, entry: RegionIDMap.Entry)? {
+        guard let entry = ids.entry(of: id) else { return nil }
+        let slot = entry.pointee.value == Self.noSlot ? giveSlot(entry: entry) : entry.pointee.value
+        return (slot, entry.pointee.summary, entry)
     }
 
-    /// A slot for the unslotted region of id map bucket `i`, from its summary: nothing
+    /// A slot for the unslotted region of id map entry `entry`, from its summary: nothing
     /// of it is pending, so its tickets start afresh.
     @inline(never)
-    @usableFromInline mutating func giveSlot(bucket i: Int) -> Int32 {
-        let summary = ids.buckets[i].summary
+    @usableFromInline mutating func giveSlot(entry: RegionIDMap.Entry) -> Int32 {
+        let summary = entry.pointee.summary
         var region = Region(size: summary.size, isMapping: summary.isMapping, scan: summary.scan)
         region.address = summary.address
         let slot = newSlot(region)
-        ids.buckets[i].value = slot
+        entry.pointee.value = slot
         return slot
     }
 
@@ -99,65 +98,47 @@ import GoMemSimTrace
         return Int32(slots.count - 1)
     }
 
-    /// How far ahead of an id ``prefetch(after:in:)`` looks: two id map blocks (see
-    /// ``IDMap/home(_:)``), so a later block's bin, elsewhere in the table, is loading
-    /// while this block's ids walk their own — a DRAM miss covered by 16 ids' work.
+    /// How far ahead of an id ``prefetch(after:)`` looks: far enough for a DRAM miss to
+    /// be covered by the records between.
     @inlinable static var prefetchDistance: UInt64 { 16 }
 
-    /// A stream of ids looked up in about increasing order — allocations, frees — and
-    /// the id map block whose bin it last prefetched (see ``prefetch(after:in:)``).
-    @usableFromInline enum PrefetchStream: Int { case allocations, frees }
-    @usableFromInline var prefetchedBlocks: (allocations: UInt64, frees: UInt64) = (.max, .max)
-
-    /// Prefetches the id map bin of the id ``prefetchDistance`` past `id`, once per
-    /// block of ids a stream enters. Traces number objects in allocation order, and
-    /// many programs free them roughly in that order too (rings, queues, caches
-    /// evicting the oldest): the `alloc` or `free` some records later is then likely to
-    /// look that id up. With a large live set each lookup is otherwise a DRAM miss
-    /// (measured: 35 % of a gc-grid S=64 replay); a wrong guess costs wasted line
-    /// fetches, never a result. Per stream, as the allocations and the frees walk
-    /// different blocks; per block, as the block's eight ids share one bin: prefetching
-    /// two lines per id cost ~28 instructions per `alloc` and `free` (callgrind), the
-    /// bin once per block a compare per id and the same lines.
+    /// Prefetches the id map entry of the id ``prefetchDistance`` past `id`. Traces
+    /// number objects in allocation order, and many programs free them roughly in that
+    /// order too (rings, queues, caches evicting the oldest): the `alloc` or `free` some
+    /// records later is then likely to look that id up, in the ring entry prefetched.
+    /// With a large live set each lookup is otherwise a DRAM miss (measured with the
+    /// hash map alone: 35 % of a gc-grid S=64 replay); a wrong guess costs a wasted line
+    /// fetch, never a result.
     @inline(__always)
-    @inlinable mutating func prefetch(after id: RegionID, in stream: PrefetchStream) {
-        let block = (id &+ Self.prefetchDistance) >> IDMap.blockShift
-        switch stream {
-        case .allocations:
-            guard block != prefetchedBlocks.allocations else { return }
-            prefetchedBlocks.allocations = block
-        case .frees:
-            guard block != prefetchedBlocks.frees else { return }
-            prefetchedBlocks.frees = block
-        }
-        ids.prefetchBin(ofBlock: block)
+    @inlinable func prefetch(after id: RegionID) {
+        ids.prefetch(id &+ Self.prefetchDistance)
     }
 
     /// Records the address the `alloc`/`mmap` of `slot` (named `id` when admitted) got:
-    /// in the slot, and in the id's bucket if the id still names that slot (it may have
+    /// in the slot, and in the id's entry if the id still names that slot (it may have
     /// been freed and reused while the record waited).
     @inline(__always)
     @inlinable mutating func setAddress(_ address: UInt64, slot: Int32, id: RegionID) {
         slots[Int(slot)].address = address
-        if let i = ids.index(of: id), ids.buckets[i].value == slot { ids.buckets[i].summary.address = address }
+        if let entry = ids.entry(of: id), entry.pointee.value == slot { entry.pointee.summary.address = address }
     }
 
-    /// ``setAddress(_:slot:id:)`` for a record executed at once: `bucket`, from its
+    /// ``setAddress(_:slot:id:)`` for a record executed at once: `entry`, from its
     /// ``create``, still holds its id (nothing touched the id map in between).
     @inline(__always)
-    @inlinable mutating func setAddress(_ address: UInt64, slot: Int32, bucket: Int) {
+    @inlinable mutating func setAddress(_ address: UInt64, slot: Int32, entry: RegionIDMap.Entry) {
         slots[Int(slot)].address = address
-        ids.buckets[bucket].summary.address = address
+        entry.pointee.summary.address = address
     }
 
-    /// A new slot for `id`, and the id map bucket that now names it (valid until the
-    /// next ``create`` or ``kill``); `nil` if `id` is live. One probe of the id map
+    /// A new slot for `id`, and the id map entry that now names it (valid until the
+    /// next ``create`` or ``kill``); `nil` if `id` is live. One look at the id map
     /// checks and inserts.
     @inline(__always)
     @inlinable mutating func create(id: RegionID, size: UInt64, isMapping: Bool,
-                                    scan: Bool) -> (slot: Int32, bucket: Int)? {
+                                    scan: Bool) -> (slot: Int32, entry: RegionIDMap.Entry)? {
         let slot = freeSlots.isEmpty ? Int32(slots.count) : freeSlots[freeSlots.count - 1]
-        guard let bucket = ids.insertNew(id, slot, summary: IDMap.Summary(size: size, isMapping: isMapping, scan: scan))
+        guard let entry = ids.insertNew(id, slot, summary: IDMap.Summary(size: size, isMapping: isMapping, scan: scan))
         else { return nil }
         let region = Region(size: size, isMapping: isMapping, scan: scan)
         if freeSlots.isEmpty {
@@ -166,36 +147,36 @@ import GoMemSimTrace
             _ = freeSlots.removeLast()
             slots[Int(slot)] = region
         }
-        return (slot, bucket)
+        return (slot, entry)
     }
 
     /// A heap object for new `id` with no slot (``noSlot``), for an `alloc` executed at
-    /// once: its id map bucket (returned, valid until the next change of the id map)
+    /// once: its id map entry (returned, valid until the next change of the id map)
     /// holds all a record executed at once needs, and a slot — a line written per
     /// allocation, cold at a million live objects — is given only if a queued record
     /// ever names the object (``find(_:)``). `nil` if `id` is live.
     @inline(__always)
-    @inlinable mutating func createUnslotted(id: RegionID, size: UInt64, scan: Bool) -> Int? {
+    @inlinable mutating func createUnslotted(id: RegionID, size: UInt64, scan: Bool) -> RegionIDMap.Entry? {
         ids.insertNew(id, Self.noSlot, summary: IDMap.Summary(size: size, isMapping: false, scan: scan))
     }
 
-    /// The id of id map bucket `i` (from ``IDMap/index(of:)``, nothing changed since) ends
-    /// with a record executed at once: nothing of its region is pending, so its slot,
-    /// if it has one, is free again.
+    /// The id of id map entry `entry` (from ``RegionIDMap/entry(of:)``, nothing changed
+    /// since) ends with a record executed at once: nothing of its region is pending, so
+    /// its slot, if it has one, is free again.
     @inline(__always)
-    @inlinable mutating func killAtOnce(bucket i: Int) {
-        let slot = ids.remove(at: i)
+    @inlinable mutating func killAtOnce(entry: RegionIDMap.Entry) {
+        let slot = ids.remove(entry)
         if slot != Self.noSlot { freeSlots.append(slot) }
     }
 
-    /// The id in `bucket` (from ``find(_:)``, nothing changed since) stops naming
+    /// The id in `entry` (from ``find(_:)``, nothing changed since) stops naming
     /// `slot`. `ordered` (the killing record is queued): the slot is marked dead and
     /// recycled once its records have executed. Otherwise the record runs at once and
     /// ``executedUnordered(_:killed:)`` recycles the slot, so its cache line is not
     /// touched at all.
     @inline(__always)
-    @inlinable mutating func kill(bucket: Int, slot: Int32, ordered: Bool) {
-        ids.remove(at: bucket)
+    @inlinable mutating func kill(entry: RegionIDMap.Entry, slot: Int32, ordered: Bool) {
+        ids.remove(entry)
         if ordered { slots[Int(slot)].dead = true }
     }
 

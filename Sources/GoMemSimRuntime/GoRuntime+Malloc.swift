@@ -48,12 +48,10 @@ extension GoRuntime {
         let header = scan && size > 512 ? config.goVersion.mallocHeaderBytes : 0
         if size + header <= SizeClasses.maxSmallSize {
             let request = size + header
-            // SizeClasses.sizeClass(of:), wrapping as it does. The indices are in range
-            // (at most 127 of 129 entries, 248 of 249: request ≤ 32768), and a class is
-            // under 128: the span class is the class and the noscan bit, unchecked.
-            let sizeClass = request <= 1016
-                ? sizeToClass8.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: (request &+ 7) >> 3)] }
-                : sizeToClass128.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: (request &- 1024 &+ 127) >> 7)] }
+            // SizeClasses.sizeClass(of:) from the one table (``SizeClasses/sizeToClassBy8``).
+            // The index is in range (at most 4096 of 4097 entries: request ≤ 32768), and a
+            // class is under 128: the span class is the class and the noscan bit, unchecked.
+            let sizeClass = sizeToClassBy8.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: (request &+ 7) >> 3)] }
             let allocation = try mallocSmall(size: size, spanClass: SpanClass(rawValue: sizeClass &<< 1 | (scan ? 0 : 1)),
                                              p: p, now: now, kernel: &kernel)
             latency.record(.small, allocation.costNs)
@@ -132,7 +130,6 @@ extension GoRuntime {
     @inline(__always)
     mutating func smallObject<K: KernelModel>(size: UInt64, spanClass: SpanClass, span id: Int, slot: UInt32,
                                               cost: UInt64, kernel: inout K) throws(ModelError) -> Allocation {
-        var cost = cost
         // `id`'s record through one pointer (the span the slot was just taken from: in
         // the table; nothing here changes the table's size): a checked subscript per
         // field reloaded the storage after each counter's store (~7 instructions per
@@ -152,10 +149,14 @@ extension GoRuntime {
         mallocs &+= 1
         heapObjects &+= 1
         if !spanClass.noscan { gc.liveScanBytes &+= elemSize }
-        cost += (size * config.costs.mutatorNsPerKiB) >> 10
+        // Unchecked: size and elemSize are at most 32 KiB plus a header (under 2¹⁶), the
+        // costs at most 2³² ns (``CostTable/maxNs``, bounded by ``GoRuntime/init``), so
+        // each product is below 2⁴⁸ and the two terms' sum below 2⁴⁹. Only adding them to
+        // `cost`, which a refill's work may have made anything, is checked.
+        var added = (size &* config.costs.mutatorNsPerKiB) &>> 10
         if needzero {
             // memclrNoHeapPointers(x, size): reused memory is written before it is handed out.
-            cost += (elemSize * config.costs.zeroingNsPerKiB + 1023) / 1024
+            added &+= (elemSize &* config.costs.zeroingNsPerKiB &+ 1023) &>> 10
             // The touch, unless the slot's pages were written since the kernel last
             // evicted or protected anything (``Span/residentPages``): it would change
             // nothing and cost nothing. Skipped for most allocations, ~150 instructions.
@@ -171,12 +172,12 @@ extension GoRuntime {
                 let offset = address &- spanBase
                 let pages = SpanTable.pageMask(offset: offset, length: elemSize)
                 if epoch == nil || residentEpoch != epoch || resident & pages != pages {
-                    cost += try touchForZeroing(span: id, address: address, length: elemSize, pages: pages,
-                                                epoch: epoch, kernel: &kernel)
+                    added += try touchForZeroing(span: id, address: address, length: elemSize, pages: pages,
+                                                 epoch: epoch, kernel: &kernel)
                 }
             }
         }
-        return Allocation(address: address, costNs: cost)
+        return Allocation(address: address, costNs: cost + added)
     }
 
     /// `mcache.refill` (mcache.go:146-214) then the trigger test (malloc.go:1147).

@@ -158,12 +158,35 @@ public struct CostTable: Codable, Hashable, Sendable {
              stwNs, stwPerProcNs, writeBarrierNs
     }
 
-    /// Decodes a partial table: missing entries keep their defaults.
+    /// The largest value a cost may take: 2³² ns (4.3 s), far above any per-operation
+    /// cost. Bounded so that the allocation path adds its costs with no overflow check:
+    /// a per-KiB cost times a small object's size (at most 2¹⁶ bytes) stays below 2⁴⁸.
+    public static let maxNs: UInt64 = 1 << 32
+
+    /// The table with every cost at most ``maxNs`` (a larger one taken as ``maxNs``):
+    /// what the runtime model uses. A decoded table is already bounded.
+    public var bounded: CostTable {
+        var t = self
+        for path in [\CostTable.tinyAllocNs, \.smallAllocNs, \.mcacheRefillNs, \.pageAllocNs, \.largeAllocNs,
+                     \.heapGrowNs, \.zeroingNsPerKiB, \.sweepSpanNs, \.gcCycleNs, \.scavengeCallNs, \.stackAllocNs,
+                     \.mutatorNsPerKiB, \.scanNsPerKiB, \.markObjectNs, \.stwNs, \.stwPerProcNs, \.writeBarrierNs] {
+            t[keyPath: path] = min(t[keyPath: path], Self.maxNs)
+        }
+        return t
+    }
+
+    /// Decodes a partial table: missing entries keep their defaults; a cost above
+    /// ``maxNs`` is an error.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = CostTable()
         func value(_ key: CodingKeys, _ fallback: UInt64) throws -> UInt64 {
-            try c.decodeIfPresent(UInt64.self, forKey: key) ?? fallback
+            let ns = try c.decodeIfPresent(UInt64.self, forKey: key) ?? fallback
+            guard ns <= Self.maxNs else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c,
+                                                       debugDescription: "expected a cost of at most \(Self.maxNs) ns, found \(ns)")
+            }
+            return ns
         }
         tinyAllocNs = try value(.tinyAllocNs, d.tinyAllocNs)
         smallAllocNs = try value(.smallAllocNs, d.smallAllocNs)

@@ -41,38 +41,3 @@ import Testing
         #expect(queue.earliest == 30)
     }
 }
-
-/// The id map's prefetch: per stream of ids, once per block, the bin holding the block.
-@Suite struct RegionPrefetchTests {
-    /// Every id of a block has its home in the bin ``IDMap/prefetchBin(ofBlock:)``
-    /// loads, at every table size: otherwise the prefetch would load the wrong lines.
-    @Test func aBlocksHomesLieInTheBinPrefetchedForIt() {
-        var generator = SplitMix(seed: 11)
-        for capacity in [16, 1024, 1 << 16] {
-            let map = IDMap(capacity: capacity)
-            for _ in 0..<2_000 {
-                let key = generator.next() >> UInt64(generator.next() % 64)
-                let first = map.firstBucket(ofBlock: key >> IDMap.blockShift)
-                #expect(first % 8 == 0)
-                #expect((first..<first + 8).contains(map.home(key)))
-            }
-        }
-    }
-
-    /// A stream prefetches when it enters a block (the one 16 ids ahead), not for
-    /// every id; allocations and frees keep their own place.
-    @Test func eachStreamPrefetchesOncePerBlockItEnters() {
-        var regions = RegionTable()
-        regions.prefetch(after: 0, in: .allocations)
-        #expect(regions.prefetchedBlocks.allocations == 2)
-        #expect(regions.prefetchedBlocks.frees == .max)
-        regions.prefetch(after: 100, in: .frees)
-        #expect(regions.prefetchedBlocks.frees == 14)
-        for id: UInt64 in 1...7 { regions.prefetch(after: id, in: .allocations) }
-        #expect(regions.prefetchedBlocks.allocations == 2)
-        #expect(regions.prefetchedBlocks.frees == 14)
-        regions.prefetch(after: 8, in: .allocations)
-        #expect(regions.prefetchedBlocks.allocations == 3)
-        #expect(regions.prefetchedBlocks.frees == 14)
-    }
-}

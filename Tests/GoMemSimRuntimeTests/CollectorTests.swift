@@ -118,6 +118,48 @@ import Testing
         #expect(problems.isEmpty, "\(problems)")
     }
 
+    /// While marking, an allocation the goroutine's assist credit covers takes its size
+    /// off the credit and leaves the collector alone — no assist time, the same end of
+    /// mark, its cost what it would be outside a cycle; once the credit is spent, the
+    /// next allocation assists again (go1.19 malloc.go `deductAssistCredit`).
+    @Test func allocationsWhileMarkingSpendTheirCreditThenAssist() throws {
+        var (rt, kernel) = try startedRuntime()
+        // 3 MiB of live pointerful objects give the mark work to do; garbage then
+        // crosses the trigger.
+        for _ in 0..<3072 { _ = try rt.allocate(size: 1024, scan: true, goroutine: 0, now: 1_000, kernel: &kernel) }
+        var n = 0
+        while rt.gc.phase != .mark && n < 100_000 {
+            let a = try rt.allocate(size: 1024, scan: false, goroutine: 0, now: 1_000, kernel: &kernel)
+            rt.release(address: a.address, size: 1024, scan: false)
+            n += 1
+        }
+        try #require(rt.gc.phase == .mark)
+        #expect(rt.gc.assistBytes[0] == 0)
+        // Right after the start-of-cycle pause, long before the workers finish.
+        let now = rt.gc.worldStoppedUntil
+        try #require(now < rt.gc.markEndNs)
+        // No credit yet: the first allocation assists, paying ahead (64 Ki units of work).
+        let first = try rt.allocate(size: 1024, scan: false, goroutine: 0, now: now, kernel: &kernel)
+        try #require(rt.gc.phase == .mark)
+        let assistNs = rt.gc.cpuAssistNs, markEnd = rt.gc.markEndNs
+        var credit = rt.gc.assistBytes[0]
+        #expect(assistNs > 0 && credit >= 1024)
+        var paid = 0
+        while credit >= 1024 {
+            let a = try rt.allocate(size: 1024, scan: false, goroutine: 0, now: now, kernel: &kernel)
+            credit -= 1024
+            #expect(rt.gc.assistBytes[0] == credit)
+            #expect(rt.gc.cpuAssistNs == assistNs && rt.gc.markEndNs == markEnd)
+            #expect(a.costNs < first.costNs)
+            paid += 1
+        }
+        #expect(paid > 10)
+        // The credit no longer covers 1 KiB: this one assists.
+        _ = try rt.allocate(size: 1024, scan: false, goroutine: 0, now: now, kernel: &kernel)
+        #expect(rt.gc.phase != .mark || rt.gc.cpuAssistNs > assistNs)
+        #expect(rt.gc.phase != .mark || rt.gc.assistBytes[0] > credit)
+    }
+
     @Test func runtimeGCFinishesTheCycleInProgressThenRunsItsOwn() throws {
         var (rt, kernel) = try startedRuntime()
         // Cross the trigger with a large allocation: a cycle starts and is still marking.

@@ -128,6 +128,15 @@ let go119SizeClasses: [SizeClassRow] = go119SizeClassTable.split(separator: "\n"
         }
     }
 
+    /// The allocation path's one table gives Go's class for every request 1…32768
+    /// (a class boundary inside an 8-byte step would break it).
+    @Test func oneTableGivesGosClassForEveryRequest() {
+        #expect(SizeClasses.sizeToClassBy8.count == 4097)
+        for size: UInt64 in 1...SizeClasses.maxSmallSize {
+            #expect(Int(SizeClasses.sizeToClassBy8[Int((size + 7) / 8)]) == SizeClasses.sizeClass(of: size), "size \(size)")
+        }
+    }
+
     @Test func lookupTablesHaveGoShapes() {
         // size_to_class8 has 129 entries, size_to_class128 249 (sizeclasses.go).
         #expect(SizeClasses.sizeToClass8.count == 129)
@@ -160,6 +169,49 @@ import Foundation
         #expect(roundTrip == config)
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(RuntimeConfig.self, from: Data(#"{"goVersion": "go1.18"}"#.utf8))
+        }
+    }
+
+    /// Costs are at most 2³² ns (``CostTable/maxNs``): a larger one in a profile is an
+    /// error naming it; one set in code is taken as 2³² by the runtime.
+    @Test func costsAreBoundedAt2To32Nanoseconds() throws {
+        let atBound = #"{"costs": {"mutatorNsPerKiB": 4294967296}}"#
+        #expect(try JSONDecoder().decode(RuntimeConfig.self, from: Data(atBound.utf8)).costs.mutatorNsPerKiB == 1 << 32)
+        let above = #"{"costs": {"smallAllocNs": 12, "zeroingNsPerKiB": 4294967297}}"#
+        do {
+            _ = try JSONDecoder().decode(RuntimeConfig.self, from: Data(above.utf8))
+            Issue.record("a cost above 2^32 ns decoded")
+        } catch let DecodingError.dataCorrupted(context) {
+            #expect(context.debugDescription == "expected a cost of at most 4294967296 ns, found 4294967297")
+            #expect(context.codingPath.last?.stringValue == "zeroingNsPerKiB")
+        }
+        var config = RuntimeConfig()
+        config.costs.mutatorNsPerKiB = .max
+        config.costs.stwNs = (1 << 32) + 1
+        let runtime = GoRuntime(config: config)
+        var expected = CostTable()
+        expected.mutatorNsPerKiB = 1 << 32
+        expected.stwNs = 1 << 32
+        #expect(runtime.config.costs == expected)
+    }
+
+    /// A small object from the cached span costs `smallAllocNs`, plus the mutator's
+    /// `size × mutatorNsPerKiB / 1024`, plus zeroing its slot (1024 bytes of class 1024,
+    /// rounded up at `zeroingNsPerKiB`; its pages are resident: no touch) — exactly, up
+    /// to costs at the bound (the terms are added without overflow checks).
+    @Test func aCachedSmallObjectCostsTheAllocationTheMutatorsShareAndZeroing() throws {
+        for bounded in [false, true] {
+            var (rt, kernel) = try startedRuntime {
+                if bounded {
+                    $0.costs.smallAllocNs = 1 << 32
+                    $0.costs.mutatorNsPerKiB = 1 << 32
+                    $0.costs.zeroingNsPerKiB = 1 << 32
+                }
+            }
+            _ = try rt.allocate(size: 1000, scan: false, goroutine: 0, now: 0, kernel: &kernel)  // refills
+            let second = try rt.allocate(size: 1000, scan: false, goroutine: 0, now: 0, kernel: &kernel)
+            // 1000 × 2900 / 1024 = 2832.03, 1024 × 25 / 1024 = 25; 1000 × 2³² / 1024 = 4194304000.
+            #expect(second.costNs == (bounded ? (1 << 32) + 4_194_304_000 + (1 << 32) : 12 + 2_832 + 25))
         }
     }
 
