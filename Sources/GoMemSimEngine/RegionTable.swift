@@ -114,6 +114,13 @@ import GoMemSimTrace
         ids.prefetch(id &+ Self.prefetchDistance)
     }
 
+    /// How far ahead of a `free`'s id ``Engine/prefetchRelease(after:)`` names objects to
+    /// the runtime: the nearer (``releaseLeadSooner``) and the farther — the farther's
+    /// ring entry was prefetched ``prefetchDistance`` − 8 ids before, and the runtime's
+    /// two dependent loads each get 4 frees to arrive (see ``RuntimeModel/prefetchReleases(later:sooner:)``).
+    @inlinable static var releaseLeadLater: UInt64 { 8 }
+    @inlinable static var releaseLeadSooner: UInt64 { 4 }
+
     /// Records the address the `alloc`/`mmap` of `slot` (named `id` when admitted) got:
     /// in the slot, and in the id's entry if the id still names that slot (it may have
     /// been freed and reused while the record waited).

@@ -138,7 +138,12 @@ struct SpanTable {
         let free = freeBitmaps[words]
         if free >= 0 {
             let base = Int(free)
-            freeBitmaps[words] = Int32(truncatingIfNeeded: Int64(bitPattern: bits[base].allocated))
+            let next = Int32(truncatingIfNeeded: Int64(bitPattern: bits[base].allocated))
+            freeBitmaps[words] = next
+            // The stack's new top, taken by the next span of this length: its link is read
+            // then, and its words cleared. Freed by a sweep long before, it was a DRAM miss
+            // per span made at a million live objects (perf: 6 % of the allocator replay).
+            if next >= 0 { prefetch(UnsafeRawPointer(bits.base + Int(next))) }
             span.bitmapBase = free
             for w in base..<base + words { bits[w] = SlotBits() }
         } else {
