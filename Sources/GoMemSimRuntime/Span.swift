@@ -151,6 +151,9 @@ struct SpanTable {
             bits.append(repeating: SlotBits(), count: words)
         }
         if let id = freeIDs.popLast() {
+            // The next span made reuses the new top's record and sweep state, freed long
+            // before: start loading them (the record's write then stalled setSpans' read).
+            if let next = freeIDs.last { prefetchRecord(Int(next)) }
             spans[Int(id)] = span
             sweepStates[Int(id)] = SpanSweepState()
             return Int(id)
@@ -234,11 +237,14 @@ struct SpanTable {
         return nil
     }
 
-    /// Starts loading span `id`'s record (one cache line).
+    /// Starts loading span `id`'s record (one cache line) and its ``SpanSweepState``
+    /// (a sweep reads both; the sweep state alone was 70 % of a sweep's samples at a
+    /// million live objects, perf).
     @inline(__always)
     func prefetchRecord(_ id: Int) {
-        guard id < spans.count else { return }
+        guard id < spans.count, id < sweepStates.count else { return }
         prefetch(UnsafeRawPointer(spans.base + id))
+        prefetch(UnsafeRawPointer(sweepStates.base + id))
     }
 
     /// Starts loading the first line of span `id`'s bitmap words (reads its record).
