@@ -118,8 +118,8 @@ import GoMemSimTrace
     /// the runtime: the nearer (``releaseLeadSooner``) and the farther — the farther's
     /// ring entry was prefetched ``prefetchDistance`` − 8 ids before, and the runtime's
     /// two dependent loads each get 4 frees to arrive (see ``RuntimeModel/prefetchReleases(later:sooner:)``).
-    @inlinable static var releaseLeadLater: UInt64 { 8 }
-    @inlinable static var releaseLeadSooner: UInt64 { 4 }
+    @inlinable static var releaseLeadLater: UInt64 { 12 }
+    @inlinable static var releaseLeadSooner: UInt64 { 6 }
 
     /// Records the address the `alloc`/`mmap` of `slot` (named `id` when admitted) got:
     /// in the slot, and in the id's entry if the id still names that slot (it may have
