@@ -246,6 +246,7 @@ extension Engine {
     @inline(__always)
     @inlinable mutating func prefetchRelease(after id: RegionID) {
         regions.prefetch(after: id)
+        guard runtime.prefetchesReleases else { return }
         runtime.prefetchReleases(later: regions.ids.addressInRing(id &+ RegionTable.releaseLeadLater),
                                  sooner: regions.ids.addressInRing(id &+ RegionTable.releaseLeadSooner))
     }
