@@ -25,6 +25,18 @@ public protocol RuntimeModel {
     /// marks the object dead): the engine then need not read the deadline after a free,
     /// ~25 instructions per free. Default: `false`.
     static var releaseKeepsDeadline: Bool { get }
+    /// A host hint, no modelled effect: the objects at `later` and `sooner` (0: none
+    /// known) are likely released a few records from now, `sooner` first. A model whose
+    /// release reads metadata far larger than the host's caches (a million live objects'
+    /// spans and bitmaps) starts loading it here, so that release does not stall on it;
+    /// it must change no state and no figure. Called only while ``prefetchesReleases``.
+    /// Default: nothing.
+    mutating func prefetchReleases(later: UInt64, sooner: UInt64)
+    /// Whether the engine should call ``prefetchReleases(later:sooner:)`` before a free:
+    /// read per free, so a model makes it a stored property (finding the addresses and
+    /// the call cost ~25 instructions per free where there is nothing to hide). Default:
+    /// `false`.
+    var prefetchesReleases: Bool { get }
 
     /// A write of `bytes` into a pointerful (`scan`) object: the write barrier's cost to
     /// the writing goroutine, paid only while the collector marks. Default: 0.
@@ -77,6 +89,8 @@ public struct Allocation: Hashable, Sendable {
 
 extension RuntimeModel {
     @inlinable public static var releaseKeepsDeadline: Bool { false }
+    @inlinable public mutating func prefetchReleases(later: UInt64, sooner: UInt64) {}
+    @inlinable public var prefetchesReleases: Bool { false }
     @inlinable public mutating func readNextDeadline() -> UInt64? { nextDeadline }
     @inlinable public mutating func programExited(now: UInt64) {}
     @inlinable public mutating func writeBarrier(bytes: UInt64, now: UInt64) -> UInt64 { 0 }

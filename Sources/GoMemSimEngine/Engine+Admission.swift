@@ -153,7 +153,7 @@ extension Engine {
             regions.prefetch(after: id)
             try newRegion(id: id, size: size, isMapping: false, scan: scan, into: &pending)
         case let .free(id):
-            regions.prefetch(after: id)
+            prefetchRelease(after: id)
             let entry = try liveRegion(id, into: &pending)
             guard !pending.summary.isMapping else { throw notHeapObjectError(id) }
             regions.kill(entry: entry, slot: pending.region, ordered: ordered)

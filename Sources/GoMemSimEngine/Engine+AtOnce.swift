@@ -104,7 +104,7 @@ extension Engine {
             if !allocation.keepsDeadline { armRuntimeTimer() }
             finishEvent(of: g, start: start, cpuNs: allocation.costNs, kind: .alloc, leading: leading)
         case let .free(id):
-            regions.prefetch(after: id)
+            prefetchRelease(after: id)
             guard let entry = regions.ids.entry(of: id) else { throw unknownRegion(id) }
             let region = entry.pointee.summary
             guard !region.isMapping else { throw notHeapObjectError(id) }

@@ -236,6 +236,21 @@ extension Engine {
         allocatedBytes = allocatedBytes.saturatingAdd(size)
     }
 
+    /// Host prefetches for a `free` of `id` (no modelled effect): the id map entry
+    /// ``RegionTable/prefetchDistance`` ids on, and — as traces usually free in about
+    /// allocation order — the runtime's metadata for the objects of ids
+    /// ``RegionTable/releaseLeadLater`` and ``RegionTable/releaseLeadSooner`` on, read
+    /// from ring entries prefetched by earlier frees. At a million live objects each
+    /// release's bitmap word and page record were otherwise DRAM misses (perf: three
+    /// quarters of the runtime's release, ~11 % of the allocator replay).
+    @inline(__always)
+    @inlinable mutating func prefetchRelease(after id: RegionID) {
+        regions.prefetch(after: id)
+        guard runtime.prefetchesReleases else { return }
+        runtime.prefetchReleases(later: regions.ids.addressInRing(id &+ RegionTable.releaseLeadLater),
+                                 sooner: regions.ids.addressInRing(id &+ RegionTable.releaseLeadSooner))
+    }
+
     /// The engine's own figures for an object of `size` bytes freed.
     @inline(__always)
     @inlinable mutating func noteFreed(_ size: UInt64) {

@@ -144,6 +144,15 @@ import GoMemSimCore
         GoMemSimCore.prefetch(UnsafeRawPointer(ringEntry(of: key)))
     }
 
+    /// The address of live `key` if its ring entry holds it and its `alloc` has run, else
+    /// 0 — a guess for host prefetching only (a straggler is not looked for). One load of
+    /// an entry ``prefetch(_:)`` usually brought in records ago.
+    @inline(__always)
+    @inlinable func addressInRing(_ key: UInt64) -> UInt64 {
+        let entry = ringEntry(of: key)
+        return entry.pointee.key == key && entry.pointee.value >= 0 ? entry.pointee.summary.address : 0
+    }
+
     /// Doubles the ring; stragglers whose new entry is free move into it.
     @inline(never)
     @usableFromInline mutating func grow() {

@@ -156,6 +156,8 @@ extension GoRuntime {
     /// The released objects become the cycle's dead set; later releases wait for the next.
     mutating func condemnReleasedObjects() {
         for id in spans.spans.indices where spans.spans[id].state == .heap {
+            // Bitmaps lie anywhere (reused by length): the loop stalled on each one.
+            spans.prefetchBitmap(id &+ 8)
             var freed: UInt32 = 0, freedRequestedBytes: UInt64 = 0
             for i in spans.words(id) where spans.bits[i].freed != 0 || spans.bits[i].freedRequestedBytes != 0 {
                 freed += UInt32(spans.bits[i].freed.nonzeroBitCount)

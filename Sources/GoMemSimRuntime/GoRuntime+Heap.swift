@@ -189,6 +189,7 @@ extension GoRuntime {
             if spanOfPage.count < pagesNeeded {
                 spanOfPage.append(repeating: -1, count: pagesNeeded - spanOfPage.count)
                 objectPages.append(repeating: ObjectPage(), count: pagesNeeded - objectPages.count)
+                prefetchesReleases = objectPages.count >= Self.prefetchReleasesMinPages
             }
             // The arena map entry (mheap_.arenas[0][ai] = r).
             if let index = arenaIndexAddress {

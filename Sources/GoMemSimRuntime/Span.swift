@@ -138,7 +138,12 @@ struct SpanTable {
         let free = freeBitmaps[words]
         if free >= 0 {
             let base = Int(free)
-            freeBitmaps[words] = Int32(truncatingIfNeeded: Int64(bitPattern: bits[base].allocated))
+            let next = Int32(truncatingIfNeeded: Int64(bitPattern: bits[base].allocated))
+            freeBitmaps[words] = next
+            // The stack's new top, taken by the next span of this length: its link is read
+            // then, and its words cleared. Freed by a sweep long before, it was a DRAM miss
+            // per span made at a million live objects (perf: 6 % of the allocator replay).
+            if next >= 0 { prefetch(UnsafeRawPointer(bits.base + Int(next))) }
             span.bitmapBase = free
             for w in base..<base + words { bits[w] = SlotBits() }
         } else {
@@ -146,6 +151,9 @@ struct SpanTable {
             bits.append(repeating: SlotBits(), count: words)
         }
         if let id = freeIDs.popLast() {
+            // The next span made reuses the new top's record and sweep state, freed long
+            // before: start loading them (the record's write then stalled setSpans' read).
+            if let next = freeIDs.last { prefetchRecord(Int(next)) }
             spans[Int(id)] = span
             sweepStates[Int(id)] = SpanSweepState()
             return Int(id)
@@ -229,11 +237,14 @@ struct SpanTable {
         return nil
     }
 
-    /// Starts loading span `id`'s record (one cache line).
+    /// Starts loading span `id`'s record (one cache line) and its ``SpanSweepState``
+    /// (a sweep reads both; the sweep state alone was 70 % of a sweep's samples at a
+    /// million live objects, perf).
     @inline(__always)
     func prefetchRecord(_ id: Int) {
-        guard id < spans.count else { return }
+        guard id < spans.count, id < sweepStates.count else { return }
         prefetch(UnsafeRawPointer(spans.base + id))
+        prefetch(UnsafeRawPointer(sweepStates.base + id))
     }
 
     /// Starts loading the first line of span `id`'s bitmap words (reads its record).
