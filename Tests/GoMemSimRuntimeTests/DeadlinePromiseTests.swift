@@ -16,28 +16,20 @@ import Testing
     var runtime = GoRuntime(config: RuntimeConfig(config))
     var kernel = LinuxKernel(config: KernelConfig())
     try runtime.start(now: 0, kernel: &kernel)
-    var random: UInt64 = 0x9E37_79B9_7F4A_7C15
-    func next() -> UInt64 {
-        random ^= random << 13
-        random ^= random >> 7
-        random ^= random << 17
-        return random
-    }
+    var draws = ChurnDraws(state: 0x9E37_79B9_7F4A_7C15)
     var live: [(address: UInt64, size: UInt64, scan: Bool)] = []
     var now: UInt64 = 0
     var kept = 0, keptWhileMarking = 0, moved = 0, actuallyMoved = 0, broken = 0, releases = 0
     for step in 0..<60_000 {
-        now += 100 + next() % 400
+        now += 100 + draws.next() % 400
         // Background work due, as the engine's timer runs it — half the time only every
         // 500 steps, so that allocations find marking to finish and spans to sweep.
         if step % 500 == 0 || (step / 5_000) % 2 == 0 {
             while let deadline = runtime.nextDeadline, deadline <= now { try runtime.advance(to: deadline, kernel: &kernel) }
         }
         if step % 20_000 == 7 { runtime.goroutineStarted(UInt32(step), now: now) }  // a stack to allocate
-        if live.count < 3_000 || next() % 2 == 0 {
-            let pick = next() % 100
-            let size = pick < 20 ? 1 + next() % 15 : pick < 98 ? 16 + next() % 2_000 : 33_000 + next() % 100_000
-            let scan = next() % 2 == 0
+        if live.count < 3_000 || draws.next() % 2 == 0 {
+            let (size, scan) = draws.object(smallPercent: 98, smallSpan: 2_000)
             let before = runtime.nextDeadline
             let marking = runtime.gc.phase == .mark
             let allocation = try runtime.allocate(size: size, scan: scan, goroutine: 0, now: now, kernel: &kernel)
@@ -51,10 +43,7 @@ import Testing
             }
             live.append((allocation.address, size, scan))
         } else {
-            let i = Int(next() % UInt64(live.count))
-            let object = live[i]
-            live[i] = live[live.count - 1]
-            live.removeLast()
+            let object = draws.takeRandom(from: &live)
             let before = runtime.nextDeadline
             runtime.release(address: object.address, size: object.size, scan: object.scan)
             releases += 1

@@ -39,13 +39,7 @@ import Testing
     var plainKernel = LinuxKernel(config: KernelConfig()), hintedKernel = LinuxKernel(config: KernelConfig())
     try plain.start(now: 0, kernel: &plainKernel)
     try hinted.start(now: 0, kernel: &hintedKernel)
-    var random: UInt64 = 0x2545_F491_4F6C_DD1D
-    func next() -> UInt64 {
-        random ^= random << 13
-        random ^= random >> 7
-        random ^= random << 17
-        return random
-    }
+    var draws = ChurnDraws(state: 0x2545_F491_4F6C_DD1D)
     var live: [(address: UInt64, size: UInt64, scan: Bool)] = []
     var freed: [UInt64] = []
     let odd: [UInt64] = [0, 1, .max, GoRuntime.heapBase - 1, GoRuntime.heapBase, GoRuntime.heapBase + (1 << 40)]
@@ -54,27 +48,22 @@ import Testing
         now += 200
         while let deadline = plain.nextDeadline, deadline <= now { try plain.advance(to: deadline, kernel: &plainKernel) }
         while let deadline = hinted.nextDeadline, deadline <= now { try hinted.advance(to: deadline, kernel: &hintedKernel) }
-        if live.count < 2_000 || next() % 2 == 0 {
-            let pick = next() % 100
-            let size = pick < 20 ? 1 + next() % 15 : pick < 97 ? 16 + next() % 4_000 : 33_000 + next() % 100_000
-            let scan = next() % 2 == 0
+        if live.count < 2_000 || draws.next() % 2 == 0 {
+            let (size, scan) = draws.object(smallPercent: 97, smallSpan: 4_000)
             let a = try plain.allocate(size: size, scan: scan, goroutine: 0, now: now, kernel: &plainKernel)
             let b = try hinted.allocate(size: size, scan: scan, goroutine: 0, now: now, kernel: &hintedKernel)
             #expect(a.address == b.address && a.costNs == b.costNs)
             live.append((a.address, size, scan))
         } else {
-            let i = Int(next() % UInt64(live.count))
-            let object = live[i]
-            live[i] = live[live.count - 1]
-            live.removeLast()
+            let object = draws.takeRandom(from: &live)
             // Hints about a live object, a freed one, one of the odd addresses, and a
             // random one in the heap's first arenas.
-            let other = live.isEmpty ? 0 : live[Int(next() % UInt64(live.count))].address
-            let gone = freed.isEmpty ? 0 : freed[Int(next() % UInt64(freed.count))]
+            let other = live.isEmpty ? 0 : live[Int(draws.next() % UInt64(live.count))].address
+            let gone = freed.isEmpty ? 0 : freed[Int(draws.next() % UInt64(freed.count))]
             hinted.prefetchReleases(later: other, sooner: object.address)
             hinted.prefetchReleases(later: odd[step % odd.count], sooner: gone)
-            hinted.prefetchReleases(later: GoRuntime.heapBase + next() % (1 << 30),
-                                    sooner: GoRuntime.heapBase + next() % (1 << 28))
+            hinted.prefetchReleases(later: GoRuntime.heapBase + draws.next() % (1 << 30),
+                                    sooner: GoRuntime.heapBase + draws.next() % (1 << 28))
             plain.release(address: object.address, size: object.size, scan: object.scan)
             hinted.release(address: object.address, size: object.size, scan: object.scan)
             freed.append(object.address)
