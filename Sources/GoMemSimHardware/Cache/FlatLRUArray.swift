@@ -161,7 +161,9 @@ struct FlatLRUArray {
                      word: UInt64, byte: UInt64) -> UInt64 {
         let r = m[2]
         let v = Int(truncatingIfNeeded: r &>> UInt64(truncatingIfNeeded: 4 &* (n &- 1))) & 15
-        m[2] = r &<< 4 | UInt64(truncatingIfNeeded: v)  // nibbles past the n-th are never read
+        // Nibbles past the n-th collect old ways; harmless: a way's own nibble lies below
+        // them, so ``touching(_:way:)`` finds it first, and no victim is taken from them.
+        m[2] = r &<< 4 | UInt64(truncatingIfNeeded: v)
         let victim = set[v]
         set[v] = word
         let shift = UInt64(truncatingIfNeeded: (v & 7) &* 8)
