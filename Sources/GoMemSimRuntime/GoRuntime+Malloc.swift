@@ -332,9 +332,7 @@ extension GoRuntime {
     private mutating func releaseSmall(address: UInt64, size: UInt64, _ objectPage: ObjectPage) {
         // The class of a small-object span the runtime recorded: in the table.
         let layout = classLayouts.withUnsafeBufferPointer { $0[objectPage.spanClass.sizeClass] }
-        let offset = UInt64(objectPage.pageInSpan) << SizeClasses.pageShift | (address & (SizeClasses.pageSize - 1))
-        // Under 80 KiB times a divMul under 2^29: no overflow.
-        let index = UInt32(truncatingIfNeeded: (offset &* UInt64(layout.divMul)) >> 32)
+        let index = objectPage.slot(of: address, divMul: layout.divMul)
         guard index < layout.objects else { invalidReleases += 1; return }
         // The span's words from its bitmap base, one per 64 of its `objects` slots: in range.
         let word = Int(objectPage.bitmapBase) &+ Int(index >> 6), mask = SpanTable.mask(index)

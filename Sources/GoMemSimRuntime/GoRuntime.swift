@@ -347,8 +347,7 @@ public struct GoRuntime: RuntimeModel {
         guard objectPage.bitmapBase >= 0 else { return }
         // The slot as ``releaseSmall`` finds it; a word past the table is not prefetched.
         let divMul = classLayouts.withUnsafeBufferPointer { $0[objectPage.spanClass.sizeClass].divMul }
-        let offset = UInt64(objectPage.pageInSpan) << SizeClasses.pageShift | (sooner & (SizeClasses.pageSize - 1))
-        let word = Int(objectPage.bitmapBase) &+ Int(truncatingIfNeeded: (offset &* UInt64(divMul)) >> 38)
+        let word = Int(objectPage.bitmapBase) &+ Int(objectPage.slot(of: sooner, divMul: divMul) >> 6)
         if word < spans.bits.count { prefetch(UnsafeRawPointer(spans.bits.base + word)) }
     }
 
@@ -461,6 +460,15 @@ struct ObjectPage: BitwiseCopyable {
     var spanClass = SpanClass(rawValue: 0)
     /// The page's index in its span (a small-object span has at most 10 pages).
     var pageInSpan: UInt8 = 0
+
+    /// `objIndex` of `address`, on this page, in its span: the offset in the span times
+    /// the class's `divMul`, shifted down 32 (an offset under 80 KiB times a `divMul`
+    /// under 2^29: no overflow).
+    @inline(__always)
+    func slot(of address: UInt64, divMul: UInt32) -> UInt32 {
+        let offset = UInt64(pageInSpan) << SizeClasses.pageShift | (address & (SizeClasses.pageSize - 1))
+        return UInt32(truncatingIfNeeded: (offset &* UInt64(divMul)) >> 32)
+    }
 }
 
 /// The tiny allocator's state in an mcache (`tiny`, `tinyoffset`).

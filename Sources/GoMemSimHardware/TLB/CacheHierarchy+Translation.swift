@@ -38,7 +38,7 @@ extension CacheHierarchy {
         var level = start
         while level >= c {
             let entry = Self.pageTableEntryAddress(level: level, address: address)
-            let served = flat ? flatDemand(entry &>> lineShift, isWrite: false).level : demand(entry &>> lineShift, isWrite: false).level
+            let served = demand(entry &>> lineShift, isWrite: false).level  // flat: flatWalk
             cycles += served < levelCount ? latencyCycles[served] : dramNs * ghz
             level -= 1
         }
