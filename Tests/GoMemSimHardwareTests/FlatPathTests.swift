@@ -169,6 +169,40 @@ func theFlatPathLeavesWhatTheGeneralPathLeaves(profile: MachineProfile) throws {
     #expect(try !CacheHierarchy<ProfilePolicy>(profile: wide).flat)
 }
 
+/// Skylake-SP's geometry takes the flat path's code specialised for it (``SkylakeSPShape``),
+/// with or without its prefetchers, so the differential test above checks that code
+/// against the general path; any other geometry, even one array's, takes the code that
+/// reads the arrays' geometry.
+@Test func onlySkylakeSPsGeometryTakesTheCodeSpecialisedForIt() throws {
+    var p = MachineProfile.skylakeSP
+    #expect(try CacheHierarchy<ProfilePolicy>(profile: p).skylakeSPShaped)
+    p.hardware.prefetchers = nil
+    #expect(try CacheHierarchy<ProfilePolicy>(profile: p).skylakeSPShaped)
+    #expect(try !CacheHierarchy<ProfilePolicy>(profile: p, classifyMisses: true).skylakeSPShaped)  // not flat
+    for profile in [MachineProfile.zen3, .zen4, .tiny] {
+        #expect(try !CacheHierarchy<ProfilePolicy>(profile: profile).skylakeSPShaped)
+    }
+    var changes: [(inout MachineProfile) -> Void] = [
+        { $0.hardware.caches[2].sizeBytes = 16 << 20 },  // L3 sets
+        { $0.hardware.caches[1].ways = 8; $0.hardware.caches[1].sizeBytes = 512 << 10 },  // L2 ways, same sets
+        { $0.hardware.caches.removeLast() },  // two levels
+        { $0.hardware.tlb.l1[0] = TLBArrayProfile(pageShift: 12, entries: 32, ways: 4) },  // dTLB sets
+        { $0.hardware.tlb.l1[1] = TLBArrayProfile(pageShift: 21, entries: 32, ways: 8) },  // 2 MiB dTLB ways
+        { $0.hardware.tlb.stlb = STLBProfile(entries: 2048, ways: 16, pageShifts: [12, 21]) },
+    ]
+    changes.append { $0.hardware.lineBytes = 128 }  // L1 of 32 sets
+    for change in changes {
+        var q = p
+        change(&q)
+        let h = try CacheHierarchy<ProfilePolicy>(profile: q)
+        #expect(h.flat && !h.skylakeSPShaped)
+    }
+    // Arrays the shape fixes but the profile lacks are not looked at.
+    var noHuge = p
+    noHuge.hardware.tlb.l1.removeLast()  // no 1 GiB dTLB
+    #expect(try CacheHierarchy<ProfilePolicy>(profile: noHuge).skylakeSPShaped)
+}
+
 /// The flat path converts a walk's cycles without rounding only when every read's cycles
 /// are whole (skylake-sp: DRAM 90 ns at 3 GHz, 270 cycles); zen3's 85 ns at 3.5 GHz is
 /// 297.5 cycles, so its walks round, and the differential test above covers both.

@@ -14,9 +14,11 @@ extension CacheHierarchy {
     // figure: the differential tests (FlatPathTests) drive both paths with the same
     // streams and compare every counter, latency row and returned nanosecond.
 
-    /// ``accessLine(_:isWrite:dependent:pageShift:)`` when ``flat``.
-    @inline(__always)
-    mutating func flatAccessLine(_ line: UInt64, isWrite: Bool, dependent: Bool, pageShift: UInt8) -> Double {
+    /// ``accessLine(_:isWrite:dependent:pageShift:)`` when ``flat``, with the arrays'
+    /// geometry as `S` gives it (``FlatShape``).
+    @_transparent
+    mutating func flatAccessLine<S: FlatShape>(_ line: UInt64, isWrite: Bool, dependent: Bool, pageShift: UInt8,
+                                               _ shape: S.Type) -> Double {
         // ``translateLine(_:pageShift:dependent:)``, written out: the optimiser kept that one
         // out of line, a call with the hierarchy's fields reloaded after it.
         let address = line &<< lineShift
@@ -26,7 +28,7 @@ extension CacheHierarchy {
         if pageKey == lastPageKey {
             fastTLBHits[pageClass] &+= 1
         } else {
-            translationNs = flatTranslate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
+            translationNs = flatTranslate(pageKey, address: address, pageClass: pageClass, dependent: dependent, S.self)
             lastLinePageShift = .max  // lastPageKey changed
         }
         if line == lastLine {  // every level is write-back: a write stays in L1 too
@@ -38,14 +40,14 @@ extension CacheHierarchy {
         let shift = lastPageKey == pageKey ? UInt16(pageShift) : .max
 
         dramLines = 0
-        let (level, usedPrefetch) = flatDemand(line, isWrite: isWrite)
+        let (level, usedPrefetch) = flatDemand(line, isWrite: isWrite, S.self)
         // Every level allocates, so the line is now in L1 (a prefetch into L1 below clears this).
         lastLine = line
         lastLinePageShift = shift
         lastLineRepeats = pageClass &<< 2
         ns += servedNs(level: level, dependent: dependent)
         if prefetching && (level > 0 || usedPrefetch) { trainPrefetchers(line, level: level) }
-        ns = max(ns, Double(dramLines) * nsPerDramLine)
+        ns = Self.atLeast(ns, Double(dramLines) * nsPerDramLine)
         record(ns, isWrite: isWrite)
         return ns
     }
@@ -62,11 +64,11 @@ extension CacheHierarchy {
     /// and demand evictions follow from those (every miss fills, and a fill evicts unless
     /// its set had an empty way, counted in `emptyFills`) when ``counters`` is read.
     @_transparent
-    mutating func flatDemand(_ line: UInt64, isWrite: Bool) -> (level: Int, usedPrefetch: Bool) {
+    mutating func flatDemand<S: FlatShape>(_ line: UInt64, isWrite: Bool, _ shape: S.Type) -> (level: Int, usedPrefetch: Bool) {
         let key = FlatLRUArray.word(line)
         let w: UInt64 = isWrite ? FlatLRUArray.dirty : 0
         // L1 apart: most walk reads hit it, and its fill is the one that clears `lastLine`.
-        let first = flatLevels[0].demandUnrolled(key, inserting: key | w, hitFlag: w)
+        let first = flatLevels[0].demandUnrolled(key, inserting: key | w, hitFlag: w, flatGeometry(level: 0, S.self))
         if first.position >= 0 {
             served[0] &+= 1
             return (0, notePrefetchHit(first.word, level: 0))
@@ -78,10 +80,10 @@ extension CacheHierarchy {
         var pending: UInt32 = 0  // bit k: flatVictims[k] holds level k's dirty victim
         noteVictim(first.word, level: 0, pending: &pending)
         var k = 1
-        let n = levelCount
+        let n = S.levelCount ?? levelCount
         var usedPrefetch = false
         while k < n {
-            let r = flatLevels[k].demandUnrolled(key, inserting: key, hitFlag: w)
+            let r = flatLevels[k].demandUnrolled(key, inserting: key, hitFlag: w, flatGeometry(level: k, S.self))
             if r.position >= 0 {
                 usedPrefetch = notePrefetchHit(r.word, level: k)
                 break
@@ -157,11 +159,13 @@ extension CacheHierarchy {
     /// Translates the page `pageKey` (not the last one): dTLB, STLB, walk; returns ns. Each
     /// TLB array is looked up and filled in one pass (a dTLB or STLB fill touches nothing the
     /// walk reads), on both paths; the walk reads through the caches of the path taken.
-    @inline(__always)
-    mutating func flatTranslate(_ pageKey: UInt64, address: UInt64, pageClass c: Int, dependent: Bool) -> Double {
+    @_transparent
+    mutating func flatTranslate<S: FlatShape>(_ pageKey: UInt64, address: UInt64, pageClass c: Int, dependent: Bool,
+                                              _ shape: S.Type) -> Double {
         let key = FlatLRUArray.word(pageKey)
         if translation.hasL1[c] {
-            if flatDTLB[c].demandUnrolled(key, inserting: key, hitFlag: 0).position >= 0 {
+            let g = S.dtlb(c) ?? flatDTLB[c].geometry
+            if flatDTLB[c].demandUnrolled(key, inserting: key, hitFlag: 0, g).position >= 0 {
                 translation.l1Counters[c].hits &+= 1
                 lastPageKey = pageKey
                 return 0
@@ -173,7 +177,7 @@ extension CacheHierarchy {
         let stlbHolds = translation.stlbHolds[c]
         if stlbHolds {
             cycles = stlbHitCycles  // STLB lookup time, paid on its misses too
-            if flatSTLB.demandUnrolled(key, inserting: key, hitFlag: 0).position >= 0 {
+            if flatSTLB.demandUnrolled(key, inserting: key, hitFlag: 0, S.stlb ?? flatSTLB.geometry).position >= 0 {
                 translation.stlbCounters[c].hits &+= 1
                 walked = false
             } else {
@@ -182,7 +186,7 @@ extension CacheHierarchy {
         }
         var walkNs = 0.0
         if walked {
-            let walkCycles = flat ? flatWalk(address, pageClass: c) : walk(address, pageClass: c)
+            let walkCycles = flat ? flatWalk(address, pageClass: c, S.self) : walk(address, pageClass: c)
             if stlbHolds {
                 translation.stlbCounters[c].walks &+= 1
                 translation.stlbCounters[c].walkCycles &+= wholeCycles(walkCycles)
@@ -207,8 +211,8 @@ extension CacheHierarchy {
     /// ``walk(_:pageClass:)`` when ``flat``, inlined into the translation: the same
     /// paging-structure-cache lookups and fills and page-table reads, each read a
     /// ``flatDemand(_:isWrite:)``, the cycles summed in the same order.
-    @inline(__always)
-    mutating func flatWalk(_ address: UInt64, pageClass c: Int) -> Double {
+    @_transparent
+    mutating func flatWalk<S: FlatShape>(_ address: UInt64, pageClass c: Int, _ shape: S.Type) -> Double {
         var start = 3
         if c < 1 && translation.hasPSC[2] && translation.pdeCache.lookup(address &>> 21) {
             start = 0
@@ -221,8 +225,8 @@ extension CacheHierarchy {
         var level = start
         while level >= c {
             let entry = Self.pageTableEntryAddress(level: level, address: address)
-            let served = flatDemand(entry &>> lineShift, isWrite: false).level
-            cycles += served < levelCount ? latencyCycles[served] : dramCycles
+            let served = flatDemand(entry &>> lineShift, isWrite: false, S.self).level
+            cycles += served < (S.levelCount ?? levelCount) ? latencyCycles[served] : dramCycles
             level &-= 1
         }
         if start >= 3 && c < 3 && translation.hasPSC[0] { translation.pml4eCache.insert(address &>> 39) }
@@ -235,16 +239,14 @@ extension CacheHierarchy {
     /// levels from `firstPeekedLevel` on (a set of more than 8 ways is two host lines), unless `line` follows
     /// the line peeked last (a sequential pass).
     @inline(__always)
-    mutating func flatPeekSets(_ line: UInt64, pageShift: UInt8) {
+    mutating func flatPeekSets<S: FlatShape>(_ line: UInt64, pageShift: UInt8, _ shape: S.Type) {
         let previous = peekedLine
         peekedLine = line
         if line == previous &+ 1 { return }
         var sum: UInt64 = 0
         var k = firstPeekedLevel
-        while k < levelCount {
-            let a = flatLevels[k]
-            let set = a.set(of: line)
-            sum &+= set[0] &+ set[a.ways > 8 ? 8 : 0] &+ (a.ways <= 16 ? a.meta(of: line).block[0] : 0)
+        while k < (S.levelCount ?? levelCount) {
+            sum &+= peekSet(line, level: k, S.self)
             k &+= 1
         }
         let address = line &<< lineShift
@@ -252,14 +254,28 @@ extension CacheHierarchy {
         if TranslationState.key(address: address, pageClass: pageClass) != lastPageKey {
             let entry = Self.pageTableEntryAddress(level: pageClass, address: address) &>> lineShift
             k = firstPeekedLevel
-            while k < levelCount {
-                let a = flatLevels[k]
-                let set = a.set(of: entry)
-                sum &+= set[0] &+ set[a.ways > 8 ? 8 : 0] &+ (a.ways <= 16 ? a.meta(of: entry).block[0] : 0)
+            while k < (S.levelCount ?? levelCount) {
+                sum &+= peekSet(entry, level: k, S.self)
                 k &+= 1
             }
         }
         peeked ^= sum
+    }
+
+    /// The words of `line`'s set at level `k` and its meta block, loaded (a set of more
+    /// than 8 ways is two host lines), summed.
+    @inline(__always)
+    func peekSet<S: FlatShape>(_ line: UInt64, level k: Int, _ shape: S.Type) -> UInt64 {
+        let a = flatLevels[k]
+        let g = flatGeometry(level: k, S.self)
+        let set = a.set(of: line, g)
+        return set[0] &+ set[g.ways > 8 ? 8 : 0] &+ (g.ways <= 16 ? a.meta(of: line, g).block[0] : 0)
+    }
+
+    /// Level `k`'s geometry as `S` gives it.
+    @inline(__always)
+    func flatGeometry<S: FlatShape>(level k: Int, _ shape: S.Type) -> FlatGeometry {
+        S.level(k) ?? flatLevels[k].geometry
     }
 
     /// Asks the host to fetch (a hint, no load waited for) the set words that looking
@@ -268,23 +284,25 @@ extension CacheHierarchy {
     /// follow one another and which the host's own prefetchers follow). The run path's
     /// look-ahead (``access(_:pageShift:)``), the non-blocking form of ``flatPeekSets(_:pageShift:)``.
     @inline(__always)
-    func flatPrefetchSets(_ line: UInt64, after current: UInt64, pageShift: UInt8) {
+    func flatPrefetchSets<S: FlatShape>(_ line: UInt64, after current: UInt64, pageShift: UInt8, _ shape: S.Type) {
         guard line &- current > 8 else { return }
-        prefetchSets(line)
+        prefetchSets(line, S.self)
         let address = line &<< lineShift
-        prefetchSets(Self.pageTableEntryAddress(level: TranslationState.pageClass(pageShift), address: address) &>> lineShift)
+        prefetchSets(Self.pageTableEntryAddress(level: TranslationState.pageClass(pageShift), address: address) &>> lineShift,
+                     S.self)
     }
 
     /// The host prefetches of the set words `line` reads at the levels from `firstPeekedLevel` on.
     @inline(__always)
-    func prefetchSets(_ line: UInt64) {
+    func prefetchSets<S: FlatShape>(_ line: UInt64, _ shape: S.Type) {
         var k = firstPeekedLevel
-        while k < levelCount {
+        while k < (S.levelCount ?? levelCount) {
             let a = flatLevels[k]
-            let set = a.set(of: line)
+            let g = flatGeometry(level: k, S.self)
+            let set = a.set(of: line, g)
             GoMemSimCore.prefetch(set)
-            if a.ways > 8 { GoMemSimCore.prefetch(set + 8) }
-            if a.ways <= 16 { GoMemSimCore.prefetch(a.meta(of: line).block) }
+            if g.ways > 8 { GoMemSimCore.prefetch(set + 8) }
+            if g.ways <= 16 { GoMemSimCore.prefetch(a.meta(of: line, g).block) }
             k &+= 1
         }
     }

@@ -17,9 +17,18 @@ extension CacheHierarchy {
     /// the host's misses on the large levels' state overlap with this access's work.
     @inline(__always)
     mutating func access(_ run: UnsafeBufferPointer<RawAccess>, pageShift: UInt8) -> UInt64 {
-        guard var next = run.baseAddress, !run.isEmpty else { return 0 }
-        let end = next + run.count
+        guard let next = run.baseAddress, !run.isEmpty else { return 0 }
         if !isKnownUniquelyReferenced(&owner) { ownCaches() }
+        return skylakeSPShaped ? access(from: next, to: next + run.count, pageShift: pageShift, SkylakeSPShape.self)
+            : access(from: next, to: next + run.count, pageShift: pageShift, AnyFlatShape.self)
+    }
+
+    /// ``access(_:pageShift:)``'s loop over the accesses from `next` to `end`, the caches
+    /// owned, the flat path's with `S`'s geometry.
+    @inline(__always)
+    mutating func access<S: FlatShape>(from next: UnsafePointer<RawAccess>, to end: UnsafePointer<RawAccess>,
+                                       pageShift: UInt8, _ shape: S.Type) -> UInt64 {
+        var next = next
         var total: UInt64 = 0
         var counts = SameLineCounts()
         while true {
@@ -36,9 +45,11 @@ extension CacheHierarchy {
                 // ago, or lie next to those of a line just looked up (~107 instructions an
                 // access saved on random access, callgrind).
                 let ahead = next + (Self.prefetchDistance - 1)
-                if ahead < end { flatPrefetchSets(ahead.pointee.address &>> lineShift, after: line, pageShift: pageShift) }
+                if ahead < end {
+                    flatPrefetchSets(ahead.pointee.address &>> lineShift, after: line, pageShift: pageShift, S.self)
+                }
                 total &+= takeWholeNs(adding: flatAccessLine(line, isWrite: a.isWrite, dependent: a.dependent,
-                                                              pageShift: pageShift))
+                                                              pageShift: pageShift, S.self))
             } else {
                 total &+= accessOutsideRun(a, pageShift: pageShift)
             }

@@ -83,6 +83,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// L1, non-inclusive. Tests build the general path for the same shape with
     /// `allowsFlatPath: false` and compare the two.
     let flat: Bool
+    /// Whether the flat arrays have ``SkylakeSPShape``'s geometry: the flat path then runs
+    /// the code specialised for it (the same figures, fewer instructions).
+    let skylakeSPShaped: Bool
 
     // State.
     /// The caches, L1 first, in inline arrays sized for the most levels a profile may have
@@ -246,6 +249,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         flatLevels = InlineArray { k in array(k, levelGeometry[k]) }
         flatDTLB = InlineArray { c in array(8 + c, tlbGeometry[c]) }
         flatSTLB = array(11, stlbGeometry)
+        skylakeSPShaped = flat && SkylakeSPShape.matches(levelCount: caches.count, levels: flatLevels, dtlb: flatDTLB,
+                                                         hasDTLB: tlbs.hasL1, stlb: flatSTLB, hasSTLB: tlbs.hasSTLB)
         firstPeekedLevel = (1..<max(caches.count, 1)).first { k in
             FlatLRUArray.words(sets: levelGeometry[k].0, ways: levelGeometry[k].1) * 8 > 256 << 10
         } ?? caches.count
@@ -310,21 +315,32 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         let first = address &>> lineShift
         let lastByte = length <= 1 ? address : address &+ min(length - 1, UInt64.max - address)
         let last = lastByte &>> lineShift
-        peekSets(first, pageShift: pageShift)
         if flat {
-            var ns = flatAccessLine(first, isWrite: isWrite, dependent: dependent, pageShift: pageShift)
-            var line = first
-            while line != last {
-                line &+= 1
-                ns += flatAccessLine(line, isWrite: isWrite, dependent: false, pageShift: pageShift)
-            }
-            return takeWholeNs(adding: ns)
+            return skylakeSPShaped
+                ? flatLines(first, through: last, isWrite: isWrite, dependent: dependent, pageShift: pageShift, SkylakeSPShape.self)
+                : flatLines(first, through: last, isWrite: isWrite, dependent: dependent, pageShift: pageShift, AnyFlatShape.self)
         }
+        peekSets(first, pageShift: pageShift)
         var ns = accessLine(first, isWrite: isWrite, dependent: dependent, pageShift: pageShift)
         var line = first
         while line != last {  // a range: a sequential pass, independent after its first line
             line &+= 1
             ns += accessLine(line, isWrite: isWrite, dependent: false, pageShift: pageShift)
+        }
+        return takeWholeNs(adding: ns)
+    }
+
+    /// ``linesBody(address:length:isWrite:dependent:pageShift:)`` for the lines `first`
+    /// through `last` when ``flat``, with `S`'s geometry.
+    @inline(__always)
+    mutating func flatLines<S: FlatShape>(_ first: UInt64, through last: UInt64, isWrite: Bool, dependent: Bool,
+                                          pageShift: UInt8, _ shape: S.Type) -> UInt64 {
+        flatPeekSets(first, pageShift: pageShift, S.self)
+        var ns = flatAccessLine(first, isWrite: isWrite, dependent: dependent, pageShift: pageShift, S.self)
+        var line = first
+        while line != last {  // a range: a sequential pass, independent after its first line
+            line &+= 1
+            ns += flatAccessLine(line, isWrite: isWrite, dependent: false, pageShift: pageShift, S.self)
         }
         return takeWholeNs(adding: ns)
     }
@@ -382,7 +398,6 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// no modelled state.
     @inline(__always)
     mutating func peekSets(_ line: UInt64, pageShift: UInt8) {
-        if flat { return flatPeekSets(line, pageShift: pageShift) }
         var sum: UInt64 = 0
         var k = 1
         while k < levelCount { sum &+= levels[k].peek(line); k &+= 1 }
@@ -421,7 +436,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         }
         ns += servedNs(level: level, dependent: dependent)
         if prefetching && (level > 0 || usedPrefetch) { trainPrefetchers(line, level: level) }
-        ns = max(ns, Double(dramLines) * nsPerDramLine)
+        ns = Self.atLeast(ns, Double(dramLines) * nsPerDramLine)
         record(ns, isWrite: isWrite)
         return ns
     }
@@ -439,7 +454,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
             fastTLBHits[pageClass] &+= 1
             return (0, pageClass, pageKey)
         }
-        let ns = flatTranslate(pageKey, address: address, pageClass: pageClass, dependent: dependent)
+        let ns = flatTranslate(pageKey, address: address, pageClass: pageClass, dependent: dependent, AnyFlatShape.self)
         lastLinePageShift = .max  // lastPageKey changed
         return (ns, pageClass, pageKey)
     }
@@ -464,6 +479,11 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         record(total, isWrite: isWrite)
         return total
     }
+
+    /// `max(ns, floor)`, as the standard library's `max` gives it (`floor` when equal),
+    /// in line: its generic form stayed a call per access on the flat path.
+    @inline(__always)
+    static func atLeast(_ ns: Double, _ floor: Double) -> Double { floor >= ns ? floor : ns }
 
     /// The load-to-use latency of the level that served a demand access (`levelCount`: DRAM).
     @inline(__always)

@@ -31,12 +31,11 @@ struct FlatLRUArray {
     var tags: UnsafeMutablePointer<UInt64>
     /// Where the array starts in its store, to re-point `tags` at a copy of the store.
     let offset: Int
-    let setMask: UInt64
-    let ways: Int
-    /// `log2(sets)`: a fingerprint is taken from the key bits above it.
-    let setShift: UInt64
-    /// Where the meta blocks start, from `tags` (`sets * ways`).
-    let metaWord: Int
+    /// Its sets and ways. Every operation takes the geometry as an argument too (the
+    /// forms without one pass this): a caller that knows the geometry when it is
+    /// compiled (``FlatShape``) passes a constant, and the set arithmetic folds.
+    let geometry: FlatGeometry
+    var ways: Int { geometry.ways }
 
     /// The empty way's word.
     static var empty: UInt64 { .max }
@@ -68,10 +67,7 @@ struct FlatLRUArray {
     init(tags: UnsafeMutablePointer<UInt64>, offset: Int, sets: Int, ways: Int) {
         self.tags = tags
         self.offset = offset
-        setMask = UInt64(max(sets, 1) - 1)
-        self.ways = ways
-        setShift = UInt64(sets.trailingZeroBitCount)
-        metaWord = sets * ways
+        geometry = FlatGeometry(sets: sets, ways: ways)
     }
 
     /// Words the array takes in a store: the sets, then a meta block per set (up to 16 ways).
@@ -81,8 +77,8 @@ struct FlatLRUArray {
     /// fingerprint, the ways in order.
     func initializeMeta() {
         guard ways <= 16 else { return }
-        var m = tags + metaWord
-        for _ in 0..<(metaWord / ways) {
+        var m = tags + geometry.metaWord
+        for _ in 0..<(geometry.metaWord / ways) {
             m[0] = 0
             m[1] = 0
             m[2] = Self.initialRecency
@@ -91,18 +87,24 @@ struct FlatLRUArray {
         }
     }
 
-    /// The first word of the set `line` maps to.
+    /// The first word of the set `line` maps to (`g`: this array's ``geometry``).
     @inline(__always)
-    func set(of line: UInt64) -> UnsafeMutablePointer<UInt64> {
-        tags + Int(truncatingIfNeeded: line & setMask) &* ways
+    func set(of line: UInt64, _ g: FlatGeometry) -> UnsafeMutablePointer<UInt64> {
+        tags + Int(truncatingIfNeeded: line & g.setMask) &* g.ways
     }
+
+    @inline(__always)
+    func set(of line: UInt64) -> UnsafeMutablePointer<UInt64> { set(of: line, geometry) }
 
     /// The fingerprint byte of `line` (as a word) and its set's meta block.
     @inline(__always)
-    func meta(of line: UInt64) -> (byte: UInt64, block: UnsafeMutablePointer<UInt64>) {
-        ((line &>> setShift) & 0x7F | 0x80,
-         tags + (metaWord &+ Int(truncatingIfNeeded: line & setMask) &* Self.metaWords))
+    func meta(of line: UInt64, _ g: FlatGeometry) -> (byte: UInt64, block: UnsafeMutablePointer<UInt64>) {
+        ((line &>> g.setShift) & 0x7F | 0x80,
+         tags + (g.metaWord &+ Int(truncatingIfNeeded: line & g.setMask) &* Self.metaWords))
     }
+
+    @inline(__always)
+    func meta(of line: UInt64) -> (byte: UInt64, block: UnsafeMutablePointer<UInt64>) { meta(of: line, geometry) }
 
     /// High bit of each byte of `x` that is 0 (exact: no borrow crosses bytes).
     @inline(__always)
@@ -179,9 +181,10 @@ struct FlatLRUArray {
     /// fell out of the least recent way (`empty`: the set was not full).
     @_transparent
     func demand(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64) -> (position: Int, word: UInt64) {
-        let n = ways
-        if n <= 16 { return demand(key, inserting: word, hitFlag: hitFlag, ways: n) }
-        let set = set(of: Self.key(of: key))
+        let g = geometry
+        let n = g.ways
+        if n <= 16 { return demand(key, inserting: word, hitFlag: hitFlag, g, ways: n) }
+        let set = set(of: Self.key(of: key), g)
         // More than 16 ways: one pass, each word read moving one place back.
         var previous = word
         var i = 0
@@ -203,30 +206,37 @@ struct FlatLRUArray {
     @inline(__always)
     static func used(_ t: UInt64, hitFlag: UInt64) -> UInt64 { t & ~prefetched | hitFlag }
 
-    /// ``demand(_:inserting:hitFlag:)``, through ``demand(_:inserting:hitFlag:ways:)`` with
-    /// a literal way count for the presets' counts (8, 16, 4, 12).
+    /// ``demand(_:inserting:hitFlag:)``, through ``demand(_:inserting:hitFlag:_:ways:)`` with
+    /// a literal way count for the presets' counts (8, 16, 4, 12). `g` is this array's
+    /// ``geometry``; where it is a constant (``FlatShape``) the switch folds away.
     @_transparent
-    func demandUnrolled(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64) -> (position: Int, word: UInt64) {
-        switch ways {
-        case 8: return demand(key, inserting: word, hitFlag: hitFlag, ways: 8)
-        case 16: return demand(key, inserting: word, hitFlag: hitFlag, ways: 16)
-        case 4: return demand(key, inserting: word, hitFlag: hitFlag, ways: 4)
-        case 12: return demand(key, inserting: word, hitFlag: hitFlag, ways: 12)
+    func demandUnrolled(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64,
+                        _ g: FlatGeometry) -> (position: Int, word: UInt64) {
+        switch g.ways {
+        case 8: return demand(key, inserting: word, hitFlag: hitFlag, g, ways: 8)
+        case 16: return demand(key, inserting: word, hitFlag: hitFlag, g, ways: 16)
+        case 4: return demand(key, inserting: word, hitFlag: hitFlag, g, ways: 4)
+        case 12: return demand(key, inserting: word, hitFlag: hitFlag, g, ways: 12)
         default: return demand(key, inserting: word, hitFlag: hitFlag)
         }
     }
 
-    /// ``demand(_:inserting:hitFlag:)`` with the way count given as `n` (equal to `ways`,
-    /// at most 16). Callers pass a literal (``CacheHierarchy`` switches on the presets'
-    /// counts: 4, 8, 12, 16), so after inlining the fingerprint test reads one word for up
-    /// to 8 ways and the shifts are constants.
     @_transparent
-    func demand(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64, ways n: Int) -> (position: Int, word: UInt64) {
+    func demandUnrolled(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64) -> (position: Int, word: UInt64) {
+        demandUnrolled(key, inserting: word, hitFlag: hitFlag, geometry)
+    }
+
+    /// ``demand(_:inserting:hitFlag:)`` with the geometry `g` and its way count given as
+    /// `n` (at most 16). Callers pass a literal, so after inlining the fingerprint test
+    /// reads one word for up to 8 ways and the shifts are constants.
+    @_transparent
+    func demand(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64, _ g: FlatGeometry,
+                ways n: Int) -> (position: Int, word: UInt64) {
         let line = Self.key(of: key)
-        let s = Int(truncatingIfNeeded: line & setMask)
+        let s = Int(truncatingIfNeeded: line & g.setMask)
         let set = tags + s &* n
-        let m = tags + (metaWord &+ s &* Self.metaWords)
-        let byte = (line &>> setShift) & 0x7F | 0x80
+        let m = tags + (g.metaWord &+ s &* Self.metaWords)
+        let byte = (line &>> g.setShift) & 0x7F | 0x80
         let j = Self.find(set, key: key, byte: byte, m, ways: n)
         if j >= 0 {
             let t = set[j]
@@ -241,11 +251,12 @@ struct FlatLRUArray {
     /// Whether `key` (a flagless ``word(_:)``) is present, its set left as it was (a
     /// prefetcher's lookup refreshes no recency).
     @inline(__always)
-    func contains(_ key: UInt64) -> Bool {
+    func contains(_ key: UInt64, _ g: FlatGeometry) -> Bool {
         let line = Self.key(of: key)
-        let set = set(of: line)
+        let set = set(of: line, g)
+        let ways = g.ways
         if ways <= 16 {
-            let (byte, m) = meta(of: line)
+            let (byte, m) = meta(of: line, g)
             return Self.find(set, key: key, byte: byte, m, ways: ways) >= 0
         }
         var i = 0
@@ -255,6 +266,9 @@ struct FlatLRUArray {
         }
         return false
     }
+
+    @inline(__always)
+    func contains(_ key: UInt64) -> Bool { contains(key, geometry) }
 
     /// Marks the word of `key` (a flagless ``word(_:)``) dirty where it sits, without
     /// touching the recency order (a writeback reaching a level that has the line); false
@@ -276,11 +290,12 @@ struct FlatLRUArray {
     /// Puts `word` (of a key not present) first in its set; returns the word that fell out
     /// of the least recent way (`empty`: the set was not full).
     @inline(__always)
-    func insert(_ word: UInt64) -> UInt64 {
+    func insert(_ word: UInt64, _ g: FlatGeometry) -> UInt64 {
         let line = Self.key(of: word)
-        let set = set(of: line)
+        let set = set(of: line, g)
+        let ways = g.ways
         if ways <= 16 {
-            let (byte, m) = meta(of: line)
+            let (byte, m) = meta(of: line, g)
             return Self.fill(set, m, ways: ways, word: word, byte: byte)
         }
         let victim = set[ways &- 1]
@@ -293,6 +308,9 @@ struct FlatLRUArray {
         return victim
     }
 
+    @inline(__always)
+    func insert(_ word: UInt64) -> UInt64 { insert(word, geometry) }
+
     /// The words of the set `line` maps to, most recent first, then its empty ways (tests).
     func recencyOrder(of line: UInt64) -> [UInt64] {
         let set = set(of: line)
@@ -303,7 +321,7 @@ struct FlatLRUArray {
 
     /// The keys present, in set order (tests).
     func keys() -> [UInt64] {
-        UnsafeBufferPointer(start: tags, count: metaWord).filter { $0 != Self.empty }.map { Self.key(of: $0) }
+        UnsafeBufferPointer(start: tags, count: geometry.metaWord).filter { $0 != Self.empty }.map { Self.key(of: $0) }
     }
 }
 
