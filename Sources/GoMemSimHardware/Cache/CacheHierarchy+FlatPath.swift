@@ -230,7 +230,7 @@ extension CacheHierarchy {
 
     /// ``walk(_:pageClass:)`` when ``flat``, inlined into the translation: the same
     /// paging-structure-cache lookups and fills and page-table reads, each read a
-    /// ``flatDemand(_:isWrite:)``, the cycles summed in the same order.
+    /// ``flatDemand(_:isWrite:_:)``, the cycles summed in the same order.
     @_transparent
     mutating func flatWalk<S: FlatShape>(_ address: UInt64, pageClass c: Int, _ shape: S.Type) -> Double {
         var start = 3
@@ -302,7 +302,7 @@ extension CacheHierarchy {
     /// `line` up below L1 will read — and those of its leaf page-table entry's line —
     /// unless `line` is at most 8 lines past `current` (a forward pass, whose sets
     /// follow one another and which the host's own prefetchers follow). The run path's
-    /// look-ahead (``access(_:pageShift:)``), the non-blocking form of ``flatPeekSets(_:pageShift:)``.
+    /// look-ahead (``access(_:pageShift:)``), the non-blocking form of ``flatPeekSets(_:pageShift:_:)``.
     @inline(__always)
     func flatPrefetchSets<S: FlatShape>(_ line: UInt64, after current: UInt64, pageShift: UInt8, _ shape: S.Type) {
         guard line &- current > 8 else { return }

@@ -77,7 +77,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// back-invalidate the levels above an inclusive level, or to fill a victim level
     /// below. Otherwise only dirty victims are read (``Cache/insert(_:flags:victimLineNeeded:)``).
     let victimLineNeeded: InlineArray<8, Bool>
-    /// Whether every access takes the flat path (``flatAccessLine(_:isWrite:dependent:pageShift:)``,
+    /// Whether every access takes the flat path (``flatAccessLine(_:isWrite:dependent:pageShift:_:)``,
     /// on the flat arrays): no 3C classification, every level write-back,
     /// exact LRU over at most 16 ways (``ReplacementPolicy/keepsRecencyList``) and, below
     /// L1, non-inclusive. Tests build the general path for the same shape with
@@ -147,7 +147,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     var flatDTLB: InlineArray<3, FlatLRUArray>
     var flatSTLB: FlatLRUArray
     /// The dirty lines the current flat demand evicted, by level, written back once the
-    /// demand's fills are done (``flatDemand(_:isWrite:)``).
+    /// demand's fills are done (``flatDemand(_:isWrite:_:)``).
     var flatVictims = InlineArray<8, UInt64>(repeating: 0)
     /// The first level whose flat state is too large to stay in the host's own L2 (over
     /// 256 KiB; `levelCount`: none): the flat path peeks only those levels' sets ahead.
@@ -395,7 +395,8 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// any lookup: they do not depend on one another, so the host CPU overlaps their misses
     /// instead of taking them one after another. A large level's state (the L3's is 4 MiB)
     /// lives in host DRAM, where one miss costs 130–170 ns on the benchmark VM. It changes
-    /// no modelled state.
+    /// no modelled state. The general path's; the flat path's is
+    /// ``flatPeekSets(_:pageShift:_:)``.
     @inline(__always)
     mutating func peekSets(_ line: UInt64, pageShift: UInt8) {
         var sum: UInt64 = 0
@@ -442,7 +443,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     }
 
     /// The translation part of a line access, shared by both demand paths: the same-page
-    /// fast path or ``flatTranslate(_:address:pageClass:dependent:)``. Returns its ns, and the
+    /// fast path or ``flatTranslate(_:address:pageClass:dependent:_:)``. Returns its ns, and the
     /// page's class and key.
     @inline(__always)
     mutating func translateLine(_ line: UInt64, pageShift: UInt8, dependent: Bool)
