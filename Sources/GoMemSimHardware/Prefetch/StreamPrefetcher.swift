@@ -43,6 +43,7 @@ struct StreamPrefetcher {
 
     /// Trains on a request for `line`; returns the lines to prefetch as `[first, last]`
     /// walked with `step` (+1 or -1), or `nil`.
+    @inline(__always)
     mutating func train(_ line: UInt64) -> (first: UInt64, last: UInt64, step: Int8)? {
         let page = line >> pageLineShift
         let tracked = storage.trackers, n = storage.streams, counts = storage.counts
