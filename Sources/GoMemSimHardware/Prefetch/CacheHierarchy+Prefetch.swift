@@ -23,12 +23,12 @@ extension CacheHierarchy {
     /// ``trainPrefetchers(_:level:)`` when ``flat``, in the same order (the order the
     /// fills and the streamer's trackers see), the prefetches through
     /// ``flatPrefetch(_:into:_:)`` with `S`'s geometry and each target a constant.
-    @inline(never)
+    @inline(__always)
     mutating func flatTrainPrefetchers<S: FlatShape>(_ line: UInt64, level: Int, _ shape: S.Type) {
-        let pageLineShift: UInt64 = lineShift >= 12 ? 0 : 12 - lineShift
+        let pageLineShift: UInt64 = lineShift >= 12 ? 0 : 12 &- lineShift
         if nextLine {
             let next = line &+ 1
-            if next >> pageLineShift == line >> pageLineShift { flatPrefetch(next, into: 0, S.self) }
+            if next &>> pageLineShift == line &>> pageLineShift { flatPrefetch(next, into: 0, S.self) }
         }
         if striding, level > 0, let target = strider.train(line) { flatPrefetch(target, into: 0, S.self) }
         if level > 0 && streaming { flatTrainStreamer(line, S.self) }
