@@ -2,7 +2,7 @@ extension CacheHierarchy {
     /// Runs the prefetchers after a demand access to `line` served at `level`
     /// (called on an L1 miss or the first use of a prefetched line).
     mutating func trainPrefetchers(_ line: UInt64, level: Int) {
-        if flat {
+        if flat {  // with the geometry as constants where the shape is skylake-sp's (FlatShape)
             if skylakeSPShaped {
                 flatTrainPrefetchers(line, level: level, SkylakeSPShape.self)
             } else {
@@ -44,9 +44,9 @@ extension CacheHierarchy {
     }
 
     /// The streamer's prefetches into L2 of the lines `first` through `last` by `step`
-    /// (out of line: most training issues none). ``flatPrefetch(_:into:_:)`` into L2, which
-    /// requests nothing of the streamer, written without that branch: a call back into the
-    /// streamer, even one never taken, kept the optimiser from inlining the training.
+    /// (out of line: most training issues none): ``flatPrefetch(_:into:_:)`` into L2 written
+    /// out without the streamer request, which only an L1 prefetch makes, so that the
+    /// training (inlined where it is called) and its prefetches do not call each other.
     @inline(never)
     mutating func flatStreamerPrefetches<S: FlatShape>(from first: UInt64, through last: UInt64, step: Int8,
                                                        _ shape: S.Type) {
