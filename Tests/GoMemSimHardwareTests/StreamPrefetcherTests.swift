@@ -99,3 +99,23 @@ func theStreamerReplacesTrackersAsTheStampScanDid(streams: Int, distance: Int) {
         #expect(prefetches > 100, "the requests form streams (streams \(streams), pages \(pages))")
     }
 }
+
+/// 256 trackers on 256 pages that share every low bit the page counts are kept by: the
+/// count of that bucket reaches 256 (which an 8-bit count wrapped to 0, so a tracked page
+/// read as untracked and lost its stream). Each round requests the next line of every
+/// page; all pages stay tracked, so from the third round each request extends a stream.
+@Test func aBucketCanCountEveryTracker() {
+    var streamer = StreamPrefetcher(streams: 256, distance: 16, lineShift: 6)
+    var reference = ReferenceStreamer(streams: 256, distance: 16, lineShift: 6)
+    var prefetches = 0
+    for round: UInt64 in 0..<4 {
+        for k: UInt64 in 0..<256 {
+            let line = (k &* 4096) &<< 6 &+ round  // page k * 4096, line `round` of it
+            let got = streamer.train(line), want = reference.train(line)
+            #expect(got?.first == want?.first && got?.last == want?.last && got?.step == want?.step,
+                    "round \(round) page \(k)")
+            if got != nil { prefetches += 1 }
+        }
+    }
+    #expect(prefetches == 512)  // rounds 2 and 3: every page's stream confirmed
+}

@@ -334,33 +334,32 @@ extension CacheHierarchy {
     }
 
     /// ``prefetch(_:into:)`` when ``flat``: the same presence tests (no recency refreshed),
-    /// streamer request and fills, the target's fill flagged prefetched.
-    mutating func flatPrefetch(_ line: UInt64, into target: Int) {
+    /// streamer request and fills (``flatPrefetchFills(_:from:into:_:)``), the target's fill
+    /// flagged prefetched. Inlined into the prefetchers' flat training
+    /// (``flatTrainPrefetchers(_:level:_:)``), where `target` is a constant and `S` gives the
+    /// geometry: the loops over levels unroll and each test and fill takes its level's
+    /// constant sets and ways.
+    @_transparent
+    mutating func flatPrefetch<S: FlatShape>(_ line: UInt64, into target: Int, _ shape: S.Type) {
         let key = FlatLRUArray.word(line)
-        if flatHolds(key, through: target) { return }
-        var source = flatSource(key, below: target)
+        if flatHolds(key, through: target, S.self) { return }
+        let n = S.levelCount ?? levelCount
+        var source = flatSource(key, below: target, S.self)
         // An L1 prefetch that L2 cannot serve is a request the L2 streamer sees.
-        if target == 0 && streaming && levelCount > 1 && source > 1 && trainStreamer(line) {
+        if target == 0 && streaming && n > 1 && source > 1 && flatTrainStreamer(line, S.self) {
             // Its prefetches may have brought the line in already (only then can the lookups differ).
-            if flatHolds(key, through: target) { return }
-            source = flatSource(key, below: target)
+            if flatHolds(key, through: target, S.self) { return }
+            source = flatSource(key, below: target, S.self)
         }
-        if source == levelCount { dramLines &+= 1 }
-        var level = source &- 1
-        while level > target {
-            flatFill(key, at: level)
-            level &-= 1
-        }
-        flatFill(key | FlatLRUArray.prefetched, at: target)
-        levelCounters[target].prefetches &+= 1
+        flatPrefetchFills(key, from: source, into: target, S.self)
     }
 
     /// Whether any level up to `target` holds the key whose flagless word is `key`.
     @inline(__always)
-    func flatHolds(_ key: UInt64, through target: Int) -> Bool {
+    func flatHolds<S: FlatShape>(_ key: UInt64, through target: Int, _ shape: S.Type) -> Bool {
         var k = 0
         while k <= target {
-            if flatLevels[k].contains(key) { return true }
+            if flatLevels[k].contains(key, flatGeometry(level: k, S.self)) { return true }
             k &+= 1
         }
         return false
@@ -368,20 +367,21 @@ extension CacheHierarchy {
 
     /// The first level below `target` that holds `key`'s line (`levelCount`: DRAM).
     @inline(__always)
-    func flatSource(_ key: UInt64, below target: Int) -> Int {
+    func flatSource<S: FlatShape>(_ key: UInt64, below target: Int, _ shape: S.Type) -> Int {
+        let n = S.levelCount ?? levelCount
         var k = target &+ 1
-        while k < levelCount {
-            if flatLevels[k].contains(key) { return k }
+        while k < n {
+            if flatLevels[k].contains(key, flatGeometry(level: k, S.self)) { return k }
             k &+= 1
         }
-        return levelCount
+        return n
     }
 
     /// A prefetch fill of `word` (absent) at level `k`: ``install(_:at:flags:)`` for the
     /// flat shape — the victim counted, a dirty one written back at once.
-    @inline(__always)
-    mutating func flatFill(_ word: UInt64, at k: Int) {
-        let victim = flatLevels[k].insert(word)
+    @_transparent
+    mutating func flatFill<S: FlatShape>(_ word: UInt64, at k: Int, _ shape: S.Type) {
+        let victim = flatLevels[k].insert(word, flatGeometry(level: k, S.self))
         if k == 0 { lastLine = .max }  // the same-line path's line may no longer be its set's most recent
         guard victim != FlatLRUArray.empty else { return }
         levelCounters[k].evictions &+= 1

@@ -20,8 +20,9 @@ struct StreamPrefetcher {
 
     /// The `streams` trackers and a sentinel after them that closes their recency list
     /// (its `newer` is the least recently used tracker, its `older` the most recent), and
-    /// 256 counts: count `b` is the number of tracked pages whose low byte is `b`. A request for a page
-    /// whose count is 0 — nearly every new page of a random access — is a miss without a
+    /// ``StreamerStorage/buckets`` counts: count `b` is the number of tracked pages whose
+    /// low bits are `b`. A request for a page whose count is 0 — nearly every new page of a
+    /// random access (at most 256 of the 1024 counts are not 0) — is a miss without a
     /// scan, and takes the least recent tracker from the list, not from a scan of use
     /// stamps. Trackers never used are the least recent, by index: the order a scan for
     /// the oldest stamp took them in. Updated in place: a copy of the hierarchy calls
@@ -42,16 +43,19 @@ struct StreamPrefetcher {
     }
 
     /// Trains on a request for `line`; returns the lines to prefetch as `[first, last]`
-    /// walked with `step` (+1 or -1), or `nil`.
+    /// walked with `step` (+1 or -1), or `nil`. Inlined (mandatory) into the prefetchers'
+    /// training: a random access trains twice, and a call each time cost as much as the
+    /// lookup.
+    @_transparent
     mutating func train(_ line: UInt64) -> (first: UInt64, last: UInt64, step: Int8)? {
-        let page = line >> pageLineShift
+        let page = line &>> pageLineShift  // pageLineShift < 64
         let tracked = storage.trackers, n = storage.streams, counts = storage.counts
         // The most recent page first: an L1 prefetch's request follows its demand's, in
         // the same page (a random access trains twice, on one page).
         var i = Int(tracked[n].older)
         if tracked[i].page != page {
             i = n
-            if counts[Int(page & 255)] != 0 {
+            if counts[StreamerStorage.bucket(page)] != 0 {
                 i = 0
                 while i < n && tracked[i].page != page { i &+= 1 }
             }
@@ -60,8 +64,8 @@ struct StreamPrefetcher {
             let t = Int(tracked[n].newer)  // the least recent
             Self.use(t, tracked, sentinel: n)
             let old = tracked[t].page
-            if old != .max { counts[Int(old & 255)] &-= 1 }
-            counts[Int(page & 255)] &+= 1
+            if old != .max { counts[StreamerStorage.bucket(old)] &-= 1 }
+            counts[StreamerStorage.bucket(page)] &+= 1
             tracked[t].page = page
             tracked[t].lastLine = line
             tracked[t].direction = 0
@@ -82,8 +86,8 @@ struct StreamPrefetcher {
         }
         tracked[i].lastLine = line
         guard tracked[i].confidence >= 2 else { return nil }
-        let pageFirst = page << pageLineShift
-        let pageLast = pageFirst + (1 << pageLineShift) - 1
+        let pageFirst = page &<< pageLineShift
+        let pageLast = pageFirst + (1 &<< pageLineShift) - 1
         if dir > 0 {
             let target = min(line + distance, pageLast)
             let first = max(tracked[i].ahead, line) + 1
@@ -114,13 +118,21 @@ struct StreamPrefetcher {
     }
 }
 
-/// The streamer's trackers and page-byte counts (see ``StreamPrefetcher``), owned by
+/// The streamer's trackers and page counts (see ``StreamPrefetcher``), owned by
 /// reference and copied by ``StreamPrefetcher/makeUnique()``.
 final class StreamerStorage {
     let streams: Int
     /// `streams` trackers and the sentinel.
     let trackers: UnsafeMutablePointer<StreamPrefetcher.Tracker>
-    let counts: UnsafeMutablePointer<UInt8>
+    /// Tracked pages by ``bucket(_:)``; 16 bits, as all 256 trackers may share one.
+    let counts: UnsafeMutablePointer<UInt16>
+    /// Four counts for each of the most trackers a profile may have (`streamer_streams`
+    /// ≤ 256), so at least three in four are 0.
+    static var buckets: Int { 1024 }
+
+    /// The count of `page`: its low bits.
+    @inline(__always)
+    static func bucket(_ page: UInt64) -> Int { Int(truncatingIfNeeded: page) & (buckets &- 1) }
 
     init(streams n: Int) {
         streams = n
@@ -129,8 +141,8 @@ final class StreamerStorage {
             (trackers + i).initialize(to: StreamPrefetcher.Tracker(older: Int32(i == 0 ? n : i - 1),
                                                                    newer: Int32(i == n ? 0 : i + 1)))
         }
-        counts = .allocate(capacity: 256)
-        counts.initialize(repeating: 0, count: 256)
+        counts = .allocate(capacity: Self.buckets)
+        counts.initialize(repeating: 0, count: Self.buckets)
     }
 
     deinit {
@@ -142,7 +154,7 @@ final class StreamerStorage {
     func copy() -> StreamerStorage {
         let c = StreamerStorage(streams: streams)
         c.trackers.update(from: trackers, count: streams + 1)
-        c.counts.update(from: counts, count: 256)
+        c.counts.update(from: counts, count: Self.buckets)
         return c
     }
 }

@@ -15,6 +15,7 @@ struct StridePrefetcher {
     }
 
     /// Trains on an L1 miss of `line`; returns a line to prefetch or `nil`.
+    @inline(__always)
     mutating func train(_ line: UInt64) -> UInt64? {
         defer { lastLine = line }
         guard lastLine != .max else { return nil }
