@@ -93,9 +93,9 @@ extension CacheHierarchy {
 
     /// Brings `line` into level `target` (and the non-victim levels between it and where
     /// the line is) unless it is already at or above `target`. Lookups here do not count
-    /// as demand accesses and do not refresh replacement state.
+    /// as demand accesses and do not refresh replacement state. The general path's; the
+    /// flat path's is ``flatPrefetch(_:into:_:)`` (its training never comes here).
     mutating func prefetch(_ line: UInt64, into target: Int) {
-        if flat { return flatPrefetch(line, into: target, AnyFlatShape.self) }  // (the flat path trains in flatTrainPrefetchers)
         for k in 0...target where levels[k].slot(of: line) != nil { return }
         var source = levelCount
         var k = target + 1
