@@ -45,6 +45,6 @@ enum FingerprintBytes {
     /// to bit `56 + i`, and no two partial products share a bit, so nothing carries.
     @inline(__always)
     static func highBits(_ x: UInt64) -> UInt32 {
-        UInt32(truncatingIfNeeded: x &* 0x0002_0408_1020_4081 &>> 56)
+        UInt32(truncatingIfNeeded: (x &* 0x0002_0408_1020_4081) &>> 56)
     }
 }
