@@ -8,8 +8,8 @@ import Glibc
 /// no key's word is it). The prefetched flag marks a line a prefetcher brought in and no
 /// demand has used yet.
 ///
-/// Up to 16 ways (every preset) a line stays in the way it was filled into, and each set
-/// has a 32-byte *meta* block after all the sets' words: 16 *fingerprint* bytes, byte `i`
+/// Up to 16 ways (every preset) a line stays in the way it was filled into, and each set's
+/// words are followed by its 32-byte *meta* block: 16 *fingerprint* bytes, byte `i`
 /// way `i`'s (the low 7 bits of the key above the set index, top bit set; an empty or
 /// missing way's byte is 0, which matches nothing), and one *recency* word, nibble `i` the
 /// way at recency position `i` (0 = most recent). A lookup compares the 16 bytes at once
@@ -36,6 +36,8 @@ struct FlatLRUArray {
     /// compiled (``FlatShape``) passes a constant, and the set arithmetic folds.
     let geometry: FlatGeometry
     var ways: Int { geometry.ways }
+    /// The number of sets (0: a placeholder).
+    let sets: Int
 
     /// The empty way's word.
     static var empty: UInt64 { .max }
@@ -45,8 +47,13 @@ struct FlatLRUArray {
     static var prefetched: UInt64 { 2 }
     static var flagBits: UInt64 { 2 }
     /// Words per set's meta block: fingerprint bytes of ways 0–15, recency, padding
-    /// (so no block straddles a host line).
+    /// (so no block straddles a host line where the array starts on one).
     static var metaWords: Int { 4 }
+
+    /// Words from one set to the next: its ways, then (up to 16 ways) its meta block, so
+    /// one multiply finds both (a constant where the way count is).
+    @inline(__always)
+    static func setWords(ways n: Int) -> Int { n <= 16 ? n &+ metaWords : n }
     /// The recency word of a new set: way `i` at position `i`.
     static var initialRecency: UInt64 { 0xFEDC_BA98_7654_3210 }
 
@@ -67,30 +74,30 @@ struct FlatLRUArray {
     init(tags: UnsafeMutablePointer<UInt64>, offset: Int, sets: Int, ways: Int) {
         self.tags = tags
         self.offset = offset
+        self.sets = sets
         geometry = FlatGeometry(sets: sets, ways: ways)
     }
 
-    /// Words the array takes in a store: the sets, then a meta block per set (up to 16 ways).
-    static func words(sets: Int, ways: Int) -> Int { sets * ways + (ways <= 16 ? metaWords * sets : 0) }
+    /// Words the array takes in a store: each set's ways and (up to 16 ways) meta block.
+    static func words(sets: Int, ways: Int) -> Int { sets * setWords(ways: ways) }
 
     /// Sets the meta blocks of a new array (the store's words start as `empty`): no
     /// fingerprint, the ways in order.
     func initializeMeta() {
         guard ways <= 16 else { return }
-        var m = tags + geometry.metaWord
-        for _ in 0..<(geometry.metaWord / ways) {
+        for s in 0..<sets {
+            let m = tags + s * Self.setWords(ways: ways) + ways
             m[0] = 0
             m[1] = 0
             m[2] = Self.initialRecency
             m[3] = 0
-            m += Self.metaWords
         }
     }
 
     /// The first word of the set `line` maps to (`g`: this array's ``geometry``).
     @inline(__always)
     func set(of line: UInt64, _ g: FlatGeometry) -> UnsafeMutablePointer<UInt64> {
-        tags + Int(truncatingIfNeeded: line & g.setMask) &* g.ways
+        tags + Int(truncatingIfNeeded: line & g.setMask) &* Self.setWords(ways: g.ways)
     }
 
     @inline(__always)
@@ -99,8 +106,7 @@ struct FlatLRUArray {
     /// The fingerprint byte of `line` and its set's meta block.
     @inline(__always)
     func meta(of line: UInt64, _ g: FlatGeometry) -> (byte: UInt8, block: UnsafeMutablePointer<UInt64>) {
-        (Self.fingerprint(line, g),
-         tags + (g.metaWord &+ Int(truncatingIfNeeded: line & g.setMask) &* Self.metaWords))
+        (Self.fingerprint(line, g), set(of: line, g) + g.ways)
     }
 
     @inline(__always)
@@ -221,8 +227,8 @@ struct FlatLRUArray {
                 ways n: Int) -> (position: Int, word: UInt64) {
         let line = Self.key(of: key)
         let s = Int(truncatingIfNeeded: line & g.setMask)
-        let set = tags + s &* n
-        let m = tags + (g.metaWord &+ s &* Self.metaWords)
+        let set = tags + s &* (n &+ Self.metaWords)
+        let m = set + n
         let byte = Self.fingerprint(line, g)
         let j = Self.find(set, key: key, byte: byte, m)
         if j >= 0 {
@@ -308,7 +314,9 @@ struct FlatLRUArray {
 
     /// The keys present, in set order (tests).
     func keys() -> [UInt64] {
-        UnsafeBufferPointer(start: tags, count: geometry.metaWord).filter { $0 != Self.empty }.map { Self.key(of: $0) }
+        (0..<sets).flatMap { s in
+            UnsafeBufferPointer(start: tags + s * Self.setWords(ways: ways), count: ways).filter { $0 != Self.empty }
+        }.map { Self.key(of: $0) }
     }
 }
 
