@@ -10,6 +10,7 @@ import _Builtin_intrinsics.intel
 /// two words takes ~25. The intrinsics are called directly: the standard library's
 /// generic `SIMD16 .==` stayed a loop over the lanes inside the large, inlined access
 /// path, and it has no movemask. Elsewhere the SWAR form (``matchingWords(_:at:)``).
+/// Both load unaligned: with an odd way count every other set's block is at an odd word.
 enum FingerprintBytes {
     @inline(__always)
     static func matching(_ byte: UInt8, at p: UnsafeRawPointer) -> UInt32 {

@@ -46,8 +46,8 @@ struct FlatLRUArray {
     static var dirty: UInt64 { 1 }
     static var prefetched: UInt64 { 2 }
     static var flagBits: UInt64 { 2 }
-    /// Words per set's meta block: fingerprint bytes of ways 0–15, recency, padding
-    /// (so no block straddles a host line where the array starts on one).
+    /// Words per set's meta block: fingerprint bytes of ways 0–15, recency, padding to
+    /// 32 bytes.
     static var metaWords: Int { 4 }
 
     /// Words from one set to the next: its ways, then (up to 16 ways) its meta block, so
