@@ -115,3 +115,57 @@ func flatSetsAreExactLRU(ways: Int, unrolled: Bool) {
     let small = FlatLRUStore(words: 100)
     #expect(UInt(bitPattern: small.words) % 64 == 0)
 }
+
+/// The fingerprint compare marks exactly the bytes equal to the key's, in memory order,
+/// wherever the 16 bytes sit (a set's block may start at an odd word): the SSE2 form and
+/// the two-word form both, against a byte-by-byte scan. Bytes from a small alphabet, so
+/// most blocks hold the byte several times, next to bytes one bit away from it.
+@Test func fingerprintCompareMarksEveryEqualByte() {
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
+    defer { buffer.deallocate() }
+    var state: UInt64 = 7
+    var mismatches = 0, marked = 0
+    for step in 0..<20_000 {
+        for i in 0..<64 {
+            let r = SplitMix64.next(&state)
+            // 0 (an empty way), or 0x80 | a few values; 0x01 and 0x81 test the borrow.
+            buffer.storeBytes(of: r & 7 == 0 ? 0 : UInt8(0x80 | (r >> 3) % 4) ^ UInt8(r >> 8 & 1), toByteOffset: i, as: UInt8.self)
+        }
+        let at = UnsafeRawPointer(buffer) + step % 48
+        let byte = UInt8(0x80 | SplitMix64.next(&state) % 4)
+        var want: UInt32 = 0
+        for i in 0..<16 where at.load(fromByteOffset: i, as: UInt8.self) == byte { want |= 1 << i }
+        if FingerprintBytes.matching(byte, at: at) != want { mismatches += 1 }
+        if FingerprintBytes.matchingWords(byte, at: at) != want { mismatches += 1 }
+        marked += want.nonzeroBitCount
+    }
+    #expect(mismatches == 0)
+    #expect(marked > 20_000 * 2)  // the blocks do hold matches, several on average
+}
+
+/// Moving a way first in a recency word: the nibbles before it shift up one place, the
+/// rest stay, and the position it was at comes back — for every way count, every way
+/// (position 15 included), with stale nibbles past the way count repeating ways.
+@Test func touchingMovesTheWayFirst() {
+    var state: UInt64 = 3
+    var mismatches = 0
+    for n in 1...16 {
+        for _ in 0..<200 {
+            var order = Array(0..<n)
+            for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(SplitMix64.next(&state) % UInt64(i + 1))) }
+            let stale = (n..<16).map { _ in Int(SplitMix64.next(&state) % UInt64(n)) }
+            let nibbles = order + stale
+            let r = nibbles.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (4 * $1.offset) }
+            for j in 0..<n {
+                let p = order.firstIndex(of: j)!
+                var moved = nibbles
+                moved.remove(at: p)
+                moved.insert(j, at: 0)
+                let want = moved.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (4 * $1.offset) }
+                let got = FlatLRUArray.touching(r, way: j)
+                if got.recency != want || got.position != p { mismatches += 1 }
+            }
+        }
+    }
+    #expect(mismatches == 0)
+}

@@ -8,12 +8,12 @@ import Glibc
 /// no key's word is it). The prefetched flag marks a line a prefetcher brought in and no
 /// demand has used yet.
 ///
-/// Up to 16 ways (every preset) a line stays in the way it was filled into, and each set
-/// has a 32-byte *meta* block after all the sets' words: two words of *fingerprint*
-/// bytes, one per way (the low 7 bits of the key above the set index, top bit set; an
-/// empty way's byte is 0, which matches nothing), and one *recency* word, nibble `i` the
+/// Up to 16 ways (every preset) a line stays in the way it was filled into, and each set's
+/// words are followed by its 32-byte *meta* block: 16 *fingerprint* bytes, byte `i`
+/// way `i`'s (the low 7 bits of the key above the set index, top bit set; an empty or
+/// missing way's byte is 0, which matches nothing), and one *recency* word, nibble `i` the
 /// way at recency position `i` (0 = most recent). A lookup compares the 16 bytes at once
-/// (SWAR on two words) and reads a way's word only where its byte matches; a hit moves its
+/// (one SSE2 compare) and reads a way's word only where its byte matches; a hit moves its
 /// way's nibble first; a miss takes the way of the last nibble, writes the new word and
 /// byte there and rotates that nibble first. So a fill writes one word and its byte — no
 /// words move — and a random lookup touches the meta block and one word of the set.
@@ -36,6 +36,8 @@ struct FlatLRUArray {
     /// compiled (``FlatShape``) passes a constant, and the set arithmetic folds.
     let geometry: FlatGeometry
     var ways: Int { geometry.ways }
+    /// The number of sets (0: a placeholder).
+    let sets: Int
 
     /// The empty way's word.
     static var empty: UInt64 { .max }
@@ -44,9 +46,14 @@ struct FlatLRUArray {
     static var dirty: UInt64 { 1 }
     static var prefetched: UInt64 { 2 }
     static var flagBits: UInt64 { 2 }
-    /// Words per set's meta block: fingerprints of ways 0–7 and 8–15, recency, padding
-    /// (so no block straddles a host line).
+    /// Words per set's meta block: fingerprint bytes of ways 0–15, recency, padding to
+    /// 32 bytes.
     static var metaWords: Int { 4 }
+
+    /// Words from one set to the next: its ways, then (up to 16 ways) its meta block, so
+    /// one multiply finds both (a constant where the way count is).
+    @inline(__always)
+    static func setWords(ways n: Int) -> Int { n <= 16 ? n &+ metaWords : n }
     /// The recency word of a new set: way `i` at position `i`.
     static var initialRecency: UInt64 { 0xFEDC_BA98_7654_3210 }
 
@@ -67,92 +74,81 @@ struct FlatLRUArray {
     init(tags: UnsafeMutablePointer<UInt64>, offset: Int, sets: Int, ways: Int) {
         self.tags = tags
         self.offset = offset
+        self.sets = sets
         geometry = FlatGeometry(sets: sets, ways: ways)
     }
 
-    /// Words the array takes in a store: the sets, then a meta block per set (up to 16 ways).
-    static func words(sets: Int, ways: Int) -> Int { sets * ways + (ways <= 16 ? metaWords * sets : 0) }
+    /// Words the array takes in a store: each set's ways and (up to 16 ways) meta block.
+    static func words(sets: Int, ways: Int) -> Int { sets * setWords(ways: ways) }
 
     /// Sets the meta blocks of a new array (the store's words start as `empty`): no
     /// fingerprint, the ways in order.
     func initializeMeta() {
         guard ways <= 16 else { return }
-        var m = tags + geometry.metaWord
-        for _ in 0..<(geometry.metaWord / ways) {
+        for s in 0..<sets {
+            let m = tags + s * Self.setWords(ways: ways) + ways
             m[0] = 0
             m[1] = 0
             m[2] = Self.initialRecency
             m[3] = 0
-            m += Self.metaWords
         }
     }
 
     /// The first word of the set `line` maps to (`g`: this array's ``geometry``).
     @inline(__always)
     func set(of line: UInt64, _ g: FlatGeometry) -> UnsafeMutablePointer<UInt64> {
-        tags + Int(truncatingIfNeeded: line & g.setMask) &* g.ways
+        tags + Int(truncatingIfNeeded: line & g.setMask) &* Self.setWords(ways: g.ways)
     }
 
     @inline(__always)
     func set(of line: UInt64) -> UnsafeMutablePointer<UInt64> { set(of: line, geometry) }
 
-    /// The fingerprint byte of `line` (as a word) and its set's meta block.
+    /// The fingerprint byte of `line` and its set's meta block.
     @inline(__always)
-    func meta(of line: UInt64, _ g: FlatGeometry) -> (byte: UInt64, block: UnsafeMutablePointer<UInt64>) {
-        ((line &>> g.setShift) & 0x7F | 0x80,
-         tags + (g.metaWord &+ Int(truncatingIfNeeded: line & g.setMask) &* Self.metaWords))
+    func meta(of line: UInt64, _ g: FlatGeometry) -> (byte: UInt8, block: UnsafeMutablePointer<UInt64>) {
+        (Self.fingerprint(line, g), set(of: line, g) + g.ways)
     }
 
     @inline(__always)
-    func meta(of line: UInt64) -> (byte: UInt64, block: UnsafeMutablePointer<UInt64>) { meta(of: line, geometry) }
+    func meta(of line: UInt64) -> (byte: UInt8, block: UnsafeMutablePointer<UInt64>) { meta(of: line, geometry) }
 
-    /// High bit of each byte of `x` that is 0 (exact: no borrow crosses bytes).
+    /// The fingerprint byte of `line`: the low 7 bits above its set index, top bit set.
     @inline(__always)
-    static func zeroBytes(_ x: UInt64) -> UInt64 {
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        return ~((x & low7) &+ low7 | x | low7)
-    }
-
-    /// High bit of each nibble of `x` that is 0 (exact: no carry crosses nibbles).
-    @inline(__always)
-    static func zeroNibbles(_ x: UInt64) -> UInt64 {
-        let low3: UInt64 = 0x7777_7777_7777_7777
-        return ~((x & low3) &+ low3 | x | low3)
+    static func fingerprint(_ line: UInt64, _ g: FlatGeometry) -> UInt8 {
+        UInt8(truncatingIfNeeded: line &>> g.setShift) | 0x80
     }
 
     /// The way of `key` in its set by fingerprint (-1: absent): `set` its words, `m` its
-    /// meta block, `byte` the key's fingerprint; up to 8 ways only the first fingerprint
-    /// word holds bytes (`n` a literal where the caller can give one).
+    /// meta block, `byte` the key's fingerprint. The 16 bytes are compared at once (`pcmpeqb`,
+    /// `pmovmskb`), whatever the way count (bytes past it are 0); a way's word is read only
+    /// where its byte matches, lowest way first (a key is in one way at most).
     @inline(__always)
-    static func find(_ set: UnsafeMutablePointer<UInt64>, key: UInt64, byte: UInt64,
-                     _ m: UnsafeMutablePointer<UInt64>, ways n: Int) -> Int {
-        let x = byte &* 0x0101_0101_0101_0101
-        var z = zeroBytes(m[0] ^ x)
-        while z != 0 {
-            let j = z.trailingZeroBitCount &>> 3
+    static func find(_ set: UnsafeMutablePointer<UInt64>, key: UInt64, byte: UInt8,
+                     _ m: UnsafeMutablePointer<UInt64>) -> Int {
+        var bits = FingerprintBytes.matching(byte, at: m)
+        while bits != 0 {
+            let j = bits.trailingZeroBitCount
             if matches(set[j], key) { return j }
-            z &= z &- 1
-        }
-        guard n > 8 else { return -1 }
-        z = zeroBytes(m[1] ^ x)
-        while z != 0 {
-            let j = 8 &+ z.trailingZeroBitCount &>> 3
-            if matches(set[j], key) { return j }
-            z &= z &- 1
+            bits &= bits &- 1
         }
         return -1
     }
 
     /// Moves way `j` first in the recency word `r`; returns the new word and the position
     /// `j` was at.
+    ///
+    /// `x` has a 0 nibble where `r` holds `j`. The lowest set bit of `(x - 0x11…1) & ~x
+    /// & 0x88…8` is bit 3 of the lowest 0 nibble of `x` (a borrow only sets bits above a 0
+    /// nibble), `j`'s position `p` (nibbles past the way count can repeat a way, but lie
+    /// above its own). `z ^ (z - 1)` masks nibbles `0...p`: those shift up one nibble, and
+    /// `j` goes first.
     @inline(__always)
     static func touching(_ r: UInt64, way j: Int) -> (recency: UInt64, position: Int) {
         let w = UInt64(truncatingIfNeeded: j)
-        let p = zeroNibbles(r ^ (w &* 0x1111_1111_1111_1111)).trailingZeroBitCount &>> 2
-        let bits = UInt64(truncatingIfNeeded: p) &* 4
-        let below = (1 &<< bits) &- 1  // nibbles more recent than it (none at position 0)
-        let kept = p == 15 ? 0 : r & (UInt64.max &<< (bits &+ 4))
-        return (kept | (r & below) &<< 4 | w, p)
+        let x = r ^ (w &* 0x1111_1111_1111_1111)
+        let z = (x &- 0x1111_1111_1111_1111) & ~x & 0x8888_8888_8888_8888
+        let through = z ^ (z &- 1)  // nibbles 0...p (all of them where p is 15)
+        return (r ^ ((r ^ r &<< 4) & through) | w, z.trailingZeroBitCount &>> 2)
     }
 
     /// Fills the least recent way of the set (`set` its words, `m` its meta block, `n`
@@ -160,7 +156,7 @@ struct FlatLRUArray {
     /// the way was empty).
     @inline(__always)
     static func fill(_ set: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutablePointer<UInt64>, ways n: Int,
-                     word: UInt64, byte: UInt64) -> UInt64 {
+                     word: UInt64, byte: UInt8) -> UInt64 {
         let r = m[2]
         let v = Int(truncatingIfNeeded: r &>> UInt64(truncatingIfNeeded: 4 &* (n &- 1))) & 15
         // Nibbles past the n-th collect old ways; harmless: a way's own nibble lies below
@@ -168,9 +164,7 @@ struct FlatLRUArray {
         m[2] = r &<< 4 | UInt64(truncatingIfNeeded: v)
         let victim = set[v]
         set[v] = word
-        let shift = UInt64(truncatingIfNeeded: (v & 7) &* 8)
-        let f = m + (v &>> 3)
-        f.pointee = f.pointee & ~(0xFF &<< shift) | byte &<< shift
+        UnsafeMutableRawPointer(m).storeBytes(of: byte, toByteOffset: v, as: UInt8.self)
         return victim
     }
 
@@ -227,17 +221,16 @@ struct FlatLRUArray {
     }
 
     /// ``demand(_:inserting:hitFlag:)`` with the geometry `g` and its way count given as
-    /// `n` (at most 16). Callers pass a literal, so after inlining the fingerprint test
-    /// reads one word for up to 8 ways and the shifts are constants.
+    /// `n` (at most 16). Callers pass a literal, so after inlining the shifts are constants.
     @_transparent
     func demand(_ key: UInt64, inserting word: UInt64, hitFlag: UInt64, _ g: FlatGeometry,
                 ways n: Int) -> (position: Int, word: UInt64) {
         let line = Self.key(of: key)
         let s = Int(truncatingIfNeeded: line & g.setMask)
-        let set = tags + s &* n
-        let m = tags + (g.metaWord &+ s &* Self.metaWords)
-        let byte = (line &>> g.setShift) & 0x7F | 0x80
-        let j = Self.find(set, key: key, byte: byte, m, ways: n)
+        let set = tags + s &* (n &+ Self.metaWords)
+        let m = set + n
+        let byte = Self.fingerprint(line, g)
+        let j = Self.find(set, key: key, byte: byte, m)
         if j >= 0 {
             let t = set[j]
             set[j] = Self.used(t, hitFlag: hitFlag)
@@ -257,7 +250,7 @@ struct FlatLRUArray {
         let ways = g.ways
         if ways <= 16 {
             let (byte, m) = meta(of: line, g)
-            return Self.find(set, key: key, byte: byte, m, ways: ways) >= 0
+            return Self.find(set, key: key, byte: byte, m) >= 0
         }
         var i = 0
         while i < ways {
@@ -321,7 +314,9 @@ struct FlatLRUArray {
 
     /// The keys present, in set order (tests).
     func keys() -> [UInt64] {
-        UnsafeBufferPointer(start: tags, count: geometry.metaWord).filter { $0 != Self.empty }.map { Self.key(of: $0) }
+        (0..<sets).flatMap { s in
+            UnsafeBufferPointer(start: tags + s * Self.setWords(ways: ways), count: ways).filter { $0 != Self.empty }
+        }.map { Self.key(of: $0) }
     }
 }
 
