@@ -82,39 +82,19 @@ extension CacheHierarchy {
         var k = 1
         let n = S.levelCount ?? levelCount
         var usedPrefetch = false
-        if S.levelCount != nil && n <= 3 {
-            // A shape's levels written out, so each level's geometry is a constant (in a
-            // loop the optimiser selected them per iteration).
-            if n > 1 && !flatDemand(key, hitFlag: w, level: 1, pending: &pending, usedPrefetch: &usedPrefetch, S.self) {
-                k = 2
-                if n > 2 && !flatDemand(key, hitFlag: w, level: 2, pending: &pending, usedPrefetch: &usedPrefetch, S.self) {
-                    k = 3
-                }
+        while k < n {
+            let r = flatLevels[k].demandUnrolled(key, inserting: key, hitFlag: w, flatGeometry(level: k, S.self))
+            if r.position >= 0 {
+                usedPrefetch = notePrefetchHit(r.word, level: k)
+                break
             }
-        } else {
-            while k < n && !flatDemand(key, hitFlag: w, level: k, pending: &pending, usedPrefetch: &usedPrefetch, S.self) {
-                k &+= 1
-            }
+            noteVictim(r.word, level: k, pending: &pending)
+            k &+= 1
         }
         served[k] &+= 1
         if k == n { dramLines &+= 1 }
         if pending != 0 { flatWriteBacks(pending) }
         return (k, usedPrefetch)
-    }
-
-    /// ``flatDemand(_:isWrite:_:)``'s lookup of `key` at level `k` below L1, filling it on a
-    /// miss (the victim noted in `pending`); returns whether it hit (`usedPrefetch` then
-    /// tells whether a prefetcher had brought the line).
-    @_transparent
-    mutating func flatDemand<S: FlatShape>(_ key: UInt64, hitFlag w: UInt64, level k: Int, pending: inout UInt32,
-                                           usedPrefetch: inout Bool, _ shape: S.Type) -> Bool {
-        let r = flatLevels[k].demandUnrolled(key, inserting: key, hitFlag: w, flatGeometry(level: k, S.self))
-        if r.position >= 0 {
-            usedPrefetch = notePrefetchHit(r.word, level: k)
-            return true
-        }
-        noteVictim(r.word, level: k, pending: &pending)
-        return false
     }
 
     /// Counts a demand hit at level `k` on `word` (as it was) as a prefetch hit if a

@@ -4,8 +4,6 @@ struct FlatGeometry: Equatable {
     let ways: Int
     /// `log2(sets)`: a fingerprint is taken from the key bits above it.
     let setShift: UInt64
-    /// Where the meta blocks start, from the array's first word (`sets * ways`).
-    let metaWord: Int
 
     /// `sets` a power of two, or 0 for a placeholder never used.
     @inline(__always)
@@ -13,7 +11,6 @@ struct FlatGeometry: Equatable {
         setMask = UInt64(max(sets, 1) - 1)
         self.ways = ways
         setShift = UInt64(sets.trailingZeroBitCount)
-        metaWord = sets * ways
     }
 }
 
