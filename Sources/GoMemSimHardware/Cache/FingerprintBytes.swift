@@ -16,7 +16,10 @@ enum FingerprintBytes {
     static func matching(_ byte: UInt8, at p: UnsafeRawPointer) -> UInt32 {
         #if arch(x86_64)
         let bytes = _mm_loadu_si128(p.assumingMemoryBound(to: __m128i.self))
-        let equal = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(CChar(bitPattern: byte)))
+        // The byte in all 16 lanes: a multiply fills a 32-bit lane, one shuffle the rest
+        // (`_mm_set1_epi8` took two shuffles and an unpack on baseline x86-64).
+        let lanes = _mm_set1_epi32(Int32(bitPattern: UInt32(byte) &* 0x0101_0101))
+        let equal = _mm_cmpeq_epi8(bytes, lanes)
         return UInt32(truncatingIfNeeded: _mm_movemask_epi8(equal))
         #else
         return matchingWords(byte, at: p)
