@@ -292,10 +292,10 @@ extension CacheHierarchy {
                      S.self)
     }
 
-    /// The host prefetches of the set words `line` reads at the levels from `firstPeekedLevel` on.
+    /// The host prefetches of the set words `line` reads at the levels from `firstPrefetchedLevel` on.
     @inline(__always)
     func prefetchSets<S: FlatShape>(_ line: UInt64, _ shape: S.Type) {
-        var k = firstPeekedLevel
+        var k = firstPrefetchedLevel
         while k < (S.levelCount ?? levelCount) {
             let a = flatLevels[k]
             let g = flatGeometry(level: k, S.self)

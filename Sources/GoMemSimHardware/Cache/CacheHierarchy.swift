@@ -149,12 +149,17 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
     /// The dirty lines the current flat demand evicted, by level, written back once the
     /// demand's fills are done (``flatDemand(_:isWrite:_:)``).
     var flatVictims = InlineArray<8, UInt64>(repeating: 0)
-    /// The first level whose flat state is too large to stay in the host's L1 data cache
-    /// (over 32 KiB; `levelCount`: none): the flat path peeks only those levels' sets
-    /// ahead. Skylake-sp's L2 (160 KiB of state) is one: its sets come from the host's L2
-    /// at ~14 cycles a load, and fetching them ahead too took random replay from a trace
-    /// from 6.9–7.6 to 7.3–9.4 M accesses/s in interleaved runs (+46 instructions an access).
+    /// The first level whose flat state is too large to stay in the host's own L2 (over
+    /// 256 KiB; `levelCount`: none): one call per access peeks only those levels' sets
+    /// before its lookups (``flatPeekSets(_:pageShift:_:)``, loads).
     let firstPeekedLevel: Int
+    /// The first level whose flat state is too large for the host's L1 data cache (over
+    /// 32 KiB): a batch fetches those levels' sets ahead (``flatPrefetchSets(_:after:pageShift:_:)``,
+    /// hints). Skylake-sp's L2 (160 KiB of state) is one: its sets come from the host's L2
+    /// at ~14 cycles a load, and fetching them ahead too took random replay from a trace
+    /// from 6.9–7.6 to 7.3–9.4 M accesses/s in interleaved runs (+46 instructions an
+    /// access); peeking them too slowed one call per access.
+    let firstPrefetchedLevel: Int
     /// The flat path's demands by the level that served them (`levelCount`: DRAM), and
     /// its demand fills that found an empty way, per level: ``counters`` derives each
     /// level's accesses, hits, misses and demand evictions from them.
@@ -254,9 +259,14 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         flatSTLB = array(11, stlbGeometry)
         skylakeSPShaped = flat && SkylakeSPShape.matches(levelCount: caches.count, levels: flatLevels, dtlb: flatDTLB,
                                                          hasDTLB: tlbs.hasL1, stlb: flatSTLB, hasSTLB: tlbs.hasSTLB)
-        firstPeekedLevel = (1..<max(caches.count, 1)).first { k in
-            FlatLRUArray.words(sets: levelGeometry[k].0, ways: levelGeometry[k].1) * 8 > 32 << 10
-        } ?? caches.count
+        /// The first level below L1 whose flat state is over `bytes`.
+        func firstLevel(over bytes: Int) -> Int {
+            (1..<max(caches.count, 1)).first { k in
+                FlatLRUArray.words(sets: levelGeometry[k].0, ways: levelGeometry[k].1) * 8 > bytes
+            } ?? caches.count
+        }
+        firstPeekedLevel = firstLevel(over: 256 << 10)
+        firstPrefetchedLevel = firstLevel(over: 32 << 10)
         classifiers = classifyMisses ? hw.caches.map { MissClassifier(lines: $0.sizeBytes / hw.lineBytes) } : nil
         streamer = StreamPrefetcher(streams: p.streamerStreams, distance: p.streamerDistanceLines, lineShift: lineShift)
         strider = StridePrefetcher(lineShift: lineShift)
