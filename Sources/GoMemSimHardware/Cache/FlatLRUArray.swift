@@ -36,8 +36,7 @@ struct FlatLRUArray {
     /// compiled (``FlatShape``) passes a constant, and the set arithmetic folds.
     let geometry: FlatGeometry
     var ways: Int { geometry.ways }
-    /// The number of sets (0: a placeholder).
-    let sets: Int
+    var sets: Int { geometry.sets }
 
     /// The empty way's word.
     static var empty: UInt64 { .max }
@@ -74,7 +73,6 @@ struct FlatLRUArray {
     init(tags: UnsafeMutablePointer<UInt64>, offset: Int, sets: Int, ways: Int) {
         self.tags = tags
         self.offset = offset
-        self.sets = sets
         geometry = FlatGeometry(sets: sets, ways: ways)
     }
 

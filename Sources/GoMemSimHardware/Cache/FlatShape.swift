@@ -1,5 +1,7 @@
 /// The sets and ways of one ``FlatLRUArray``, and what a lookup derives from them.
 struct FlatGeometry: Equatable {
+    /// The number of sets (0: a placeholder).
+    let sets: Int
     let setMask: UInt64
     let ways: Int
     /// `log2(sets)`: a fingerprint is taken from the key bits above it.
@@ -8,6 +10,7 @@ struct FlatGeometry: Equatable {
     /// `sets` a power of two, or 0 for a placeholder never used.
     @inline(__always)
     init(sets: Int, ways: Int) {
+        self.sets = sets
         setMask = UInt64(max(sets, 1) - 1)
         self.ways = ways
         setShift = UInt64(sets.trailingZeroBitCount)

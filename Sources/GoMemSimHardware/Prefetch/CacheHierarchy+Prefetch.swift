@@ -44,18 +44,14 @@ extension CacheHierarchy {
     }
 
     /// The streamer's prefetches into L2 of the lines `first` through `last` by `step`
-    /// (out of line: most training issues none): ``flatPrefetch(_:into:_:)`` into L2 written
-    /// out without the streamer request, which only an L1 prefetch makes, so that the
-    /// training (inlined where it is called) and its prefetches do not call each other.
+    /// (out of line: most training issues none). A prefetch into L2 makes no streamer
+    /// request (only an L1 prefetch does), so the training does not recur.
     @inline(never)
     mutating func flatStreamerPrefetches<S: FlatShape>(from first: UInt64, through last: UInt64, step: Int8,
                                                        _ shape: S.Type) {
         var l = first
         while true {
-            let key = FlatLRUArray.word(l)
-            if !flatHolds(key, through: 1, S.self) {
-                flatPrefetchFills(key, from: flatSource(key, below: 1, S.self), into: 1, S.self)
-            }
+            flatPrefetch(l, into: 1, S.self)
             if l == last { break }
             l = step > 0 ? l &+ 1 : l &- 1
         }
