@@ -175,7 +175,10 @@ func theFlatPathLeavesWhatTheGeneralPathLeaves(profile: MachineProfile) throws {
 /// reads the arrays' geometry.
 @Test func onlySkylakeSPsGeometryTakesTheCodeSpecialisedForIt() throws {
     var p = MachineProfile.skylakeSP
-    #expect(try CacheHierarchy<ProfilePolicy>(profile: p).skylakeSPShaped)
+    let skylake = try CacheHierarchy<ProfilePolicy>(profile: p)
+    #expect(skylake.skylakeSPShaped)
+    // The constant the shape holds for what its geometry implies.
+    #expect(skylake.firstPrefetchedLevel == SkylakeSPShape.firstPrefetchedLevel)
     p.hardware.prefetchers = nil
     #expect(try CacheHierarchy<ProfilePolicy>(profile: p).skylakeSPShaped)
     #expect(try !CacheHierarchy<ProfilePolicy>(profile: p, classifyMisses: true).skylakeSPShaped)  // not flat

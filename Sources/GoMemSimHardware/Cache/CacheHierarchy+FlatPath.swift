@@ -205,7 +205,7 @@ extension CacheHierarchy {
     /// ``rounded(_:)`` of a walk's cycles: the conversion alone when they are whole.
     @inline(__always)
     func wholeCycles(_ cycles: Double) -> UInt64 {
-        wholeWalkCycles ? UInt64(Int64(cycles)) : Self.rounded(cycles)
+        wholeWalkCycles ? UInt64(bitPattern: truncatedInRange(cycles)) : Self.rounded(cycles)
     }
 
     /// ``walk(_:pageClass:)`` when ``flat``, inlined into the translation: the same
@@ -295,7 +295,7 @@ extension CacheHierarchy {
     /// The host prefetches of the set words `line` reads at the levels from `firstPrefetchedLevel` on.
     @inline(__always)
     func prefetchSets<S: FlatShape>(_ line: UInt64, _ shape: S.Type) {
-        var k = firstPrefetchedLevel
+        var k = S.firstPrefetchedLevel ?? firstPrefetchedLevel
         while k < (S.levelCount ?? levelCount) {
             let a = flatLevels[k]
             let g = flatGeometry(level: k, S.self)

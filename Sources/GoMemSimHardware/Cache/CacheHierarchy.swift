@@ -394,7 +394,7 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         guard carryNs >= 1 else { return 0 }
         // carryNs >= 0: truncation is the floor; the signed conversions are single instructions.
         if carryNs < 0x1p62 {
-            let whole = Int64(carryNs)
+            let whole = truncatedInRange(carryNs)
             carryNs -= Double(whole)
             return UInt64(whole)
         }

@@ -33,6 +33,9 @@ protocol FlatShape {
     static func dtlb(_ c: Int) -> FlatGeometry?
     /// The STLB's; nil: its array's.
     static var stlb: FlatGeometry? { get }
+    /// The first level whose sets a batch fetches ahead, which follows from the
+    /// geometry (``CacheHierarchy/firstPrefetchedLevel``); nil: the hierarchy's.
+    static var firstPrefetchedLevel: Int? { get }
 }
 
 extension FlatShape {
@@ -52,6 +55,7 @@ enum AnyFlatShape: FlatShape {
     @inline(__always) static func level(_ k: Int) -> FlatGeometry? { nil }
     @inline(__always) static func dtlb(_ c: Int) -> FlatGeometry? { nil }
     static var stlb: FlatGeometry? { nil }
+    static var firstPrefetchedLevel: Int? { nil }
 }
 
 /// Skylake-SP's geometry (``MachineProfile/skylakeSP``, with or without its prefetchers;
@@ -80,4 +84,6 @@ enum SkylakeSPShape: FlatShape {
     }
 
     static var stlb: FlatGeometry? { FlatGeometry(sets: 128, ways: 12) }
+    /// The L2: its state is 1,024 sets of 20 words, 160 KiB (the L1's 6 KiB).
+    static var firstPrefetchedLevel: Int? { 1 }
 }

@@ -41,10 +41,10 @@ struct LatencyRecorder {
         count &+= 1
         totalNs += ns
         // The bucket is the rounded tenths, `Int(ns * 10 + 0.5)`; the range test comes
-        // first, so the conversion needs no overflow check.
+        // first (times are not negative), so the conversion needs no check of its own.
         let tenths = ns * Self.bucketsPerNs + 0.5
         if tenths < Double(Self.bucketCount) {
-            buckets.words[Int(tenths)] &+= 1
+            buckets.words[Int(truncatedInRange(tenths))] &+= 1
         } else {
             _ = overflow.record(UInt64(tenths))
         }
