@@ -21,7 +21,7 @@ extension CacheHierarchy {
                                                _ shape: S.Type) -> Double {
         // ``translateLine(_:pageShift:dependent:)``, written out: the optimiser kept that one
         // out of line, a call with the hierarchy's fields reloaded after it.
-        let address = line &<< lineShift
+        let address = line &<< flatLineShift(S.self)
         let pageClass = TranslationState.pageClass(pageShift)
         let pageKey = TranslationState.key(address: address, pageClass: pageClass)
         var translationNs = 0.0
@@ -225,7 +225,7 @@ extension CacheHierarchy {
         var level = start
         while level >= c {
             let entry = Self.pageTableEntryAddress(level: level, address: address)
-            let served = flatDemand(entry &>> lineShift, isWrite: false, S.self).level
+            let served = flatDemand(entry &>> flatLineShift(S.self), isWrite: false, S.self).level
             cycles += served < (S.levelCount ?? levelCount) ? latencyCycles[served] : dramCycles
             level &-= 1
         }
@@ -249,10 +249,10 @@ extension CacheHierarchy {
             sum &+= peekSet(line, level: k, S.self)
             k &+= 1
         }
-        let address = line &<< lineShift
+        let address = line &<< flatLineShift(S.self)
         let pageClass = TranslationState.pageClass(pageShift)
         if TranslationState.key(address: address, pageClass: pageClass) != lastPageKey {
-            let entry = Self.pageTableEntryAddress(level: pageClass, address: address) &>> lineShift
+            let entry = Self.pageTableEntryAddress(level: pageClass, address: address) &>> flatLineShift(S.self)
             k = firstPeekedLevel
             while k < (S.levelCount ?? levelCount) {
                 sum &+= peekSet(entry, level: k, S.self)
@@ -272,6 +272,12 @@ extension CacheHierarchy {
         return set[0] &+ set[g.ways > 8 ? 8 : 0] &+ (g.ways <= 16 ? a.meta(of: line, g).block[0] : 0)
     }
 
+    /// The line shift as `S` gives it.
+    @inline(__always)
+    func flatLineShift<S: FlatShape>(_ shape: S.Type) -> UInt64 {
+        S.lineShift ?? lineShift
+    }
+
     /// Level `k`'s geometry as `S` gives it.
     @inline(__always)
     func flatGeometry<S: FlatShape>(level k: Int, _ shape: S.Type) -> FlatGeometry {
@@ -287,8 +293,9 @@ extension CacheHierarchy {
     func flatPrefetchSets<S: FlatShape>(_ line: UInt64, after current: UInt64, pageShift: UInt8, _ shape: S.Type) {
         guard line &- current > 8 else { return }
         prefetchSets(line, S.self)
-        let address = line &<< lineShift
-        prefetchSets(Self.pageTableEntryAddress(level: TranslationState.pageClass(pageShift), address: address) &>> lineShift,
+        let address = line &<< flatLineShift(S.self)
+        prefetchSets(Self.pageTableEntryAddress(level: TranslationState.pageClass(pageShift), address: address)
+                        &>> flatLineShift(S.self),
                      S.self)
     }
 

@@ -31,12 +31,14 @@ extension CacheHierarchy {
         var next = next
         var total: UInt64 = 0
         var counts = SameLineCounts()
+        let lineShift = flatLineShift(S.self)
+        let lineBytes: UInt64 = 1 &<< lineShift
         while true {
             next = sameLineRun(from: next, to: end, pageShift: pageShift, total: &total, counts: &counts)
             guard next < end else { break }
             let a = next.pointee
             next += 1
-            if flat && UInt64(a.length) <= lineBytes &- (a.address & lineOffsetMask) {
+            if flat && UInt64(a.length) <= lineBytes &- (a.address & (lineBytes &- 1)) {
                 // One line (the next of a sequential pass), which the same-line path does not
                 // take (on the flat path the run's test is its test): ``linesBody``'s flat
                 // case for one line, without the frame of ``accessOutsideRun(_:pageShift:)``.

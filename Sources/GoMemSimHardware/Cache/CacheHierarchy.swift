@@ -257,8 +257,9 @@ public struct CacheHierarchy<Policy: ReplacementPolicy>: HardwareModel {
         flatLevels = InlineArray { k in array(k, levelGeometry[k]) }
         flatDTLB = InlineArray { c in array(8 + c, tlbGeometry[c]) }
         flatSTLB = array(11, stlbGeometry)
-        skylakeSPShaped = flat && SkylakeSPShape.matches(levelCount: caches.count, levels: flatLevels, dtlb: flatDTLB,
-                                                         hasDTLB: tlbs.hasL1, stlb: flatSTLB, hasSTLB: tlbs.hasSTLB)
+        skylakeSPShaped = flat && SkylakeSPShape.matches(lineShift: lineShift, levelCount: caches.count,
+                                                         levels: flatLevels, dtlb: flatDTLB, hasDTLB: tlbs.hasL1,
+                                                         stlb: flatSTLB, hasSTLB: tlbs.hasSTLB)
         /// The first level below L1 whose flat state is over `bytes`.
         func firstLevel(over bytes: Int) -> Int {
             (1..<max(caches.count, 1)).first { k in

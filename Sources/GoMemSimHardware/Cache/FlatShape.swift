@@ -23,8 +23,10 @@ struct FlatGeometry: Equatable {
 /// for — as ChampSim builds its configured geometry into the simulator. With constants
 /// the optimiser folds the set arithmetic, the way-count switch and the loop over levels.
 /// A hierarchy takes a shape's code only if every array has the shape's geometry
-/// (``matches(levelCount:levels:dtlb:hasDTLB:stlb:hasSTLB:)``), so the figures are the same.
+/// (``matches(lineShift:levelCount:levels:dtlb:hasDTLB:stlb:hasSTLB:)``), so the figures are the same.
 protocol FlatShape {
+    /// `log2` of the line size; nil: the hierarchy's.
+    static var lineShift: UInt64? { get }
     /// The number of cache levels; nil: the hierarchy's.
     static var levelCount: Int? { get }
     /// Level `k`'s geometry; nil: its array's.
@@ -40,8 +42,10 @@ protocol FlatShape {
 
 extension FlatShape {
     /// Whether a hierarchy's flat arrays have every geometry this shape fixes.
-    static func matches(levelCount n: Int, levels: InlineArray<8, FlatLRUArray>, dtlb dtlbs: InlineArray<3, FlatLRUArray>,
-                        hasDTLB: InlineArray<3, Bool>, stlb array: FlatLRUArray, hasSTLB: Bool) -> Bool {
+    static func matches(lineShift shift: UInt64, levelCount n: Int, levels: InlineArray<8, FlatLRUArray>,
+                        dtlb dtlbs: InlineArray<3, FlatLRUArray>, hasDTLB: InlineArray<3, Bool>, stlb array: FlatLRUArray,
+                        hasSTLB: Bool) -> Bool {
+        if let s = lineShift, s != shift { return false }
         if let count = levelCount, count != n { return false }
         for k in 0..<n where level(k).map({ $0 != levels[k].geometry }) ?? false { return false }
         for c in 0..<3 where hasDTLB[c] && (dtlb(c).map { $0 != dtlbs[c].geometry } ?? false) { return false }
@@ -51,6 +55,7 @@ extension FlatShape {
 
 /// The geometry read from the arrays: the flat path for any profile.
 enum AnyFlatShape: FlatShape {
+    static var lineShift: UInt64? { nil }
     static var levelCount: Int? { nil }
     @inline(__always) static func level(_ k: Int) -> FlatGeometry? { nil }
     @inline(__always) static func dtlb(_ c: Int) -> FlatGeometry? { nil }
@@ -62,6 +67,7 @@ enum AnyFlatShape: FlatShape {
 /// also the speed goal's): L1 32 KiB 8-way, L2 1 MiB 16-way, L3 32 MiB 16-way, 64-byte
 /// lines; dTLBs of 64, 32 and 4 entries 4-way; STLB 1536 entries 12-way (facts §1, §5).
 enum SkylakeSPShape: FlatShape {
+    static var lineShift: UInt64? { 6 }
     static var levelCount: Int? { 3 }
 
     @inline(__always)

@@ -28,15 +28,19 @@ struct PagingStructureCache {
     /// 0 misses without a scan — most PDE-cache lookups of a random access over more
     /// memory than the cache covers (32 entries: about one count in eight is nonzero).
     private let filterWord: Int
+    /// The buffer's owner (for copies), and its words, held here too: read through the
+    /// owner, every use loaded the pointer again after any store (~10 loads a walk).
     private var storage: CacheStorage
+    private var words: UnsafeMutablePointer<UInt64>
 
     init(entries: Int) {
         capacity = min(max(entries, 0), Self.maxEntries)
         slots = (capacity + 3) & ~3
         filterWord = slots + slots / 2
         storage = CacheStorage(words: filterWord + 32)
-        storage.words.update(repeating: .max, count: filterWord)
-        (storage.words + filterWord).update(repeating: 0, count: 32)
+        words = storage.words
+        words.update(repeating: .max, count: filterWord)
+        (words + filterWord).update(repeating: 0, count: 32)
         // A 0-entry cache's head slot (word 0) holds the first filter word, 0: never asked
         // (the walk skips a cache of no entries) and never a hit (`lookup` checks `capacity`).
     }
@@ -44,13 +48,16 @@ struct PagingStructureCache {
     /// The presence filter's count for `key`.
     @inline(__always)
     private func filterCount(_ key: UInt64) -> UnsafeMutablePointer<UInt8> {
-        UnsafeMutableRawPointer(storage.words + filterWord).assumingMemoryBound(to: UInt8.self)
+        UnsafeMutableRawPointer(words + filterWord).assumingMemoryBound(to: UInt8.self)
             + Int(truncatingIfNeeded: key & 255)
     }
 
     /// Gives this copy a buffer of its own.
     mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = storage.copy()
+            words = storage.words
+        }
     }
 
     /// ``lookup(_:)`` kept out of line, for the general path's walk: inlined there, its
@@ -63,13 +70,13 @@ struct PagingStructureCache {
     mutating func lookup(_ key: UInt64) -> Bool {
         // The most recent key again (a walk's PDPTE over one GiB, nearly every time): a hit
         // that moves nothing. An empty head slot holds `UInt64.max`, which is no key.
-        if storage.words[head] == key && capacity > 0 { return true }
+        if words[head] == key && capacity > 0 { return true }
         if filterCount(key).pointee == 0 { return false }
         let p = slot(of: key)
         guard p >= 0 else { return false }
         var distance = p &- head  // the hit's recency position
         if distance < 0 { distance &+= capacity }
-        let words = storage.words
+        let words = words
         var s = p
         while distance > 0 {  // the keys more recent than it move one place back
             let previous = s == 0 ? capacity &- 1 : s &- 1
@@ -89,9 +96,9 @@ struct PagingStructureCache {
         if count < capacity {
             count &+= 1
         } else {
-            filterCount(storage.words[head]).pointee &-= 1  // the least recent key leaves
+            filterCount(words[head]).pointee &-= 1  // the least recent key leaves
         }
-        Self.store(key, at: head, storage.words, slots: slots)
+        Self.store(key, at: head, words, slots: slots)
         filterCount(key).pointee &+= 1
     }
 
@@ -100,7 +107,7 @@ struct PagingStructureCache {
     func slot(of key: UInt64) -> Int {
         let wanted = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: key))
         let slots = slots
-        let words = storage.words
+        let words = words
         do {
             let digests = UnsafeRawPointer(words + slots)
             var group = 0
