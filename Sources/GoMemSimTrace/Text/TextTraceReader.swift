@@ -7,10 +7,12 @@
 /// ```
 ///
 /// The reader refills one reused buffer (1 MiB chunks by default) and parses bytes in
-/// place: a line is found with `memchr`, tokens are index ranges, numbers are decoded
-/// digit by digit, keywords are matched as packed integers. No `String` is built per
-/// line; only file names and checkpoint labels become strings, interned once in
-/// ``symbols``. Lines may span chunk boundaries.
+/// place. The common lines (`alloc`, `free`, `read`, `write`, `load`, `store`,
+/// `compute`) go through ``TextFastPath`` in one pass; every other line, and any line
+/// the fast path declines, is found with `memchr` and parsed by ``TextLineParser``
+/// (tokens are index ranges, keywords packed integers), which words every error. No
+/// `String` is built per line; only file names and checkpoint labels become strings,
+/// interned once in ``symbols``. Lines may span chunk boundaries.
 ///
 /// Any malformed input raises a ``TraceError`` at the offending token's
 /// `file:line:column` (1-based, columns count bytes), worded `expected X, found Y`.
@@ -34,6 +36,8 @@ public struct TextTraceReader: TraceSource {
     // The line being parsed: base[lineStart..<lineEnd], next byte at `cursor`.
     private var lineStart = 0
     private var lineEnd = 0
+    /// Whether lines go through ``TextFastPath`` first (tests turn it off to compare).
+    private let usesFastPath: Bool
 
     /// Opens the text trace at `path` (plain or gzip-compressed).
     public init(path: String, chunkSize: Int = 1 << 20) throws(TraceError) {
@@ -45,16 +49,38 @@ public struct TextTraceReader: TraceSource {
         self.init(input: .memory(bytes), origin: origin, chunkSize: chunkSize)
     }
 
-    init(input: ByteInput, origin: String, chunkSize: Int) {
+    init(input: ByteInput, origin: String, chunkSize: Int, usesFastPath: Bool = true) {
         self.origin = origin
+        self.usesFastPath = usesFastPath
         buffer = InputBuffer(input, origin: origin, chunkSize: chunkSize)
         base = buffer.base
+        base[end] = 0x0a  // the fast path's sentinel (see nextLine)
+    }
+
+    /// A reader of `bytes` that parses every line with the general parser, as the
+    /// reference the fast path is tested against.
+    init(bytes: [UInt8], origin: String = "<memory>", chunkSize: Int = 1 << 20, usesFastPath: Bool) {
+        self.init(input: .memory(bytes), origin: origin, chunkSize: chunkSize, usesFastPath: usesFastPath)
     }
 
     /// The `file:line:column` of the first token of the record last returned.
     public var location: SourceLocation { .text(file: origin, line: recordLine, column: recordColumn) }
 
     public mutating func next() throws(TraceError) -> TraceRecord? {
+        if headerSeen && usesFastPath,
+           let (record, next) = TextFastPath.record(at: base + position, end: base + end) {
+            lineNumber += 1
+            recordLine = lineNumber
+            recordColumn = 1  // the fast path takes only lines that start with their first token
+            position = base.distance(to: UnsafeMutablePointer(mutating: next))
+            return record
+        }
+        return try nextByLine()
+    }
+
+    /// The general path: finds the next line that holds a record and parses it with
+    /// ``TextLineParser``, reporting any error at its token.
+    private mutating func nextByLine() throws(TraceError) -> TraceRecord? {
         while try nextLine() {
             // The parser is a trivial value over the buffer: no copy of `self` per call.
             var line = TextLineParser(base: base, lineStart: lineStart, lineEnd: lineEnd)
@@ -107,6 +133,9 @@ public struct TextTraceReader: TraceSource {
             }
             end = try buffer.refill(keeping: position, end: end)
             base = buffer.base
+            // A newline just past the data (in the buffer's padding) stops every scan of
+            // ``TextFastPath``; a line that reaches it is incomplete and comes back here.
+            base[end] = 0x0a
             position = 0
             searchFrom = scanned
         }
