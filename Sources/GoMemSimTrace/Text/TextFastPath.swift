@@ -19,7 +19,8 @@
 enum TextFastPath {
     /// The record on the line starting at `line` and the start of the next line, or nil
     /// when the general parser must decide. `end` is where the data ends; `end[0]` must
-    /// be the `\n` sentinel, and 16 bytes past `end` readable (``InputBuffer/padding``).
+    /// be the `\n` sentinel, and the 7 bytes after it readable (an 8-byte load may start
+    /// at the sentinel; ``InputBuffer/padding`` is 16).
     @inline(__always)
     static func record(at line: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>)
         -> (record: TraceRecord, next: UnsafePointer<UInt8>)? {
@@ -82,6 +83,8 @@ enum TextFastPath {
     /// general parser, which also takes it as a blank).
     @inline(__always)
     private static func skipBlanks(_ p: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
+        // Usually one space before a token (whose bytes are all above ' '): no loop.
+        if p[0] == 0x20 && p[1] > 0x20 { return p + 1 }
         var p = p
         while p[0] == 0x20 || p[0] == 0x09 { p += 1 }
         return p

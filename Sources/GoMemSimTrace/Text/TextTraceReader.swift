@@ -54,6 +54,7 @@ public struct TextTraceReader: TraceSource {
         self.usesFastPath = usesFastPath
         buffer = InputBuffer(input, origin: origin, chunkSize: chunkSize)
         base = buffer.base
+        assert(InputBuffer.padding >= 8, "TextFastPath loads 8 bytes from the sentinel on")
         base[end] = 0x0a  // the fast path's sentinel (see nextLine)
     }
 
