@@ -57,6 +57,84 @@ public struct BinaryTraceReader: TraceSource {
     public var location: SourceLocation { .byte(file: origin, offset: baseOffset + UInt64(recordStart)) }
 
     public mutating func next() throws(TraceError) -> TraceRecord? {
+        if state == .records && end &- position >= Self.maxRecordBytes, let record = commonRecord() {
+            return record
+        }
+        return try nextByOpcode()
+    }
+
+    /// The record at `position` if it is one of the common kinds — alloc, free, read,
+    /// write, load, store, compute — with operands of at most 8 varint bytes each (every
+    /// record of a realistic trace), decoded with the cursor in a local and no bound
+    /// checks: the caller has seen ``maxRecordBytes`` of data ahead, more than such a
+    /// record and the 8 bytes ``shortVarint(_:)`` loads. Else nil, nothing consumed, and
+    /// ``nextByOpcode()`` decodes the record or words its error, as before.
+    @inline(__always)
+    private mutating func commonRecord() -> TraceRecord? {
+        let b = base
+        let start = position
+        var p = start &+ 1
+        let opcode = b[start]
+        let event: TraceEvent
+        switch opcode {
+        case 0x13, 0x14, 0x15:  // read, read dependent, write: id, offset, length
+            guard let id = Self.shortOperand(b, at: &p), let offset = Self.shortOperand(b, at: &p),
+                  let length = Self.shortOperand(b, at: &p) else { return nil }
+            event = opcode == 0x15 ? .write(id: id, offset: offset, length: length)
+                : .read(id: id, offset: offset, length: length, dependent: opcode == 0x14)
+        case 0x10, 0x11:  // alloc scan, noscan: id, size
+            guard let id = Self.shortOperand(b, at: &p), let size = Self.shortOperand(b, at: &p) else { return nil }
+            event = .alloc(id: id, size: size, scan: opcode == 0x10)
+        case 0x12:  // free: id
+            guard let id = Self.shortOperand(b, at: &p) else { return nil }
+            event = .free(id: id)
+        case 0x37:  // compute: ns
+            guard let ns = Self.shortOperand(b, at: &p) else { return nil }
+            event = .compute(ns: ns)
+        case 0x16...0x1b where opcode &- 0x16 < accessOpcodes:  // load, load dependent, store (and near forms)
+            let near = opcode >= 0x19
+            let kind = near ? opcode &- 0x19 : opcode &- 0x16
+            guard let operand = Self.shortOperand(b, at: &p), let length = Self.shortOperand(b, at: &p),
+                  length <= UInt32.max else { return nil }
+            let address = near ? lastAddress &+ BinaryFormat.unzigzag(operand) : operand
+            lastAddress = address
+            event = kind == 2 ? .store(address: address, length: UInt32(truncatingIfNeeded: length))
+                : .load(address: address, length: UInt32(truncatingIfNeeded: length), dependent: kind == 1)
+        default:
+            return nil
+        }
+        recordStart = start
+        position = p
+        return TraceRecord(goroutine: goroutine, event)
+    }
+
+    /// The varint at `p` if it has at most 8 bytes (`p` moved past it), else nil (`p`
+    /// unchanged). Up to three bytes — offsets, lengths, sizes, ids below 2^21 — are
+    /// taken apart directly: inlined at each operand, every test predicts as that
+    /// operand's usual length does.
+    @inline(__always)
+    static func shortOperand(_ b: UnsafeMutablePointer<UInt8>, at p: inout Int) -> UInt64? {
+        let w = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
+        if w & 0x80 == 0 {
+            p &+= 1
+            return w & 0x7f
+        }
+        if w & 0x8000 == 0 {
+            p &+= 2
+            return w & 0x7f | w &>> 1 & 0x3f80
+        }
+        if w & 0x80_0000 == 0 {
+            p &+= 3
+            return w & 0x7f | w &>> 1 & 0x3f80 | w &>> 2 & 0x1f_c000
+        }
+        let (value, count) = shortVarint(b + p)
+        guard count != 0 else { return nil }
+        p &+= count
+        return value
+    }
+
+    /// ``next()`` for any record, one operand at a time with its bound check and error.
+    private mutating func nextByOpcode() throws(TraceError) -> TraceRecord? {
         switch state {
         case .header: try readHeader()
         case .records: break
