@@ -224,18 +224,36 @@ public struct BinaryTraceReader: TraceSource {
             last = p
             p &+= size
             n &+= 1
-            guard near && size == 3 && n < capacity && p <= limit else { continue }
-            // A run of 3-byte near records with this one's opcode and length (a pass over
-            // an array): only the address changes. (Its first record is checked here: no
-            // call for a run of none.)
+            guard n < capacity && p <= limit && RawAccessSlot.fits else { continue }
+            // Only the opcode is checked here (no call for a run of none); the runs check
+            // each record, their first too.
             let next = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
-            guard next & 0xFF_80FF == word & 0xFF_80FF else { continue }
-            let count = min(capacity &- n, (limit &- p) / 3 &+ 1)  // the most that fit and start by `limit`
-            let run = nearRun(b + p, count: count, like: word, address: &a, template: access, into: out + n)
-            if run > 0 {
-                p &+= 3 &* run
-                n &+= run
-                last = p &- 3
+            guard UInt8(truncatingIfNeeded: next) == UInt8(truncatingIfNeeded: word) else { continue }
+            if near && size == 3 && next & 0xFF_80FF == word & 0xFF_80FF {
+                // A run of 3-byte near records with this one's opcode and length (a pass over
+                // an array): only the address changes.
+                let count = min(capacity &- n, (limit &- p) / 3 &+ 1)  // the most that fit and start by `limit`
+                let run = nearRun(b + p, count: count, like: word, address: &a, template: access, into: out + n)
+                if run > 0 {
+                    p &+= 3 &* run
+                    n &+= run
+                    last = p &- 3
+                }
+                continue
+            }
+            // A run of records with this one's opcode and length whose operands vary in
+            // length (random accesses): the general record without its per-kind choices.
+            let count = min(capacity &- n, (limit &- p) / maxShortRecordBytes &+ 1)
+            let tail = RawAccessSlot.tail(of: access)
+            let start = UnsafePointer(b + p)
+            let run = near ? nearVarintRun(start, count: count, opcode: UInt8(truncatingIfNeeded: word), tail: tail,
+                                           address: &a, into: out + n)
+                : farVarintRun(start, count: count, opcode: UInt8(truncatingIfNeeded: word), tail: tail,
+                               address: &a, into: out + n)
+            if run.count > 0 {
+                p &+= run.end - start
+                n &+= run.count
+                last = p &- varintRecordSize(endingAt: run.end)
             }
         }
         address = a
@@ -284,6 +302,84 @@ public struct BinaryTraceReader: TraceSource {
             i &+= 1
         }
         return i
+    }
+
+    /// The most bytes of a record the runs decode: an opcode, a varint of up to 8 bytes
+    /// and a one-byte length.
+    static let maxShortRecordBytes = 10
+
+    /// Decodes up to `count` records from `start` while each is a near record with
+    /// `opcode`, an operand varint of at most 8 bytes and the length in `tail` (one byte):
+    /// stores each as `tail` with its address (`address`, stepped and updated) in `out`.
+    /// Returns how many and where the next record starts.
+    @inline(never)
+    static func nearVarintRun(_ start: UnsafePointer<UInt8>, count: Int, opcode: UInt8, tail: UInt64,
+                              address: inout UInt64, into out: UnsafeMutablePointer<RawAccess>)
+        -> (count: Int, end: UnsafePointer<UInt8>) {
+        varintRun(near: true, start, count: count, opcode: opcode, tail: tail, address: &address, into: out)
+    }
+
+    /// ``nearVarintRun(_:count:opcode:tail:address:into:)`` for far records (an address
+    /// operand, not a difference): a version 1 trace's random accesses.
+    @inline(never)
+    static func farVarintRun(_ start: UnsafePointer<UInt8>, count: Int, opcode: UInt8, tail: UInt64,
+                             address: inout UInt64, into out: UnsafeMutablePointer<RawAccess>)
+        -> (count: Int, end: UnsafePointer<UInt8>) {
+        varintRun(near: false, start, count: count, opcode: opcode, tail: tail, address: &address, into: out)
+    }
+
+    /// The loop of the varint runs. Per record: one 8-byte load of the operand, its stop
+    /// byte found as the lowest clear high bit (a trailing-zero count), the length byte
+    /// compared where that puts it, and the operand's 7-bit groups squeezed together
+    /// (``operand(_:stops:)``). Every record starts within `count` ×
+    /// ``maxShortRecordBytes`` of `start`, which the caller keeps at or before its limit:
+    /// all bytes read lie in the data. (A 16-bit compare of the length byte with the next
+    /// opcode instead of two byte compares measured slower: the compiler then ran out of
+    /// registers for the masks.)
+    @inline(__always)
+    static func varintRun(near: Bool, _ start: UnsafePointer<UInt8>, count: Int, opcode: UInt8, tail: UInt64,
+                          address: inout UInt64, into out: UnsafeMutablePointer<RawAccess>)
+        -> (count: Int, end: UnsafePointer<UInt8>) {
+        let length = UInt8(truncatingIfNeeded: tail)
+        let slots = UnsafeMutableRawPointer(out)
+        let slotsEnd = slots + count &* 16
+        var slot = slots
+        var q = start
+        var a = address
+        while slot < slotsEnd {
+            guard q.pointee == opcode else { break }
+            let v = UInt64(littleEndian: UnsafeRawPointer(q + 1).loadUnaligned(as: UInt64.self))
+            let stops = ~v & 0x8080_8080_8080_8080
+            guard stops != 0 else { break }  // 9 or 10 bytes: the checked path's
+            let tail8 = stops.trailingZeroBitCount &>> 3  // the operand's bytes - 1
+            guard q[tail8 &+ 2] == length else { break }
+            let x = operand(v, stops: stops)
+            a = near ? a &+ BinaryFormat.unzigzag(x) : x
+            RawAccessSlot.store(address: a, tail: tail, at: slot)
+            slot += 16
+            q += tail8 &+ 3
+        }
+        address = a
+        return ((slot - slots) &>> 4, q)
+    }
+
+    /// The varint in the low bytes of `v`, whose stop byte is the lowest marked in `stops`
+    /// (`~v & 0x8080…80`, not 0): the bytes after it masked off, then the 7-bit groups
+    /// squeezed together in three shift-and-mask steps (pairs, fours, eights).
+    @inline(__always)
+    static func operand(_ v: UInt64, stops: UInt64) -> UInt64 {
+        var x = v & (stops ^ (stops &- 1)) & 0x7f7f_7f7f_7f7f_7f7f
+        x = (x & 0x007f_007f_007f_007f) | ((x & 0x7f00_7f00_7f00_7f00) &>> 1)
+        x = (x & 0x0000_3fff_0000_3fff) | ((x & 0x3fff_0000_3fff_0000) &>> 2)
+        return (x & 0x0000_0000_0fff_ffff) | ((x & 0x0fff_ffff_0000_0000) &>> 4)
+    }
+
+    /// The size of the access record that ends at `end` (an opcode, a varint, a one-byte
+    /// length): its varint's bytes before the last have the high bit set, its opcode not.
+    static func varintRecordSize(endingAt end: UnsafePointer<UInt8>) -> Int {
+        var size = 3
+        while end[-size] >= 0x80 { size &+= 1 }
+        return size
     }
 
     /// The varint at `start` if it has at most 8 bytes, and its byte count; count 0 when
