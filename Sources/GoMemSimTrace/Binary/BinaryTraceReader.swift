@@ -135,9 +135,12 @@ public struct BinaryTraceReader: TraceSource {
         while n < capacity {
             if e - p < Self.maxRecordBytes && !inputEnded {
                 position = p
-                recordStart = p
+                // The refill keeps the last access decoded too, and moves `last` with it:
+                // `location` must stay that record's even when no access follows the refill.
+                recordStart = last
                 try refill()
                 (p, e, b) = (position, end, base)
+                last = recordStart
                 continue
             }
             // The records wholly before the last `maxRecordBytes` of the data, in a loop of
