@@ -246,6 +246,11 @@ public struct BinaryTraceReader: TraceSource {
             }
             // A run of records with this one's opcode and length whose operands vary in
             // length (random accesses): the general record without its per-kind choices.
+            // Entered only if the next record has this length too (its operand's first 7
+            // bytes hold a stop byte, the length follows): in a trace of mixed lengths a call
+            // for a run of none would cost more than the record.
+            let nextStops = ~next & 0x8080_8080_8080_8000
+            guard nextStops != 0 && UInt64(b[p &+ (nextStops.trailingZeroBitCount &>> 3) &+ 1]) == lengthByte else { continue }
             let count = min(capacity &- n, (limit &- p) / maxShortRecordBytes &+ 1)
             let tail = RawAccessSlot.tail(of: access)
             let start = UnsafePointer(b + p)
