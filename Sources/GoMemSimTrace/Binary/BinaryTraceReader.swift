@@ -227,9 +227,9 @@ public struct BinaryTraceReader: TraceSource {
             last = p
             p &+= size
             n &+= 1
-            guard n < capacity && p <= limit && RawAccessSlot.fits else { continue }
-            // Only the opcode is checked here (no call for a run of none); the runs check
-            // each record, their first too.
+            guard n < capacity && p <= limit else { continue }
+            // A run's opcode (and below, its length) is checked here, for no call for a run
+            // of none; the runs check each record, their first too.
             let next = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
             guard UInt8(truncatingIfNeeded: next) == UInt8(truncatingIfNeeded: word) else { continue }
             if near && size == 3 && next & 0xFF_80FF == word & 0xFF_80FF {
@@ -250,7 +250,7 @@ public struct BinaryTraceReader: TraceSource {
             // bytes hold a stop byte, the length follows): in a trace of mixed lengths a call
             // for a run of none would cost more than the record.
             let nextStops = ~next & 0x8080_8080_8080_8000
-            guard nextStops != 0 && UInt64(b[p &+ (nextStops.trailingZeroBitCount &>> 3) &+ 1]) == lengthByte else { continue }
+            guard RawAccessSlot.fits && nextStops != 0 && UInt64(b[p &+ (nextStops.trailingZeroBitCount &>> 3) &+ 1]) == lengthByte else { continue }
             let count = min(capacity &- n, (limit &- p) / maxShortRecordBytes &+ 1)
             let tail = RawAccessSlot.tail(of: access)
             let start = UnsafePointer(b + p)
@@ -398,11 +398,7 @@ public struct BinaryTraceReader: TraceSource {
         let word = UInt64(littleEndian: UnsafeRawPointer(start).loadUnaligned(as: UInt64.self))
         let stops = ~word & 0x8080_8080_8080_8080
         guard stops != 0 else { return (0, 0) }
-        var x = word & (stops ^ (stops &- 1)) & 0x7f7f_7f7f_7f7f_7f7f
-        x = (x & 0x007f_007f_007f_007f) | ((x & 0x7f00_7f00_7f00_7f00) >> 1)
-        x = (x & 0x0000_3fff_0000_3fff) | ((x & 0x3fff_0000_3fff_0000) >> 2)
-        x = (x & 0x0000_0000_0fff_ffff) | ((x & 0x0fff_ffff_0000_0000) >> 4)
-        return (x, (stops.trailingZeroBitCount &+ 1) >> 3)
+        return (operand(word, stops: stops), (stops.trailingZeroBitCount &+ 1) >> 3)
     }
 
     /// Decodes a record other than the heap and goroutine records of `next()`.
