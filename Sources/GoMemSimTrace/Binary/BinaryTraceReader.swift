@@ -227,42 +227,15 @@ public struct BinaryTraceReader: TraceSource {
             last = p
             p &+= size
             n &+= 1
-            guard n < capacity && p <= limit else { continue }
-            // A run's opcode (and below, its length) is checked here, for no call for a run
-            // of none; the runs check each record, their first too.
-            let next = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
-            guard UInt8(truncatingIfNeeded: next) == UInt8(truncatingIfNeeded: word) else { continue }
-            if near && size == 3 && next & 0xFF_80FF == word & 0xFF_80FF {
-                // A run of 3-byte near records with this one's opcode and length (a pass over
-                // an array): only the address changes.
-                let count = min(capacity &- n, (limit &- p) / 3 &+ 1)  // the most that fit and start by `limit`
-                let run = nearRun(b + p, count: count, like: word, address: &a, template: access, into: out + n)
-                if run > 0 {
-                    p &+= 3 &* run
-                    n &+= run
-                    last = p &- 3
-                }
-                continue
-            }
-            // A run of records with this one's opcode and length whose operands vary in
-            // length (random accesses): the general record without its per-kind choices.
-            // Entered only if the next record has this length too (its operand's first 7
-            // bytes hold a stop byte, the length follows): in a trace of mixed lengths a call
-            // for a run of none would cost more than the record.
-            let nextStops = ~next & 0x8080_8080_8080_8000
-            guard RawAccessSlot.fits && nextStops != 0 && UInt64(b[p &+ (nextStops.trailingZeroBitCount &>> 3) &+ 1]) == lengthByte else { continue }
-            let count = min(capacity &- n, (limit &- p) / maxShortRecordBytes &+ 1)
-            let tail = RawAccessSlot.tail(of: access)
-            let start = UnsafePointer(b + p)
-            let run = near ? nearVarintRun(start, count: count, opcode: UInt8(truncatingIfNeeded: word), tail: tail,
-                                           address: &a, into: out + n)
-                : farVarintRun(start, count: count, opcode: UInt8(truncatingIfNeeded: word), tail: tail,
-                               address: &a, into: out + n)
-            if run.count > 0 {
-                p &+= run.end - start
-                n &+= run.count
-                last = p &- varintRecordSize(endingAt: run.end)
-            }
+            // A run of records like this one may follow: checked here only by the next
+            // record's opcode and the byte where its length is if its operand is this one's
+            // size (two compares, so the loop's registers stay free; no call for a run of
+            // none, mostly); `sameRecordRun` checks the rest.
+            guard n < capacity && p <= limit && b[p] == UInt8(truncatingIfNeeded: word)
+                    && UInt64(b[p &+ size &- 1]) == lengthByte else { continue }
+            let run = sameRecordRun(b, from: p, limit: limit, like: word, size: size, template: access,
+                                    into: out, count: n, capacity: capacity, address: &a)
+            if run.count != n { (p, n, last) = run }
         }
         address = a
         return (p, n, last)
@@ -310,6 +283,47 @@ public struct BinaryTraceReader: TraceSource {
             i &+= 1
         }
         return i
+    }
+
+    /// Decodes the run of records like the one before `p` (its first 8 bytes `word`, its
+    /// `size`, decoded as `template`) that starts at `p`, if any, into `out[n...]`:
+    /// 3-byte near records with its step shape through ``nearRun(_:count:like:address:template:into:)``,
+    /// others with its opcode and length through the varint runs. Returns where it
+    /// stopped, the new count and the start of the last record decoded (`n` unchanged: none).
+    @inline(never)
+    static func sameRecordRun(_ b: UnsafeMutablePointer<UInt8>, from p: Int, limit: Int, like word: UInt64, size: Int,
+                              template access: RawAccess, into out: UnsafeMutablePointer<RawAccess>,
+                              count n: Int, capacity: Int, address a: inout UInt64)
+        -> (position: Int, count: Int, last: Int) {
+        let opcode = UInt8(truncatingIfNeeded: word)
+        let near = opcode >= 0x19
+        if near && size == 3 {
+            let next = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
+            guard next & 0xFF_80FF == word & 0xFF_80FF else { return (p, n, p) }
+            // A run of 3-byte near records with this one's opcode and length (a pass over
+            // an array): only the address changes.
+            let count = min(capacity &- n, (limit &- p) / 3 &+ 1)  // the most that fit and start by `limit`
+            let run = nearRun(b + p, count: count, like: word, address: &a, template: access, into: out + n)
+            return (p &+ 3 &* run, n &+ run, p &+ 3 &* run &- 3)
+        }
+        // A run of records with this one's opcode and length whose operands vary in
+        // length (random accesses): the general record without its per-kind choices.
+        // Entered only if the record after the next one looks like it too (the caller
+        // checked the next one alike): in a trace of mixed kinds and lengths, runs of one
+        // record are common, and a call for one costs more than the general loop.
+        let next = UInt64(littleEndian: UnsafeRawPointer(b + (p &+ 1)).loadUnaligned(as: UInt64.self))
+        let stops = ~next & 0x8080_8080_8080_8080
+        guard RawAccessSlot.fits && stops != 0 else { return (p, n, p) }
+        let second = p &+ (stops.trailingZeroBitCount &>> 3) &+ 3  // (within the data: p <= limit)
+        guard b[second] == opcode && b[second &+ size &- 1] == b[p &+ size &- 1] else { return (p, n, p) }
+        let count = min(capacity &- n, (limit &- p) / maxShortRecordBytes &+ 1)
+        let tail = RawAccessSlot.tail(of: access)
+        let start = UnsafePointer(b + p)
+        let run = near ? nearVarintRun(start, count: count, opcode: opcode, tail: tail, address: &a, into: out + n)
+            : farVarintRun(start, count: count, opcode: opcode, tail: tail, address: &a, into: out + n)
+        guard run.count > 0 else { return (p, n, p) }
+        let end = p &+ (run.end - start)
+        return (end, n &+ run.count, end &- varintRecordSize(endingAt: run.end))
     }
 
     /// The most bytes of a record the runs decode: an opcode, a varint of up to 8 bytes
@@ -386,7 +400,7 @@ public struct BinaryTraceReader: TraceSource {
     /// length): its varint's bytes before the last have the high bit set, its opcode not.
     static func varintRecordSize(endingAt end: UnsafePointer<UInt8>) -> Int {
         var size = 3
-        while end[-size] >= 0x80 { size &+= 1 }
+        while (end - size).pointee >= 0x80 { size &+= 1 }
         return size
     }
 
