@@ -203,7 +203,7 @@ public struct BinaryTraceReader: TraceSource {
         -> (position: Int, count: Int, last: Int) {
         var p = start, n = n0, last = start
         var a = address
-        var tryRuns = true
+        var tries = 4
         while n < capacity && p <= limit {
             let word = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
             let k = UInt8(truncatingIfNeeded: word) &- 0x16
@@ -232,14 +232,16 @@ public struct BinaryTraceReader: TraceSource {
             // record's opcode and the byte where its length is if its operand is this one's
             // size (two compares, so the loop's registers stay free; no call for a run of
             // none, mostly); `sameRecordRun` checks the rest.
-            // After a short run (under 16 records) no more are tried in this call: in a
-            // trace of mixed kinds and lengths each try costs a call and a mispredicted exit
-            // (decoding alone measured 111 -> 70 M/s with them on every record).
-            guard tryRuns && n < capacity && p <= limit && b[p] == UInt8(truncatingIfNeeded: word)
+            // After 4 tries in a row that decode under 16 records each, no more are tried in
+            // this call: in a trace of mixed kinds and lengths each try costs a call and a
+            // mispredicted exit (decoding alone measured 111 -> 70 M/s with them on every
+            // record). A try may decline (the record after the next one differs), so one
+            // short try alone does not stop them.
+            guard tries > 0 && n < capacity && p <= limit && b[p] == UInt8(truncatingIfNeeded: word)
                     && UInt64(b[p &+ size &- 1]) == lengthByte else { continue }
             let run = sameRecordRun(b, from: p, limit: limit, like: word, size: size, template: access,
                                     into: out, count: n, capacity: capacity, address: &a)
-            tryRuns = run.count &- n >= 16
+            tries = run.count &- n >= 16 ? 4 : tries &- 1
             if run.count != n { (p, n, last) = run }
         }
         address = a
