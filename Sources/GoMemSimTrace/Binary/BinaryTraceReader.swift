@@ -213,9 +213,12 @@ public struct BinaryTraceReader: TraceSource {
         while n < capacity {
             if e - p < Self.maxRecordBytes && !inputEnded {
                 position = p
-                recordStart = p
+                // The refill keeps the last access decoded too, and moves `last` with it:
+                // `location` must stay that record's even when no access follows the refill.
+                recordStart = last
                 try refill()
                 (p, e, b) = (position, end, base)
+                last = recordStart
                 continue
             }
             // The records wholly before the last `maxRecordBytes` of the data, in a loop of
@@ -278,6 +281,7 @@ public struct BinaryTraceReader: TraceSource {
         -> (position: Int, count: Int, last: Int) {
         var p = start, n = n0, last = start
         var a = address
+        var tries = 4
         while n < capacity && p <= limit {
             let word = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
             let k = UInt8(truncatingIfNeeded: word) &- 0x16
@@ -302,19 +306,21 @@ public struct BinaryTraceReader: TraceSource {
             last = p
             p &+= size
             n &+= 1
-            guard near && size == 3 && n < capacity && p <= limit else { continue }
-            // A run of 3-byte near records with this one's opcode and length (a pass over
-            // an array): only the address changes. (Its first record is checked here: no
-            // call for a run of none.)
-            let next = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
-            guard next & 0xFF_80FF == word & 0xFF_80FF else { continue }
-            let count = min(capacity &- n, (limit &- p) / 3 &+ 1)  // the most that fit and start by `limit`
-            let run = nearRun(b + p, count: count, like: word, address: &a, template: access, into: out + n)
-            if run > 0 {
-                p &+= 3 &* run
-                n &+= run
-                last = p &- 3
-            }
+            // A run of records like this one may follow: checked here only by the next
+            // record's opcode and the byte where its length is if its operand is this one's
+            // size (two compares, so the loop's registers stay free; no call for a run of
+            // none, mostly); `sameRecordRun` checks the rest.
+            // After 4 tries in a row that decode under 16 records each, no more are tried in
+            // this call: in a trace of mixed kinds and lengths each try costs a call and a
+            // mispredicted exit (decoding alone measured 111 -> 70 M/s with them on every
+            // record). A try may decline (the record after the next one differs), so one
+            // short try alone does not stop them.
+            guard tries > 0 && n < capacity && p <= limit && b[p] == UInt8(truncatingIfNeeded: word)
+                    && UInt64(b[p &+ size &- 1]) == lengthByte else { continue }
+            let run = sameRecordRun(b, from: p, limit: limit, like: word, size: size, template: access,
+                                    into: out, count: n, capacity: capacity, address: &a)
+            tries = run.count &- n >= 16 ? 4 : tries &- 1
+            if run.count != n { (p, n, last) = run }
         }
         address = a
         return (p, n, last)
@@ -364,6 +370,125 @@ public struct BinaryTraceReader: TraceSource {
         return i
     }
 
+    /// Decodes the run of records like the one before `p` (its first 8 bytes `word`, its
+    /// `size`, decoded as `template`) that starts at `p`, if any, into `out[n...]`:
+    /// 3-byte near records with its step shape through ``nearRun(_:count:like:address:template:into:)``,
+    /// others with its opcode and length through the varint runs. Returns where it
+    /// stopped, the new count and the start of the last record decoded (`n` unchanged: none).
+    @inline(never)
+    static func sameRecordRun(_ b: UnsafeMutablePointer<UInt8>, from p: Int, limit: Int, like word: UInt64, size: Int,
+                              template access: RawAccess, into out: UnsafeMutablePointer<RawAccess>,
+                              count n: Int, capacity: Int, address a: inout UInt64)
+        -> (position: Int, count: Int, last: Int) {
+        let opcode = UInt8(truncatingIfNeeded: word)
+        let near = opcode >= 0x19
+        if near && size == 3 {
+            let next = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
+            guard next & 0xFF_80FF == word & 0xFF_80FF else { return (p, n, p) }
+            // A run of 3-byte near records with this one's opcode and length (a pass over
+            // an array): only the address changes.
+            let count = min(capacity &- n, (limit &- p) / 3 &+ 1)  // the most that fit and start by `limit`
+            let run = nearRun(b + p, count: count, like: word, address: &a, template: access, into: out + n)
+            return (p &+ 3 &* run, n &+ run, p &+ 3 &* run &- 3)
+        }
+        // A run of records with this one's opcode and length whose operands vary in
+        // length (random accesses): the general record without its per-kind choices.
+        // Entered only if the record after the next one looks like it too (the caller
+        // checked the next one alike): in a trace of mixed kinds and lengths, runs of one
+        // record are common, and a call for one costs more than the general loop.
+        let next = UInt64(littleEndian: UnsafeRawPointer(b + (p &+ 1)).loadUnaligned(as: UInt64.self))
+        let stops = ~next & 0x8080_8080_8080_8080
+        guard RawAccessSlot.fits && stops != 0 else { return (p, n, p) }
+        let second = p &+ (stops.trailingZeroBitCount &>> 3) &+ 3  // (within the data: p <= limit)
+        guard b[second] == opcode && b[second &+ size &- 1] == b[p &+ size &- 1] else { return (p, n, p) }
+        let count = min(capacity &- n, (limit &- p) / maxShortRecordBytes &+ 1)
+        let tail = RawAccessSlot.tail(of: access)
+        let start = UnsafePointer(b + p)
+        let run = near ? nearVarintRun(start, count: count, opcode: opcode, tail: tail, address: &a, into: out + n)
+            : farVarintRun(start, count: count, opcode: opcode, tail: tail, address: &a, into: out + n)
+        guard run.count > 0 else { return (p, n, p) }
+        let end = p &+ (run.end - start)
+        return (end, n &+ run.count, end &- varintRecordSize(endingAt: run.end))
+    }
+
+    /// The most bytes of a record the runs decode: an opcode, a varint of up to 8 bytes
+    /// and a one-byte length.
+    static let maxShortRecordBytes = 10
+
+    /// Decodes up to `count` records from `start` while each is a near record with
+    /// `opcode`, an operand varint of at most 8 bytes and the length in `tail` (one byte):
+    /// stores each as `tail` with its address (`address`, stepped and updated) in `out`.
+    /// Returns how many and where the next record starts.
+    @inline(never)
+    static func nearVarintRun(_ start: UnsafePointer<UInt8>, count: Int, opcode: UInt8, tail: UInt64,
+                              address: inout UInt64, into out: UnsafeMutablePointer<RawAccess>)
+        -> (count: Int, end: UnsafePointer<UInt8>) {
+        varintRun(near: true, start, count: count, opcode: opcode, tail: tail, address: &address, into: out)
+    }
+
+    /// ``nearVarintRun(_:count:opcode:tail:address:into:)`` for far records (an address
+    /// operand, not a difference): a version 1 trace's random accesses.
+    @inline(never)
+    static func farVarintRun(_ start: UnsafePointer<UInt8>, count: Int, opcode: UInt8, tail: UInt64,
+                             address: inout UInt64, into out: UnsafeMutablePointer<RawAccess>)
+        -> (count: Int, end: UnsafePointer<UInt8>) {
+        varintRun(near: false, start, count: count, opcode: opcode, tail: tail, address: &address, into: out)
+    }
+
+    /// The loop of the varint runs. Per record: one 8-byte load of the operand, its stop
+    /// byte found as the lowest clear high bit (a trailing-zero count), the length byte
+    /// compared where that puts it, and the operand's 7-bit groups squeezed together
+    /// (``operand(_:stops:)``). Every record starts within `count` ×
+    /// ``maxShortRecordBytes`` of `start`, which the caller keeps at or before its limit:
+    /// all bytes read lie in the data. (A 16-bit compare of the length byte with the next
+    /// opcode instead of two byte compares measured slower: the compiler then ran out of
+    /// registers for the masks.)
+    @inline(__always)
+    static func varintRun(near: Bool, _ start: UnsafePointer<UInt8>, count: Int, opcode: UInt8, tail: UInt64,
+                          address: inout UInt64, into out: UnsafeMutablePointer<RawAccess>)
+        -> (count: Int, end: UnsafePointer<UInt8>) {
+        let length = UInt8(truncatingIfNeeded: tail)
+        let slots = UnsafeMutableRawPointer(out)
+        let slotsEnd = slots + count &* 16
+        var slot = slots
+        var q = start
+        var a = address
+        while slot < slotsEnd {
+            guard q.pointee == opcode else { break }
+            let v = UInt64(littleEndian: UnsafeRawPointer(q + 1).loadUnaligned(as: UInt64.self))
+            let stops = ~v & 0x8080_8080_8080_8080
+            guard stops != 0 else { break }  // 9 or 10 bytes: the checked path's
+            let tail8 = stops.trailingZeroBitCount &>> 3  // the operand's bytes - 1
+            guard q[tail8 &+ 2] == length else { break }
+            let x = operand(v, stops: stops)
+            a = near ? a &+ BinaryFormat.unzigzag(x) : x
+            RawAccessSlot.store(address: a, tail: tail, at: slot)
+            slot += 16
+            q += tail8 &+ 3
+        }
+        address = a
+        return ((slot - slots) &>> 4, q)
+    }
+
+    /// The varint in the low bytes of `v`, whose stop byte is the lowest marked in `stops`
+    /// (`~v & 0x8080…80`, not 0): the bytes after it masked off, then the 7-bit groups
+    /// squeezed together in three shift-and-mask steps (pairs, fours, eights).
+    @inline(__always)
+    static func operand(_ v: UInt64, stops: UInt64) -> UInt64 {
+        var x = v & (stops ^ (stops &- 1)) & 0x7f7f_7f7f_7f7f_7f7f
+        x = (x & 0x007f_007f_007f_007f) | ((x & 0x7f00_7f00_7f00_7f00) &>> 1)
+        x = (x & 0x0000_3fff_0000_3fff) | ((x & 0x3fff_0000_3fff_0000) &>> 2)
+        return (x & 0x0000_0000_0fff_ffff) | ((x & 0x0fff_ffff_0000_0000) &>> 4)
+    }
+
+    /// The size of the access record that ends at `end` (an opcode, a varint, a one-byte
+    /// length): its varint's bytes before the last have the high bit set, its opcode not.
+    static func varintRecordSize(endingAt end: UnsafePointer<UInt8>) -> Int {
+        var size = 3
+        while (end - size).pointee >= 0x80 { size &+= 1 }
+        return size
+    }
+
     /// The varint at `start` if it has at most 8 bytes, and its byte count; count 0 when
     /// it is longer (the caller's slow path decodes or rejects it). Reads 8 bytes, which
     /// the buffer's padding allows; the caller checks the count against the data's end.
@@ -372,11 +497,7 @@ public struct BinaryTraceReader: TraceSource {
         let word = UInt64(littleEndian: UnsafeRawPointer(start).loadUnaligned(as: UInt64.self))
         let stops = ~word & 0x8080_8080_8080_8080
         guard stops != 0 else { return (0, 0) }
-        var x = word & (stops ^ (stops &- 1)) & 0x7f7f_7f7f_7f7f_7f7f
-        x = (x & 0x007f_007f_007f_007f) | ((x & 0x7f00_7f00_7f00_7f00) >> 1)
-        x = (x & 0x0000_3fff_0000_3fff) | ((x & 0x3fff_0000_3fff_0000) >> 2)
-        x = (x & 0x0000_0000_0fff_ffff) | ((x & 0x0fff_ffff_0000_0000) >> 4)
-        return (x, (stops.trailingZeroBitCount &+ 1) >> 3)
+        return (operand(word, stops: stops), (stops.trailingZeroBitCount &+ 1) >> 3)
     }
 
     /// Decodes a record other than the heap and goroutine records of `next()`.
