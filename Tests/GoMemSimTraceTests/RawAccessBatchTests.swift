@@ -97,13 +97,7 @@ import Testing
         writer.finish()
         let good = writer.bytes
         #expect(try Self.readBatched(good, batch: 4096, chunkSize: chunkSize).count == 20_000)
-        var reader = BinaryTraceReader(bytes: good, origin: "t.gmtb", chunkSize: chunkSize)
-        var expected: [TraceEvent] = []
-        var locations: [GoMemSimTrace.SourceLocation] = []
-        while let record = try reader.next() {
-            expected.append(record.event)
-            locations.append(reader.location)
-        }
+        let (expected, locations) = try readBinaryByNext(good, chunkSize: chunkSize)
         #expect(try Self.readBatched(good, batch: 4096, chunkSize: chunkSize) == expected)
         var batched = BinaryTraceReader(bytes: good, origin: "t.gmtb", chunkSize: chunkSize)
         var buffer = [RawAccess](repeating: RawAccess(), count: 4096)

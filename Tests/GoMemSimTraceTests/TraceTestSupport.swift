@@ -127,3 +127,17 @@ struct ArraySource: TraceSource {
 
     var location: SourceLocation { .record(origin: origin, index: UInt64(index)) }
 }
+
+/// Every record of the binary trace `bytes` (origin `t.gmtb`) as `next()` decodes it, and
+/// `location` after each.
+func readBinaryByNext(_ bytes: [UInt8], chunkSize: Int) throws -> (events: [TraceEvent],
+                                                                  locations: [GoMemSimTrace.SourceLocation]) {
+    var reader = BinaryTraceReader(bytes: bytes, origin: "t.gmtb", chunkSize: chunkSize)
+    var events: [TraceEvent] = []
+    var locations: [GoMemSimTrace.SourceLocation] = []
+    while let record = try reader.next() {
+        events.append(record.event)
+        locations.append(reader.location)
+    }
+    return (events, locations)
+}

@@ -72,24 +72,12 @@ import Testing
         return (records.bytes, accesses)
     }
 
-    /// Every record as `next()` decodes it, and `location` after each.
-    static func readByNext(_ bytes: [UInt8], chunkSize: Int) throws -> (events: [TraceEvent], locations: [GoMemSimTrace.SourceLocation]) {
-        var reader = BinaryTraceReader(bytes: bytes, origin: "t.gmtb", chunkSize: chunkSize)
-        var events: [TraceEvent] = []
-        var locations: [GoMemSimTrace.SourceLocation] = []
-        while let record = try reader.next() {
-            events.append(record.event)
-            locations.append(reader.location)
-        }
-        return (events, locations)
-    }
-
     @Test(arguments: [(4096, 1 << 20), (4096, 64), (7, 100), (1, 77), (333, 1000)])
     func runsOfEveryVarintLengthDecodeAsNextDoes(batch: Int, chunkSize: Int) throws {
         for version: UInt8 in [2, 1] {
             for shift in 0..<10 {
                 let (bytes, accesses) = Self.runs(version: version, shift: shift, seed: UInt64(shift) &* 31 &+ UInt64(version))
-                let (expected, locations) = try Self.readByNext(bytes, chunkSize: chunkSize)
+                let (expected, locations) = try readBinaryByNext(bytes, chunkSize: chunkSize)
                 let loads = expected.filter { if case .load = $0 { true } else if case .store = $0 { true } else { false } }
                 #expect(loads.count == accesses)
                 let batched = try RawAccessBatchTests.readBatched(bytes, batch: batch, chunkSize: chunkSize)
@@ -121,7 +109,7 @@ import Testing
             try writer.write(TraceRecord(event), symbols: symbols)
         }
         writer.finish()
-        let expected = try Self.readByNext(writer.bytes, chunkSize: chunkSize).events
+        let expected = try readBinaryByNext(writer.bytes, chunkSize: chunkSize).events
         #expect(expected.count == 20_000)
         #expect(try RawAccessBatchTests.readBatched(writer.bytes, batch: batch, chunkSize: chunkSize) == expected)
     }
