@@ -145,13 +145,7 @@ import Testing
         }
         writer.finish()
         let bytes = writer.bytes
-        var reader = BinaryTraceReader(bytes: bytes, origin: "t.gmtb", chunkSize: chunkSize)
-        var expected: [TraceEvent] = []
-        var locations: [GoMemSimTrace.SourceLocation] = []
-        while let record = try reader.next() {
-            expected.append(record.event)
-            locations.append(reader.location)
-        }
+        let (expected, locations) = try readBinaryByNext(bytes, chunkSize: chunkSize)
         #expect(expected.count == count)
         #expect(try Self.readBatched(bytes, batch: batch, chunkSize: chunkSize) == expected)
         // Where a first batch stops: its last access's location, as next() gave it.
