@@ -154,27 +154,30 @@ extension GoRuntime {
         // each product is below 2⁴⁸ and the two terms' sum below 2⁴⁹. Only adding them to
         // `cost`, which a refill's work may have made anything, is checked.
         var added = (size &* config.costs.mutatorNsPerKiB) &>> 10
-        if needzero {
-            // memclrNoHeapPointers(x, size): reused memory is written before it is handed out.
-            added &+= (elemSize &* config.costs.zeroingNsPerKiB &+ 1023) &>> 10
-            // The touch, unless the slot's pages were written since the kernel last
-            // evicted or protected anything (``Span/residentPages``): it would change
-            // nothing and cost nothing. Skipped for most allocations, ~150 instructions.
-            let epoch = kernel.residencyEpoch
-            // Read here, not with the fields above: held across the counters they spilled.
-            let residentEpoch = span.pointee.residentEpoch
-            let resident = span.pointee.residentPages
-            let npages = span.pointee.npages
-            // All of the span's pages resident (2 bits per runtime page, at most 20):
-            // any slot's are, with no mask of the slot's own to build.
-            let allPages = UInt32(truncatingIfNeeded: (UInt64(1) &<< (2 &* UInt64(npages))) &- 1)
-            if epoch == nil || residentEpoch != epoch || resident != allPages {
-                let offset = address &- spanBase
-                let pages = SpanTable.pageMask(offset: offset, length: elemSize)
-                if epoch == nil || residentEpoch != epoch || resident & pages != pages {
-                    added += try touchForZeroing(span: id, address: address, length: elemSize, pages: pages,
-                                                 epoch: epoch, kernel: &kernel)
-                }
+        // memclrNoHeapPointers(x, size): reused memory is written before it is handed out.
+        if needzero { added &+= (elemSize &* config.costs.zeroingNsPerKiB &+ 1023) &>> 10 }
+        // The memory is written either way: zeroed here when reused, and initialised by
+        // the program, whose work ``CostTable/mutatorNsPerKiB`` charges, when fresh (the
+        // runtime leaves a fresh span alone, but the gc-grid runs' VmHWM follows their
+        // mapped heap even with GOGC=off: calibration/gc-grid-sample.tsv). The touch,
+        // unless the slot's pages were written since the kernel last evicted or
+        // protected anything (``Span/residentPages``): it would change nothing and cost
+        // nothing. Skipped for most allocations, ~150 instructions.
+        let written = needzero ? elemSize : size
+        let epoch = kernel.residencyEpoch
+        // Read here, not with the fields above: held across the counters they spilled.
+        let residentEpoch = span.pointee.residentEpoch
+        let resident = span.pointee.residentPages
+        let npages = span.pointee.npages
+        // All of the span's pages resident (2 bits per runtime page, at most 20): any
+        // slot's are, with no mask of the slot's own to build.
+        let allPages = UInt32(truncatingIfNeeded: (UInt64(1) &<< (2 &* UInt64(npages))) &- 1)
+        if written > 0 && (epoch == nil || residentEpoch != epoch || resident != allPages) {
+            let offset = address &- spanBase
+            let pages = SpanTable.pageMask(offset: offset, length: written)
+            if epoch == nil || residentEpoch != epoch || resident & pages != pages {
+                added += try touchWritten(span: id, address: address, length: written, pages: pages,
+                                          epoch: epoch, kernel: &kernel)
             }
         }
         return Allocation(address: address, costNs: cost + added)
@@ -258,11 +261,12 @@ extension GoRuntime {
         return touch.costNs + (length * config.costs.zeroingNsPerKiB + 1023) / 1024
     }
 
-    /// The kernel's touch of a slot being zeroed; when the kernel's residency epoch held
-    /// through it, the pages it reached join the span's ``Span/residentPages``.
+    /// The kernel's touch of a slot being zeroed or initialised; when the kernel's
+    /// residency epoch held through it, the pages it reached join the span's
+    /// ``Span/residentPages``.
     @inline(never)
-    mutating func touchForZeroing<K: KernelModel>(span id: Int, address: UInt64, length: UInt64, pages: UInt32,
-                                                  epoch: UInt64?, kernel: inout K) throws(ModelError) -> UInt64 {
+    mutating func touchWritten<K: KernelModel>(span id: Int, address: UInt64, length: UInt64, pages: UInt32,
+                                               epoch: UInt64?, kernel: inout K) throws(ModelError) -> UInt64 {
         let touch = try kernel.touch(address: address, length: length, isWrite: true)
         if let epoch, kernel.residencyEpoch == epoch {
             if spans.spans[id].residentEpoch != epoch {

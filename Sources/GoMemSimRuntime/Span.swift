@@ -37,8 +37,8 @@ struct Span: BitwiseCopyable {
     var npages: UInt32
     /// The span's 4 KiB pages (bit i: page i from ``base``) a write touch reached at
     /// kernel epoch ``residentEpoch``: while the epoch holds, they are resident and
-    /// writable, and zeroing there needs no touch. Small-object spans only (at most 10
-    /// runtime pages: 20 bits).
+    /// writable, and zeroing or initialising an object there needs no touch.
+    /// Small-object spans only (at most 10 runtime pages: 20 bits).
     var residentPages: UInt32 = 0
     var state: State
     var spanClass: SpanClass

@@ -17,22 +17,24 @@ private struct GridRow {
     var gcCPUFraction: Double
     var peakMappedReady: Double
     var peakHeapAlloc: Double
+    /// VmHWM, in KiB as /proc prints it.
+    var vmHWMKiB: Double
 }
 
 /// gc-grid-sample.tsv, L=64MiB S=1024 noptr, first repetition of each configuration.
 private let realRows: [GridRow] = [
-    GridRow(gogc: 25, limit: nil, cycles: 64, steadyGoal: 91_376_276, gcCPUFraction: 0.144430, peakMappedReady: 130820128, peakHeapAlloc: 116186056),
-    GridRow(gogc: 50, limit: nil, cycles: 36, steadyGoal: 118_094_640, gcCPUFraction: 0.102476, peakMappedReady: 151802928, peakHeapAlloc: 135077192),
-    GridRow(gogc: 100, limit: nil, cycles: 19, steadyGoal: 146_372_008, gcCPUFraction: 0.074284, peakMappedReady: 186872880, peakHeapAlloc: 168418064),
-    GridRow(gogc: 200, limit: nil, cycles: 10, steadyGoal: 223_489_176, gcCPUFraction: 0.034532, peakMappedReady: 297770064, peakHeapAlloc: 272963968),
-    GridRow(gogc: 400, limit: nil, cycles: 5, steadyGoal: 375_865_928, gcCPUFraction: 0.019919, peakMappedReady: 413667424, peakHeapAlloc: 383259016),
-    GridRow(gogc: nil, limit: nil, cycles: 0, steadyGoal: 0, gcCPUFraction: 0, peakMappedReady: 1211744032, peakHeapAlloc: 1141410816),
-    GridRow(gogc: nil, limit: 100_663_296, cycles: 74, steadyGoal: 86_092_384, gcCPUFraction: 0.108691, peakMappedReady: 109602848, peakHeapAlloc: 95941728),
-    GridRow(gogc: 100, limit: 100_663_296, cycles: 76, steadyGoal: 86_248_032, gcCPUFraction: 0.173604, peakMappedReady: 109733920, peakHeapAlloc: 96367424),
-    GridRow(gogc: 25, limit: 100_663_296, cycles: 87, steadyGoal: 86_190_768, gcCPUFraction: 0.178696, peakMappedReady: 106031136, peakHeapAlloc: 92435536),
-    GridRow(gogc: 400, limit: 100_663_296, cycles: 74, steadyGoal: 86_125_344, gcCPUFraction: 0.184377, peakMappedReady: 106326048, peakHeapAlloc: 92500704),
-    GridRow(gogc: 50, limit: 100_663_296, cycles: 81, steadyGoal: 86_215_344, gcCPUFraction: 0.237093, peakMappedReady: 105752608, peakHeapAlloc: 92123568),
-    GridRow(gogc: 200, limit: 100_663_296, cycles: 75, steadyGoal: 86_198_576, gcCPUFraction: 0.105490, peakMappedReady: 108038176, peakHeapAlloc: 94147088),
+    GridRow(gogc: 25, limit: nil, cycles: 64, steadyGoal: 91_376_276, gcCPUFraction: 0.144430, peakMappedReady: 130820128, peakHeapAlloc: 116186056, vmHWMKiB: 122668),
+    GridRow(gogc: 50, limit: nil, cycles: 36, steadyGoal: 118_094_640, gcCPUFraction: 0.102476, peakMappedReady: 151802928, peakHeapAlloc: 135077192, vmHWMKiB: 141548),
+    GridRow(gogc: 100, limit: nil, cycles: 19, steadyGoal: 146_372_008, gcCPUFraction: 0.074284, peakMappedReady: 186872880, peakHeapAlloc: 168418064, vmHWMKiB: 176688),
+    GridRow(gogc: 200, limit: nil, cycles: 10, steadyGoal: 223_489_176, gcCPUFraction: 0.034532, peakMappedReady: 297770064, peakHeapAlloc: 272963968, vmHWMKiB: 284144),
+    GridRow(gogc: 400, limit: nil, cycles: 5, steadyGoal: 375_865_928, gcCPUFraction: 0.019919, peakMappedReady: 413667424, peakHeapAlloc: 383259016, vmHWMKiB: 397528),
+    GridRow(gogc: nil, limit: nil, cycles: 0, steadyGoal: 0, gcCPUFraction: 0, peakMappedReady: 1211744032, peakHeapAlloc: 1141410816, vmHWMKiB: 1174708),
+    GridRow(gogc: nil, limit: 100_663_296, cycles: 74, steadyGoal: 86_092_384, gcCPUFraction: 0.108691, peakMappedReady: 109602848, peakHeapAlloc: 95941728, vmHWMKiB: 101436),
+    GridRow(gogc: 100, limit: 100_663_296, cycles: 76, steadyGoal: 86_248_032, gcCPUFraction: 0.173604, peakMappedReady: 109733920, peakHeapAlloc: 96367424, vmHWMKiB: 101676),
+    GridRow(gogc: 25, limit: 100_663_296, cycles: 87, steadyGoal: 86_190_768, gcCPUFraction: 0.178696, peakMappedReady: 106031136, peakHeapAlloc: 92435536, vmHWMKiB: 97604),
+    GridRow(gogc: 400, limit: 100_663_296, cycles: 74, steadyGoal: 86_125_344, gcCPUFraction: 0.184377, peakMappedReady: 106326048, peakHeapAlloc: 92500704, vmHWMKiB: 97924),
+    GridRow(gogc: 50, limit: 100_663_296, cycles: 81, steadyGoal: 86_215_344, gcCPUFraction: 0.237093, peakMappedReady: 105752608, peakHeapAlloc: 92123568, vmHWMKiB: 97436),
+    GridRow(gogc: 200, limit: 100_663_296, cycles: 75, steadyGoal: 86_198_576, gcCPUFraction: 0.105490, peakMappedReady: 108038176, peakHeapAlloc: 94147088, vmHWMKiB: 99620),
 ]
 
 /// What a gc-grid replay gives for the comparison.
@@ -47,6 +49,7 @@ struct GCGridOutcome {
     var events: UInt64
     var peakMappedReady: UInt64
     var peakHeapAlloc: UInt64
+    var vmHWM: UInt64
 }
 
 /// Replays `synth gc-grid` with the given parameters and settings through the full model.
@@ -72,7 +75,8 @@ func replayGCGrid(parameters: [String: String], gogc: Int32?, limit: UInt64?) th
                          gcCPUFraction: end?.figures.gcCPUFraction ?? 0, pauseTotalNs: end?.figures.pauseTotalNs ?? 0,
                          meanMarked: marked, virtualSeconds: Double(end?.timeNs ?? 0) / 1e9, events: result.events,
                          peakMappedReady: result.samples.compactMap(\.figures.mappedReady).max() ?? 0,
-                         peakHeapAlloc: result.samples.compactMap(\.figures.heapAlloc).max() ?? 0)
+                         peakHeapAlloc: result.samples.compactMap(\.figures.heapAlloc).max() ?? 0,
+                         vmHWM: end?.figures.vmHWM ?? 0)
 }
 
 func runGCGridBenchmarks() throws {
@@ -83,7 +87,7 @@ func runGCGridBenchmarks() throws {
 
 /// Every row of gc-grid-sample.tsv replayed at S=1024, model against real.
 private func runGCGridComparison() throws {
-    print("GOGC  limit  | cycles model/real | steady goal MB model/real | GCCPUFraction model/real | marked MB | peak mappedReady MB model/real | peak HeapAlloc MB model/real | virt s | replay s")
+    print("GOGC  limit  | cycles model/real | steady goal MB model/real | GCCPUFraction model/real | marked MB | peak mappedReady MB model/real | peak HeapAlloc MB model/real | VmHWM MB model/real | virt s | replay s")
     var totalWall = 0.0
     for row in realRows {
         let clock = ContinuousClock.now
@@ -94,11 +98,12 @@ private func runGCGridComparison() throws {
         let gogc = row.gogc.map { "\($0)" } ?? "off"
         let limit = row.limit.map { "\($0 >> 20)MiB" } ?? "none"
         let label = gogc.padding(toLength: 5, withPad: " ", startingAt: 0) + " " + limit.padding(toLength: 6, withPad: " ", startingAt: 0)
-        print(label + String(format: " | %4d / %4d        | %7.1f / %7.1f          | %.3f / %.3f            | %6.1f    | %7.1f / %7.1f                 | %7.1f / %7.1f             | %5.2f | %5.2f",
+        print(label + String(format: " | %4d / %4d        | %7.1f / %7.1f          | %.3f / %.3f            | %6.1f    | %7.1f / %7.1f                 | %7.1f / %7.1f             | %7.1f / %7.1f     | %5.2f | %5.2f",
                      outcome.cycles, row.cycles, outcome.steadyGoalMedian / 1e6, row.steadyGoal / 1e6,
                      outcome.gcCPUFraction, row.gcCPUFraction, outcome.meanMarked / 1e6,
                      Double(outcome.peakMappedReady) / 1e6, row.peakMappedReady / 1e6,
-                     Double(outcome.peakHeapAlloc) / 1e6, row.peakHeapAlloc / 1e6, outcome.virtualSeconds, seconds))
+                     Double(outcome.peakHeapAlloc) / 1e6, row.peakHeapAlloc / 1e6,
+                     Double(outcome.vmHWM) / 1e6, row.vmHWMKiB * 1024 / 1e6, outcome.virtualSeconds, seconds))
     }
     print(String(format: "12 replays in %.2f s (the real program: ~3.3 s each)", totalWall))
 }
