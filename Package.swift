@@ -11,6 +11,14 @@ import PackageDescription
 // gc-grid S=64 2.8 → 2.3 s CPU, identical replay digests). Release builds only.
 let hotPathSettings: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
 
+// Every module those are inlined into names them all as direct dependencies. The build
+// rebuilds a module when a direct dependency's interface changes; with the option above
+// a changed function body changes that interface, but a module that reaches the model
+// only through the engine kept the old body inlined (a stale release build).
+let inlinedModules: [Target.Dependency] = [
+    "GoMemSimTrace", "GoMemSimRecorder", "GoMemSimCore", "GoMemSimKernel", "GoMemSimRuntime", "GoMemSimHardware",
+]
+
 let package = Package(
     name: "gomemsim",
     platforms: [.macOS(.v13)],
@@ -44,26 +52,20 @@ let package = Package(
             "GoMemSimCore", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: hotPathSettings),
         // 4. Engine: virtual clock, event queue, goroutine streams, checkpoints, samples.
-        .target(name: "GoMemSimEngine", dependencies: [
-            "GoMemSimTrace", "GoMemSimRecorder", "GoMemSimCore",
-            "GoMemSimKernel", "GoMemSimRuntime", "GoMemSimHardware",
-        ]),
+        .target(name: "GoMemSimEngine", dependencies: inlinedModules),
         // 5. Store: SQLite results.
-        .target(name: "GoMemSimStore", dependencies: ["CSQLite", "GoMemSimEngine"]),
+        .target(name: "GoMemSimStore", dependencies: ["CSQLite", "GoMemSimEngine"] + inlinedModules),
         // 6. Batch: replay jobs from inputs to stored runs; sweeps over configurations.
-        .target(name: "GoMemSimBatch", dependencies: [
-            "GoMemSimStore", "GoMemSimEngine", "GoMemSimRecorder", "GoMemSimTrace",
-        ]),
+        .target(name: "GoMemSimBatch", dependencies: ["GoMemSimStore", "GoMemSimEngine"] + inlinedModules),
         // 7. The executable: parses, calls the library, prints.
         .executableTarget(name: "gomemsim", dependencies: [
-            "GoMemSimBatch", "GoMemSimStore", "GoMemSimEngine", "GoMemSimRecorder", "GoMemSimTrace", "GoMemSimHardware",
+            "GoMemSimBatch", "GoMemSimStore", "GoMemSimEngine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ] + inlinedModules),
         // `make bench`: release-build figures (parse speed, replay speed, cache-model speed).
         .executableTarget(name: "gomemsim-bench", dependencies: [
-            "GoMemSimBatch", "GoMemSimStore", "GoMemSimEngine", "GoMemSimRecorder", "GoMemSimTrace",
-            "GoMemSimKernel", "GoMemSimRuntime", "GoMemSimHardware",
-        ]),
+            "GoMemSimBatch", "GoMemSimStore", "GoMemSimEngine",
+        ] + inlinedModules),
 
         .testTarget(name: "GoMemSimTraceTests", dependencies: ["GoMemSimTrace"]),
         .testTarget(name: "GoMemSimRecorderTests", dependencies: ["GoMemSimRecorder"]),
