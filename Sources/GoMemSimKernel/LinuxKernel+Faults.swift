@@ -13,13 +13,22 @@ extension LinuxKernel {
     public mutating func touch(address: UInt64, length: UInt64, isWrite: Bool) throws(ModelError) -> PageTouch {
         guard length > 0 else { return PageTouch() }
         guard length <= UInt64.max - address else { throw .segfault(address, "access of \(length) bytes wraps the address space") }
+        let page = address >> 12
+        let onePage = (address &+ length &- 1) >> 12 == page
+        if onePage, lastTouch.repeats(page: page, isWrite: isWrite, epoch: residencyChanges) {
+            return PageTouch(pageShift: lastTouch.pageShift)
+        }
         // Before the peak's `defer`: without a fault RSS cannot have grown.
-        if let touch = touchWithoutFault(address: address, length: length, isWrite: isWrite) { return touch }
+        if let touch = touchWithoutFault(address: address, length: length, isWrite: isWrite) {
+            if onePage { lastTouch = RepeatedTouch(page: page, isWrite: isWrite, epoch: residencyChanges, touch) }
+            return touch
+        }
         return try touchPages(address: address, length: length, isWrite: isWrite)
     }
 
     /// ``touch(address:length:isWrite:)`` page by page (faults included), for a valid range.
     mutating func touchPages(address: UInt64, length: UInt64, isWrite: Bool) throws(ModelError) -> PageTouch {
+        lastTouch = RepeatedTouch()  // a fault may change any page, that one's too (a huge zero page split)
         defer { notePeak() }
         var result = PageTouch(pageShift: 21)
         var page = address >> 12

@@ -37,6 +37,9 @@ public struct LinuxKernel: KernelModel {
     /// accesses cluster (an allocator zeroing object after object in one arena). Only a
     /// guess — always validated against `vmas` — so no change to `vmas` invalidates it.
     var vmaHint = 0
+    /// The page the last touch found as it asked, with nothing to change (see
+    /// ``RepeatedTouch``): a sequential pass touches each page 512 times in a row.
+    var lastTouch = RepeatedTouch()
     var files: [CachedFile] = []
     var fileIndex: [String: Int32] = [:]
     /// Page states of 4 KiB-mapped memory, 16 per entry, keyed by `page >> 4`.
