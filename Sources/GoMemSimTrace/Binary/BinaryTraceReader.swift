@@ -81,22 +81,19 @@ public struct BinaryTraceReader: TraceSource {
             var p = start &+ 1
             let opcode = b[start]
             let event: TraceEvent
-            switch opcode {
-            case 0x13, 0x14, 0x15:  // read, read dependent, write: id, offset, length
+            // Tests in order of how common the kinds are, alloc's two opcodes in one.
+            if opcode &- 0x13 < 3 {  // read, read dependent, write: id, offset, length
                 guard let id = Self.shortOperand(b, at: &p), let offset = Self.shortOperand(b, at: &p),
                       let length = Self.shortOperand(b, at: &p) else { return nil }
                 event = opcode == 0x15 ? .write(id: id, offset: offset, length: length)
                     : .read(id: id, offset: offset, length: length, dependent: opcode == 0x14)
-            case 0x10, 0x11:  // alloc scan, noscan: id, size
+            } else if opcode &- 0x10 < 2 {  // alloc scan, noscan: id, size
                 guard let id = Self.shortOperand(b, at: &p), let size = Self.shortOperand(b, at: &p) else { return nil }
                 event = .alloc(id: id, size: size, scan: opcode == 0x10)
-            case 0x12:  // free: id
+            } else if opcode == 0x12 {  // free: id
                 guard let id = Self.shortOperand(b, at: &p) else { return nil }
                 event = .free(id: id)
-            case 0x37:  // compute: ns
-                guard let ns = Self.shortOperand(b, at: &p) else { return nil }
-                event = .compute(ns: ns)
-            case 0x16...0x1b where opcode &- 0x16 < accessOpcodes:  // load, load dependent, store (and near forms)
+            } else if opcode &- 0x16 < accessOpcodes {  // load, load dependent, store (and near forms)
                 let near = opcode >= 0x19
                 let kind = near ? opcode &- 0x19 : opcode &- 0x16
                 guard let operand = Self.shortOperand(b, at: &p), let length = Self.shortOperand(b, at: &p),
@@ -105,14 +102,17 @@ public struct BinaryTraceReader: TraceSource {
                 lastAddress = address
                 event = kind == 2 ? .store(address: address, length: UInt32(truncatingIfNeeded: length))
                     : .load(address: address, length: UInt32(truncatingIfNeeded: length), dependent: kind == 1)
-            case 0x02:  // goroutine: the records after it are its
+            } else if opcode == 0x37 {  // compute: ns
+                guard let ns = Self.shortOperand(b, at: &p) else { return nil }
+                event = .compute(ns: ns)
+            } else if opcode == 0x02 {  // goroutine: the records after it are its
                 guard let g = Self.shortOperand(b, at: &p), g <= UInt32.max else { return nil }
                 goroutine = UInt32(truncatingIfNeeded: g)
                 position = p
                 guard p <= fastLimit else { return nil }
                 start = p
                 continue
-            default:
+            } else {
                 return nil
             }
             recordStart = start
