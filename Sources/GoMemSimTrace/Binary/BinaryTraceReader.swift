@@ -84,11 +84,11 @@ public struct BinaryTraceReader: TraceSource {
             // Tests in order of how common the kinds are, alloc's two opcodes in one.
             if opcode &- 0x13 < 3 {  // read, read dependent, write: id, offset, length
                 guard let id = Self.shortOperand(b, at: &p), let offset = Self.shortOperand(b, at: &p),
-                      let length = Self.shortOperand(b, at: &p) else { return nil }
+                      let length = Self.sizeOperand(b, at: &p) else { return nil }
                 event = opcode == 0x15 ? .write(id: id, offset: offset, length: length)
                     : .read(id: id, offset: offset, length: length, dependent: opcode == 0x14)
             } else if opcode &- 0x10 < 2 {  // alloc scan, noscan: id, size
-                guard let id = Self.shortOperand(b, at: &p), let size = Self.shortOperand(b, at: &p) else { return nil }
+                guard let id = Self.shortOperand(b, at: &p), let size = Self.sizeOperand(b, at: &p) else { return nil }
                 event = .alloc(id: id, size: size, scan: opcode == 0x10)
             } else if opcode == 0x12 {  // free: id
                 guard let id = Self.shortOperand(b, at: &p) else { return nil }
@@ -119,6 +119,26 @@ public struct BinaryTraceReader: TraceSource {
             position = p
             return TraceRecord(goroutine: goroutine, event)
         }
+    }
+
+    /// ``shortOperand(_:at:)`` for a size or length: one or two bytes, varying from record
+    /// to record (an allocation's size class), are taken apart without a branch.
+    @inlinable @inline(__always)
+    static func sizeOperand(_ b: UnsafeMutablePointer<UInt8>, at p: inout Int) -> UInt64? {
+        let w = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
+        if w & 0x8080 != 0x8080 {
+            let two = w &>> 7 & 1  // the first byte continues
+            p &+= 1 &+ Int(truncatingIfNeeded: two)
+            return w & 0x7f | w &>> 1 & 0x3f80 & (0 &- two)
+        }
+        if w & 0x80_0000 == 0 {
+            p &+= 3
+            return w & 0x7f | w &>> 1 & 0x3f80 | w &>> 2 & 0x1f_c000
+        }
+        let (value, count) = shortVarint(b + p)
+        guard count != 0 else { return nil }
+        p &+= count
+        return value
     }
 
     /// The varint at `p` if it has at most 8 bytes (`p` moved past it), else nil (`p`
