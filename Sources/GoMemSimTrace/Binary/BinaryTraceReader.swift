@@ -140,9 +140,10 @@ public struct BinaryTraceReader: TraceSource {
     static func varyingOperand(_ b: UnsafeMutablePointer<UInt8>, at p: inout Int) -> UInt64? {
         let w = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
         if w & 0x8080 != 0x8080 {
-            let two = w &>> 7 & 1  // the first byte continues
-            p &+= 1 &+ Int(truncatingIfNeeded: two)
-            return w & 0x7f | w &>> 1 & 0x3f80 & (0 &- two)
+            // All ones when the first byte continues (its high bit copied down), else 0.
+            let second = Int(truncatingIfNeeded: Int64(bitPattern: w &<< 56) &>> 63)
+            p &+= 1 &- second
+            return w & 0x7f | w &>> 1 & 0x3f80 & UInt64(truncatingIfNeeded: second)
         }
         if w & 0x80_0000 == 0 {
             p &+= 3
