@@ -18,20 +18,20 @@ public struct BinaryTraceReader: TraceSource {
 
     /// The most bytes a record other than a symbol definition occupies: an opcode,
     /// five 10-byte varints and two single bytes.
-    @usableFromInline static let maxRecordBytes = 64
+    static let maxRecordBytes = 64
 
-    @usableFromInline enum State { case header, records, finished }
+    private enum State { case header, records, finished }
 
     private let buffer: InputBuffer
     // The cursor, kept here rather than in `buffer` so decoding pays no exclusivity
     // check or reference counting per record.
     @usableFromInline var base: UnsafeMutablePointer<UInt8>
     @usableFromInline var position = 0
-    @usableFromInline var end = 0
+    private var end = 0
     private var inputEnded = false
     private var baseOffset: UInt64 = 0
     @usableFromInline var recordStart = 0
-    @usableFromInline var state = State.header
+    private var state = State.header
     /// `end - maxRecordBytes` while records are read, else -1: ``next()`` decodes the
     /// record at `position` in its fast path when `position` is at most this (one test
     /// for the state and the data left).
