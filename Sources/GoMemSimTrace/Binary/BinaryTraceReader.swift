@@ -90,19 +90,24 @@ public struct BinaryTraceReader: TraceSource {
             var p = start &+ 1
             let opcode = b[start]
             let event: TraceEvent
-            // Tests in order of how common the kinds are, alloc's two opcodes in one: with
-            // kinds in random order a switch's jump table measured slower (more mispredicted).
-            if opcode &- 0x13 < 3 {  // read, read dependent, write: id, offset, length
-                guard let id = Self.varyingOperand(b, at: &p), let offset = Self.shortOperand(b, at: &p),
-                      let length = Self.varyingOperand(b, at: &p) else { return nil }
-                event = opcode == 0x15 ? .write(id: id, offset: offset, length: length)
-                    : .read(id: id, offset: offset, length: length, dependent: opcode == 0x14)
-            } else if opcode &- 0x10 < 2 {  // alloc scan, noscan: id, size
-                guard let id = Self.varyingOperand(b, at: &p), let size = Self.varyingOperand(b, at: &p) else { return nil }
-                event = .alloc(id: id, size: size, scan: opcode == 0x10)
-            } else if opcode == 0x12 {  // free: id
+            // The heap records share their leading operands, decoded before the tests of which
+            // kind it is (in random order, those mispredict often) rather than after each:
+            // measured 111 -> 124 M events/s against a test per kind first. A switch's jump
+            // table measured slower still.
+            if opcode &- 0x10 < 6 {  // alloc, free, read, write: an id first
                 guard let id = Self.varyingOperand(b, at: &p) else { return nil }
-                event = .free(id: id)
+                if opcode == 0x12 {
+                    event = .free(id: id)
+                } else {  // alloc scan, noscan: size; read, read dependent, write: offset, length
+                    guard let second = Self.varyingOperand(b, at: &p) else { return nil }
+                    if opcode >= 0x13 {
+                        guard let length = Self.varyingOperand(b, at: &p) else { return nil }
+                        event = opcode == 0x15 ? .write(id: id, offset: second, length: length)
+                            : .read(id: id, offset: second, length: length, dependent: opcode == 0x14)
+                    } else {
+                        event = .alloc(id: id, size: second, scan: opcode == 0x10)
+                    }
+                }
             } else if opcode &- 0x16 < accessOpcodes {  // load, load dependent, store (and near forms)
                 let near = opcode >= 0x19
                 let kind = near ? opcode &- 0x19 : opcode &- 0x16
