@@ -137,10 +137,10 @@ public struct BinaryTraceReader: TraceSource {
     }
 
     /// ``shortOperand(_:at:)`` for an operand whose length varies from record to record: a
-    /// size or length (an allocation's size class: one or two bytes at random), an object
-    /// id (a trace's ids soon pass 2^14). One or two bytes are taken apart without a
-    /// branch, three after one test (measured: trace-parse 103 → 109 M events/s for sizes
-    /// and lengths, → 110 for ids too).
+    /// size, length or offset (an allocation's size class: one or two bytes at random), an
+    /// object id (a trace's ids soon pass 2^14). One or two bytes are taken apart without
+    /// a branch, three after one test (measured: trace-parse 103 → 109 M events/s for
+    /// sizes and lengths, → 110 for ids too).
     @inlinable @inline(__always)
     static func varyingOperand(_ b: UnsafeMutablePointer<UInt8>, at p: inout Int) -> UInt64? {
         let w = UInt64(littleEndian: UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
