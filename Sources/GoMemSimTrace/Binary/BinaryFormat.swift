@@ -10,7 +10,7 @@
 /// Strings are defined once by a symbol record before the first record that uses
 /// them and referred to by their index in order of definition. The goroutine of the
 /// records that follow changes only through a goroutine record (it starts at 0).
-enum BinaryFormat {
+@usableFromInline enum BinaryFormat {
     /// `\x89GMTB\r\n\x1a`: a non-ASCII first byte so no text trace starts like it,
     /// and CR LF / ^Z to detect text-mode mangling (the PNG signature's trick).
     static let magic: [UInt8] = [0x89, 0x47, 0x4d, 0x54, 0x42, 0x0d, 0x0a, 0x1a]
@@ -68,7 +68,7 @@ enum BinaryFormat {
     }
 
     /// The difference back from ``zigzag(_:)``.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func unzigzag(_ value: UInt64) -> UInt64 {
         value &>> 1 ^ (0 &- (value & 1))
     }
