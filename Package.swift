@@ -11,10 +11,12 @@ import PackageDescription
 // gc-grid S=64 2.8 → 2.3 s CPU, identical replay digests). Release builds only.
 let hotPathSettings: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
 
-// Every module those are inlined into names them all as direct dependencies. The build
-// rebuilds a module when a direct dependency's interface changes; with the option above
-// a changed function body changes that interface, but a module that reaches the model
-// only through the engine kept the old body inlined (a stale release build).
+// Every module those are inlined into names them all as direct dependencies, and every
+// target names each module it imports. The build rebuilds a module when a direct
+// dependency's interface changes; with the option above a changed function body changes
+// that interface (and an `@inlinable` body or a struct's layout always does), but a
+// module that reaches the model only through the engine kept the old body inlined — a
+// stale release build, and a test that read a reader's fields at their old offsets.
 let inlinedModules: [Target.Dependency] = [
     "GoMemSimTrace", "GoMemSimRecorder", "GoMemSimCore", "GoMemSimKernel", "GoMemSimRuntime", "GoMemSimHardware",
 ]
@@ -44,12 +46,12 @@ let package = Package(
         .target(name: "GoMemSimRecorder", dependencies: ["GoMemSimTrace"], swiftSettings: hotPathSettings),
         // 3. Models: the vocabulary they share, then one target per model.
         .target(name: "GoMemSimCore", dependencies: ["GoMemSimTrace"], swiftSettings: hotPathSettings),
-        .target(name: "GoMemSimKernel", dependencies: ["GoMemSimCore"], swiftSettings: hotPathSettings),
+        .target(name: "GoMemSimKernel", dependencies: ["GoMemSimCore", "GoMemSimTrace"], swiftSettings: hotPathSettings),
         .target(name: "GoMemSimRuntime", dependencies: [
-            "GoMemSimCore", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            "GoMemSimCore", "GoMemSimTrace", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: hotPathSettings),
         .target(name: "GoMemSimHardware", dependencies: [
-            "GoMemSimCore", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            "GoMemSimCore", "GoMemSimTrace", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ], swiftSettings: hotPathSettings),
         // 4. Engine: virtual clock, event queue, goroutine streams, checkpoints, samples.
         .target(name: "GoMemSimEngine", dependencies: inlinedModules),
@@ -68,13 +70,15 @@ let package = Package(
         ] + inlinedModules),
 
         .testTarget(name: "GoMemSimTraceTests", dependencies: ["GoMemSimTrace"]),
-        .testTarget(name: "GoMemSimRecorderTests", dependencies: ["GoMemSimRecorder"]),
-        .testTarget(name: "GoMemSimKernelTests", dependencies: ["GoMemSimKernel"]),
-        .testTarget(name: "GoMemSimRuntimeTests", dependencies: ["GoMemSimRuntime", "GoMemSimKernel", "GoMemSimEngine", "GoMemSimRecorder"]),
-        .testTarget(name: "GoMemSimHardwareTests", dependencies: ["GoMemSimHardware"]),
-        .testTarget(name: "GoMemSimEngineTests", dependencies: ["GoMemSimEngine"]),
-        .testTarget(name: "GoMemSimStoreTests", dependencies: ["GoMemSimStore"]),
-        .testTarget(name: "GoMemSimBatchTests", dependencies: ["GoMemSimBatch"]),
-        .testTarget(name: "GoMemSimCLITests", dependencies: ["gomemsim", "GoMemSimTrace", "GoMemSimStore"]),
+        .testTarget(name: "GoMemSimRecorderTests", dependencies: ["GoMemSimRecorder", "GoMemSimTrace"]),
+        .testTarget(name: "GoMemSimKernelTests", dependencies: ["GoMemSimKernel", "GoMemSimCore", "GoMemSimTrace"]),
+        .testTarget(name: "GoMemSimRuntimeTests", dependencies: ["GoMemSimRuntime", "GoMemSimKernel", "GoMemSimEngine", "GoMemSimRecorder",
+                                                                 "GoMemSimCore", "GoMemSimTrace"]),
+        .testTarget(name: "GoMemSimHardwareTests", dependencies: ["GoMemSimHardware", "GoMemSimCore", "GoMemSimTrace"]),
+        .testTarget(name: "GoMemSimEngineTests", dependencies: ["GoMemSimEngine", "GoMemSimCore", "GoMemSimTrace"]),
+        .testTarget(name: "GoMemSimStoreTests", dependencies: ["GoMemSimStore", "GoMemSimCore", "GoMemSimEngine"]),
+        .testTarget(name: "GoMemSimBatchTests", dependencies: ["GoMemSimBatch", "GoMemSimCore", "GoMemSimEngine", "GoMemSimStore",
+                                                               "GoMemSimTrace"]),
+        .testTarget(name: "GoMemSimCLITests", dependencies: ["gomemsim", "GoMemSimCore", "GoMemSimTrace", "GoMemSimStore"]),
     ]
 )
