@@ -12,18 +12,11 @@ import Testing
     /// it was. The reads of pages only read before (zero page, huge zero page) are among
     /// the fast answers.
     @Test func theFastAnswerIsThePageLoopsAndChangesNothing() throws {
-        var kernel = makeKernel()
-        let small = try kernel.mapAnonymous(16 * MiB, at: 0x7f00_0000_0000)
-        let huge = try kernel.mapAnonymous(16 * MiB, at: 0x7f10_0000_0000)
-        _ = try kernel.advise(address: huge, length: 16 * MiB, advice: .hugePage)
-        var state: UInt64 = 12345
-        func random() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return state >> 17
-        }
+        var setting = try TouchTestSetting(seed: 12345)
+        let (small, huge) = (setting.small, setting.huge)
         var fast = (reads: 0, writes: 0, hugeReads: 0)
         for step in 0..<6_000 {
-            let r = random()
+            let r = setting.random()
             let base = r & 1 == 0 ? small : huge
             let isWrite = (r >> 44) % 4 == 0
             // A working set of 64 pages in each of 4 chunks per region, so pages are touched
@@ -35,24 +28,24 @@ import Testing
                 let advice: Advice = r & 2 == 0 ? .dontNeed : .free
                 // The huge region's pages are split only by the one advice given it, midway.
                 let target = step == 2991 ? huge + 2 * MiB : small + (address - base)
-                _ = try kernel.advise(address: target & ~4095, length: 4096 * (1 + (r >> 30) % 600), advice: advice)
+                _ = try setting.kernel.advise(address: target & ~4095, length: 4096 * (1 + (r >> 30) % 600), advice: advice)
                 continue
             }
             let length = 1 + (r >> 20) % (3 * 4096)
-            if let answer = kernel.touchWithoutFault(address: address, length: length, isWrite: isWrite) {
-                var copy = kernel
+            if let answer = setting.kernel.touchWithoutFault(address: address, length: length, isWrite: isWrite) {
+                var copy = setting.kernel
                 let loop = try copy.touchPages(address: address, length: length, isWrite: isWrite)
                 #expect(loop == answer)
-                #expect(copy.figures == kernel.figures)
-                #expect(copy.mappings() == kernel.mappings())
-                #expect(copy.faultCounts == kernel.faultCounts)
+                #expect(copy.figures == setting.kernel.figures)
+                #expect(copy.mappings() == setting.kernel.mappings())
+                #expect(copy.faultCounts == setting.kernel.faultCounts)
                 if isWrite { fast.writes += 1 } else { fast.reads += 1 }
                 if !isWrite && answer.pageShift == 21 { fast.hugeReads += 1 }
             }
-            _ = try kernel.touch(address: address, length: length, isWrite: isWrite)
+            _ = try setting.kernel.touch(address: address, length: length, isWrite: isWrite)
         }
         #expect(fast.reads > 1000 && fast.writes > 300 && fast.hugeReads > 100)
-        kernel.expectConsistent()
+        setting.kernel.expectConsistent()
     }
 
     /// A page only read is on the zero page: the second read of it needs no fault, and the

@@ -12,20 +12,14 @@ import Testing
     /// split by writes: a kernel that never keeps the last touch gives every touch,
     /// error, figure, mapping and fault count alike.
     @Test func theRepeatedAnswerIsTheLookupsWhateverChanged() throws {
-        var kept = makeKernel()
-        let small = try kept.mapAnonymous(16 * MiB, at: 0x7f00_0000_0000)
-        let huge = try kept.mapAnonymous(16 * MiB, at: 0x7f10_0000_0000)
-        _ = try kept.advise(address: huge, length: 16 * MiB, advice: .hugePage)
+        var setting = try TouchTestSetting(seed: 987_654_321)
+        let (small, huge) = (setting.small, setting.huge)
+        var kept = setting.kernel
         var forgetting = kept
-        var state: UInt64 = 987_654_321
-        func random() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return state >> 17
-        }
         var address = small
         var answered = (reads: 0, writes: 0, huge: 0), segfaults = 0
         for step in 0..<20_000 {
-            let r = random()
+            let r = setting.random()
             if r % 8 == 0 {
                 // A new page: in either region, in one of 4 chunks of 64 pages each.
                 let base = r & 16 == 0 ? small : huge

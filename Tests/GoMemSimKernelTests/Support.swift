@@ -33,3 +33,27 @@ extension LinuxKernel {
         #expect(_checkInvariants() == [], sourceLocation: sourceLocation)
     }
 }
+
+/// A 4 KiB-paged and a MADV_HUGEPAGE region of 16 MiB each at fixed addresses, in a
+/// kernel of the default configuration, and a seeded generator of 47-bit draws: the
+/// setting of the touch fast paths' differential tests.
+struct TouchTestSetting {
+    var kernel: LinuxKernel
+    let small: UInt64
+    let huge: UInt64
+    private var state: UInt64
+
+    init(seed: UInt64) throws {
+        kernel = makeKernel()
+        small = try kernel.mapAnonymous(16 * MiB, at: 0x7f00_0000_0000)
+        huge = try kernel.mapAnonymous(16 * MiB, at: 0x7f10_0000_0000)
+        _ = try kernel.advise(address: huge, length: 16 * MiB, advice: .hugePage)
+        state = seed
+    }
+
+    /// The next draw (an LCG's high 47 bits).
+    mutating func random() -> UInt64 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return state >> 17
+    }
+}

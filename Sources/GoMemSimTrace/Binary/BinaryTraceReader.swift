@@ -150,14 +150,7 @@ public struct BinaryTraceReader: TraceSource {
             p &+= 1 &- second
             return w & 0x7f | w &>> 1 & 0x3f80 & UInt64(truncatingIfNeeded: second)
         }
-        if w & 0x80_0000 == 0 {
-            p &+= 3
-            return w & 0x7f | w &>> 1 & 0x3f80 | w &>> 2 & 0x1f_c000
-        }
-        let (value, count) = shortVarint(b + p)
-        guard count != 0 else { return nil }
-        p &+= count
-        return value
+        return longerOperand(w, b, at: &p)
     }
 
     /// The varint at `p` if it has at most 8 bytes (`p` moved past it), else nil (`p`
@@ -175,6 +168,14 @@ public struct BinaryTraceReader: TraceSource {
             p &+= 2
             return w & 0x7f | w &>> 1 & 0x3f80
         }
+        return longerOperand(w, b, at: &p)
+    }
+
+    /// The operand decoders' common tail, for a varint of three or more bytes whose first
+    /// 8 bytes are `w`: three taken apart directly, up to 8 by ``shortVarint(_:)``, else
+    /// nil (`p` unchanged).
+    @inlinable @inline(__always)
+    static func longerOperand(_ w: UInt64, _ b: UnsafeMutablePointer<UInt8>, at p: inout Int) -> UInt64? {
         if w & 0x80_0000 == 0 {
             p &+= 3
             return w & 0x7f | w &>> 1 & 0x3f80 | w &>> 2 & 0x1f_c000
