@@ -5,7 +5,7 @@ import GoMemSimStore
 /// from the `v_gogc_compare` view (schemas/results.sql) in units a reader takes in at a
 /// glance: MiB, microseconds, percent. NULL where no model computed the figure.
 ///
-///     let table = try Comparison.table(for: TraceInput("synth:gc-grid"), databasePath: "sweep.sqlite")
+///     let table = try Comparison.table(for: try TraceInput("synth:gc-grid"), databasePath: "sweep.sqlite")
 ///     print(table.formattedTable())
 ///
 /// A run belongs to the trace when its `trace_sha256` is the input's content hash (the

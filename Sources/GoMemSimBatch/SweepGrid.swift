@@ -4,7 +4,7 @@ import GoMemSimEngine
 /// GOMAXPROCS and machine profile, in that nesting order (inputs outermost, profiles
 /// innermost).
 ///
-///     var grid = SweepGrid(inputs: [TraceInput("synth:gc-grid")])
+///     var grid = SweepGrid(inputs: [try TraceInput("synth:gc-grid")])
 ///     grid.gogc = [25, 50, 100, 200, 400, nil]   // nil: GOGC=off
 ///     grid.memoryLimits = [nil, 96 << 20]        // nil: no limit
 ///     grid.jobs.count                             // 12

@@ -12,17 +12,14 @@ public enum TraceInput: Hashable, Sendable {
     case script(path: String)
     case synth(kind: String, parameters: [String: String], seed: UInt64)
 
-    /// Parses a command-line input spec.
-    public init(_ spec: String, seed: UInt64 = 1) {
+    /// Parses a command-line input spec. A synth spec's parameters are checked as
+    /// `gomemsim synth` checks its words (each `key=value` with a key, each key once);
+    /// their values only when the generator is made.
+    public init(_ spec: String, seed: UInt64 = 1) throws(TraceError) {
         if spec.hasPrefix("synth:") {
             var parts = spec.dropFirst("synth:".count).split(separator: ",", omittingEmptySubsequences: true)
             let kind = parts.isEmpty ? "" : String(parts.removeFirst())
-            var parameters: [String: String] = [:]
-            for part in parts {
-                let pair = part.split(separator: "=", maxSplits: 1)
-                parameters[String(pair[0])] = pair.count > 1 ? String(pair[1]) : ""
-            }
-            self = .synth(kind: kind, parameters: parameters, seed: seed)
+            self = .synth(kind: kind, parameters: try Synth.parameters(parts.map(String.init)), seed: seed)
         } else if spec.hasSuffix(".gmr") {
             self = .script(path: spec)
         } else {

@@ -161,8 +161,7 @@ extension Engine {
         case let .read(id, offset, length, _), let .write(id, offset, length):
             try liveRegion(id, into: &pending)
             try checkRange(pending.summary, id: id, offset: offset, length: length)
-        case .load, .store, .gc, .setGCPercent, .setMemoryLimit, .freeOSMemory, .globals,
-             .compute, .sleep, .checkpoint:
+        case .load, .store, .gc, .setGCPercent, .setMemoryLimit, .freeOSMemory, .compute, .sleep, .checkpoint:
             break
         default:
             try prepareRare(&pending, goroutine: g, ordered: ordered)
@@ -222,6 +221,12 @@ extension Engine {
         case let .madvise(id, offset, length, _), let .mprotect(id, offset, length, _):
             try mapping(id, into: &pending)
             try checkRange(pending.summary, id: id, offset: offset, length: length)
+        case let .globals(bytes):
+            // Data and bss lie in the user address space; a larger size overflowed the
+            // pacer's scan-work sums (a trap at the next GC).
+            guard bytes <= Self.maxMappingBytes else {
+                throw invalid("a globals size of at most 128 TiB (the user address space)", found: "\(bytes)")
+            }
         case let .spawn(child):
             guard goroutineSlots[child] == nil else {
                 throw invalid("a goroutine id that is not running", found: "goroutine \(child)")
@@ -234,7 +239,7 @@ extension Engine {
             lastGoroutine = (UInt32.max, -1)
             lookahead.admitExit(g)
         case .alloc, .free, .read, .write, .load, .store, .gc, .setGCPercent, .setMemoryLimit, .freeOSMemory,
-             .globals, .compute, .sleep, .checkpoint:
+             .compute, .sleep, .checkpoint:
             break  // prepared inline
         }
     }

@@ -47,14 +47,14 @@ extension Engine {
     @inlinable mutating func finishEvent(of g: Int32, start: UInt64, cpuNs: UInt64, sleepNs: UInt64 = 0,
                                          kind: EventKind, leading: Bool = false) {
         // Saturating: a trace may ask for absurd times; the clock stops at the end of time.
-        let end = start.saturatingAdd(cpuNs)
+        let end = min(start.saturatingAdd(cpuNs), Self.endOfTimeNs)
         // The P ``startEvent(of:)`` chose: none was taken since.
         if leading {
             processors.occupyEarliestLast(until: end)  // end ≥ start ≥ every P's time
         } else {
             processors.occupyEarliest(until: end)
         }
-        let clock = end.saturatingAdd(sleepNs)
+        let clock = min(end.saturatingAdd(sleepNs), Self.endOfTimeNs)
         if leading {
             // It ran the event before this one: started, and its `exit` (not an event
             // run leading) has not run.

@@ -47,8 +47,9 @@ import GoMemSimTrace
 /// and ``drainIterationLimit`` firings, so background work (the scavenger returning
 /// memory, a GC cycle in progress) finishes and shows in the samples.
 ///
-/// Times add up saturating at `UInt64.max`, and at most ``sampleLimit`` samples are
-/// taken, so no trace can overflow the clock or make the replay run forever.
+/// Times add up saturating at ``endOfTimeNs`` (2⁶² ns, 146 years), and at most
+/// ``sampleLimit`` samples are taken, so no trace can overflow the clock or make the
+/// replay run forever; the models add their costs and periods to the clock below 2⁶⁴.
 ///
 /// ## Errors
 /// An event that makes no sense where it stands (freeing an unknown id, reading past an
@@ -79,6 +80,10 @@ public struct Engine<Source: TraceSource, Kernel: KernelModel, Runtime: RuntimeM
     /// `sleep` of years cannot make a run take forever. 100 000 samples at the default
     /// 10 ms interval cover 1 000 virtual seconds; a longer run wants a longer interval.
     @inlinable public static var sampleLimit: Int { 100_000 }
+    /// The latest time the clock reaches: 2⁶² ns. Not `UInt64.max`: the models add costs
+    /// and periods to the time they are given (`now + cost`, overflow-checked), and a
+    /// `sleep` of 2⁶⁴ − 1 ns followed by an allocation trapped in the Go runtime model.
+    @inlinable public static var endOfTimeNs: UInt64 { 1 << 62 }
     /// Most timer firings after the last event.
     @inlinable public static var drainIterationLimit: Int { 1_000_000 }
 

@@ -77,12 +77,29 @@ public struct KernelConfig: Codable, Hashable, Sendable {
 
     public init() {}
 
+    /// The largest value a cost in ns may take: 2³² ns (4.3 s), as for the runtime's
+    /// costs (`CostTable.maxNs`). The fault paths add costs with overflow-checked
+    /// arithmetic, so an unbounded one (`UInt64.max`) would trap in the middle of a replay.
+    public static let maxCostNs: UInt64 = 1 << 32
+    /// The largest ``copyByteNs``: 1 µs a byte, far slower than any copy, and small enough
+    /// that a read of the whole address space (2⁴⁷ bytes) costs less than 2⁶⁴ ns.
+    public static let maxCopyByteNs: Double = 1_000
+
     /// Decodes a profile; a missing field keeps its default, so a profile names only
-    /// what differs from the measured machine (e.g. `{"thpMode": "always"}`).
+    /// what differs from the measured machine (e.g. `{"thpMode": "always"}`). A cost
+    /// above ``maxCostNs``, or a ``copyByteNs`` that is not a number in
+    /// 0...``maxCopyByteNs``, is an error naming the field.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
             if let decoded = try c.decodeIfPresent(T.self, forKey: key) { value = decoded }
+        }
+        func cost(_ key: CodingKeys, _ value: inout UInt64) throws {
+            try read(key, &value)
+            guard value <= Self.maxCostNs else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: c, debugDescription: "expected a cost of at most \(Self.maxCostNs) ns, found \(value)")
+            }
         }
         try read(.thpMode, &thpMode)
         try read(.thpDefrag, &thpDefrag)
@@ -94,18 +111,23 @@ public struct KernelConfig: Codable, Hashable, Sendable {
         try read(.swapBytes, &swapBytes)
         memoryMax = try c.decodeIfPresent(UInt64.self, forKey: .memoryMax)
         memoryHigh = try c.decodeIfPresent(UInt64.self, forKey: .memoryHigh)
-        try read(.faultNs, &faultNs)
-        try read(.zeroPageNs, &zeroPageNs)
-        try read(.copyPageNs, &copyPageNs)
-        try read(.mapPageNs, &mapPageNs)
-        try read(.majorFaultNs, &majorFaultNs)
-        try read(.swapOutNs, &swapOutNs)
-        try read(.syscallNs, &syscallNs)
-        try read(.releasePageNs, &releasePageNs)
-        try read(.releaseHugePageNs, &releaseHugePageNs)
+        try cost(.faultNs, &faultNs)
+        try cost(.zeroPageNs, &zeroPageNs)
+        try cost(.copyPageNs, &copyPageNs)
+        try cost(.mapPageNs, &mapPageNs)
+        try cost(.majorFaultNs, &majorFaultNs)
+        try cost(.swapOutNs, &swapOutNs)
+        try cost(.syscallNs, &syscallNs)
+        try cost(.releasePageNs, &releasePageNs)
+        try cost(.releaseHugePageNs, &releaseHugePageNs)
         try read(.copyByteNs, &copyByteNs)
-        try read(.reclaimPageNs, &reclaimPageNs)
-        try read(.highThrottlePageNs, &highThrottlePageNs)
+        guard copyByteNs >= 0 && copyByteNs <= Self.maxCopyByteNs else {  // false for NaN too
+            throw DecodingError.dataCorruptedError(
+                forKey: .copyByteNs, in: c,
+                debugDescription: "expected a cost per byte in 0...\(Self.maxCopyByteNs) ns, found \(copyByteNs)")
+        }
+        try cost(.reclaimPageNs, &reclaimPageNs)
+        try cost(.highThrottlePageNs, &highThrottlePageNs)
     }
 
     /// The short name the run records, e.g. `linux-4k-thp-madvise`.

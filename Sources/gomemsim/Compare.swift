@@ -35,14 +35,16 @@ struct Compare: ParsableCommand {
 
     func run() throws {
         if output.csv && output.json { try fail("--csv and --json exclude each other") }
+        let traceInput: TraceInput
         let table: QueryResult
         do {
-            table = try Comparison.table(for: TraceInput(input), databasePath: output.db)
+            traceInput = try TraceInput(input)
+            table = try Comparison.table(for: traceInput, databasePath: output.db)
         } catch {
             try fail("\(error)")
         }
         if table.rows.isEmpty {
-            try fail("no runs of \(TraceInput(input).name) in \(output.db) (run `gomemsim sweep` or `replay` on it first)")
+            try fail("no runs of \(traceInput.name) in \(output.db) (run `gomemsim sweep` or `replay` on it first)")
         }
         let text = output.csv ? table.formattedCSV() : output.json ? table.formattedJSON() : table.formattedTable()
         FileHandle.standardOutput.write(Data(text.utf8))

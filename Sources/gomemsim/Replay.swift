@@ -52,7 +52,14 @@ struct Replay: ParsableCommand {
         }
         var worst: Int32 = 0
         for input in inputs {
-            let job = ReplayJob(input: TraceInput(input), config: config)
+            let traceInput: TraceInput
+            do { traceInput = try TraceInput(input) } catch {
+                // A malformed spec is bad input like a malformed trace, but no run to store.
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                worst = max(worst, 2)
+                continue
+            }
+            let job = ReplayJob(input: traceInput, config: config)
             let progress = ProgressLine.make(label: input)
             let (runID, outcome): (Int64, ReplayOutcome)
             do {

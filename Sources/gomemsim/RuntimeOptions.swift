@@ -70,7 +70,13 @@ struct RuntimeOptions: ParsableArguments {
             option.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
                 ?? fromFile ?? [fallback]
         }
-        var grid = SweepGrid(inputs: ((file?.inputs ?? []) + inputs).map { TraceInput($0, seed: base.seed) })
+        let specs = (file?.inputs ?? []) + inputs
+        var grid: SweepGrid
+        do {
+            grid = SweepGrid(inputs: try specs.map { try TraceInput($0, seed: base.seed) })
+        } catch {
+            throw ValidationError("\(error)")  // a malformed synth spec: bad input, exit status 2
+        }
         grid.base = base
         grid.gogc = try list(gogc, file?.gogc, "100").map(Self.parseGOGC)
         grid.memoryLimits = try list(gomemlimit, file?.gomemlimit, "none").map(Self.parseMemoryLimit)

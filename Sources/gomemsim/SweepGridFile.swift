@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GoMemSimHardware
 
 /// A sweep grid written as JSON (`gomemsim sweep --grid grid.json`), validated by
 /// schemas/sweep-grid.schema.json:
@@ -73,7 +74,8 @@ struct SweepGridFile: Decodable {
         }
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw ValidationError("\(path): expected JSON, found invalid JSON (\(error.localizedDescription))")
+            throw ValidationError(JSONSyntaxError.message(for: data, path: path)
+                                  ?? "\(path): expected JSON, found invalid JSON (\(error.localizedDescription))")
         }
         guard let keys = (object as? [String: Any])?.keys else {
             throw ValidationError("\(path): expected a JSON object, found \(type(of: object))")

@@ -121,7 +121,7 @@ import Testing
     @Test func compareTableMatchesByContentAcrossPathsAndShowsReadableUnits() throws {
         let path = try Self.database()
         // A spec whose file cannot be hashed falls back to its stored path.
-        let table = try Comparison.table(for: TraceInput("a.gmt"), databasePath: path)
+        let table = try Comparison.table(for: try TraceInput("a.gmt"), databasePath: path)
         // moved/a.gmt is not matched by path; no limit sorts after every limit.
         #expect(column("run_id", of: table) == [.int(3), .int(1)])
         #expect(column("gomemlimit", of: table) == [.text("8MiB"), .text("none")])

@@ -46,7 +46,7 @@ private let bundled: [String] = {
 
 @Test(arguments: bundled)
 func bundledInputRoundTripsTextBinaryText(path: String) throws {
-    try roundTrip(TraceInput(path))
+    try roundTrip(try TraceInput(path))
 }
 
 /// Every generator, small enough for a unit test.
@@ -66,5 +66,5 @@ func bundledInputRoundTripsTextBinaryText(path: String) throws {
     "synth:gc-guide,preset=graph4,object=1MiB",
 ])
 func generatorRoundTripsTextBinaryText(spec: String) throws {
-    try roundTrip(TraceInput(spec))
+    try roundTrip(try TraceInput(spec))
 }

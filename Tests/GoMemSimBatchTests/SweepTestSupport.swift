@@ -13,7 +13,7 @@ func scratchDatabase(_ name: String = "results.sqlite") throws -> String {
 
 /// The gc-grid workload, small enough for a debug build (1 MiB live, 8 MiB steady): the
 /// 6 GOGC × 2 GOMEMLIMIT grid of the calibration, without the cache model.
-let smallGridInput = TraceInput("synth:gc-grid,L=1MiB,S=1KiB,steady=8MiB")
+let smallGridInput = try! TraceInput("synth:gc-grid,L=1MiB,S=1KiB,steady=8MiB")
 
 func smallGrid() -> SweepGrid {
     var grid = SweepGrid(inputs: [smallGridInput])

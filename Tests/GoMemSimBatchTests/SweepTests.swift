@@ -13,15 +13,15 @@ let sweptDatabase: Result<String, any Error> = Result {
 }
 
 @Suite struct SweepGridTests {
-    @Test func gridOrderIsInputsThenGOGCThenLimitThenProcsThenProfile() {
-        var grid = SweepGrid(inputs: [TraceInput("a.gmt"), TraceInput("b.gmt")])
+    @Test func gridOrderIsInputsThenGOGCThenLimitThenProcsThenProfile() throws {
+        var grid = SweepGrid(inputs: [try TraceInput("a.gmt"), try TraceInput("b.gmt")])
         grid.gogc = [50, nil]
         grid.memoryLimits = [nil, 1 << 30]
         grid.gomaxprocs = [2, 4]
         grid.profiles = ["default", "zen3"]
         let jobs = grid.jobs
         #expect(grid.count == 32 && jobs.count == 32)
-        #expect(jobs[0].input == TraceInput("a.gmt") && jobs[16].input == TraceInput("b.gmt"))
+        #expect(try jobs[0].input == TraceInput("a.gmt") && jobs[16].input == TraceInput("b.gmt"))
         #expect(jobs[0..<8].allSatisfy { $0.config.gogc == 50 } && jobs[8..<16].allSatisfy { $0.config.gogc == nil })
         #expect(jobs[0..<4].allSatisfy { $0.config.memoryLimit == nil } && jobs[4].config.memoryLimit == 1 << 30)
         #expect(jobs[0..<4].map(\.config.gomaxprocs) == [2, 2, 4, 4])
@@ -74,7 +74,7 @@ let sweptDatabase: Result<String, any Error> = Result {
 
     @Test func aFailedRunIsRetriedByTheNextSweep() throws {
         let path = try scratchDatabase()
-        var grid = SweepGrid(inputs: [TraceInput("synth:gc-grid,L=1MiB,S=2MiB")])  // S > L: bad input
+        var grid = SweepGrid(inputs: [try TraceInput("synth:gc-grid,L=1MiB,S=2MiB")])  // S > L: bad input
         grid.base.hardware = false
         let first = try runSweep(grid.jobs, into: path)
         #expect(first.ran == 1 && first.failed == 1)
@@ -168,7 +168,7 @@ let sweptDatabase: Result<String, any Error> = Result {
 
     @Test func compareFindsNoRunsOfAnotherTrace() throws {
         let path = try sweptDatabase.get()
-        let other = try Comparison.table(for: TraceInput("synth:gc-grid,L=2MiB,S=1KiB,steady=8MiB"), databasePath: path)
+        let other = try Comparison.table(for: try TraceInput("synth:gc-grid,L=2MiB,S=1KiB,steady=8MiB"), databasePath: path)
         #expect(other.rows.isEmpty)
     }
 }

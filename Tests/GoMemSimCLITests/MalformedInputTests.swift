@@ -87,3 +87,18 @@ func malformedInputExitsWithStatus2AndLeavesOnlyAFailedRun(input: MalformedInput
 @Test func distinctMalformedInputsNumberAtLeastTwentyFive() {
     #expect(Set(inputs.map(\.name)).count >= 25)
 }
+
+/// A synth spec whose parameters are malformed is bad input, not a crash (found by
+/// fuzzing: `synth:access,=` trapped on an index out of range). No run is stored: the
+/// spec names no input to store it under.
+@Test func malformedSynthSpecExitsWithStatus2() throws {
+    let directory = try CLI.scratch()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let replay = try CLI.run(["replay", "synth:access,=", "--db", "r.sqlite", "--no-hardware"], in: directory)
+    #expect(replay.status == 2)
+    #expect(replay.stderr.contains("synth: record 0: expected a parameter key=value, found \"=\""), "stderr: \(replay.stderr)")
+    #expect(try CLI.runs(in: directory.appendingPathComponent("r.sqlite")).isEmpty)
+    let sweep = try CLI.run(["sweep", "synth:access,n=5,n=7", "--db", "s.sqlite"], in: directory)
+    #expect(sweep.status == 2)
+    #expect(sweep.stderr.contains("expected each parameter once, found \"n\" twice"), "stderr: \(sweep.stderr)")
+}

@@ -32,3 +32,27 @@ import Testing
     // At the kill, RSS stands at the limit, not at the 128 MiB the program wanted.
     #expect(rows.last?[2] == .int(1) && rows.last?[3] == .int(1))
 }
+
+/// A profile section that does not decode is reported as the hardware section's errors
+/// are: the file, the field as the file spells it, what was expected (before, a kernel
+/// cost of 2^64 - 1 trapped mid-replay, and a runtime cost's error named no file).
+@Test func badKernelOrRuntimeSectionIsBadInputNamingFileAndField() throws {
+    let directory = try CLI.scratch()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let tiny = try Data(contentsOf: CLI.root.appendingPathComponent("profiles/tiny.json"))
+    try "gomemsim-trace 1\nalloc 1 64KiB noscan\nwrite 1 0 64KiB\n"
+        .write(to: directory.appendingPathComponent("t.gmt"), atomically: true, encoding: .utf8)
+    for (section, expected) in [
+        (["kernel": ["fault_ns": UInt64.max]] as [String: Any],
+         "p.json: kernel.fault_ns: expected a cost of at most 4294967296 ns, found 18446744073709551615"),
+        (["runtime": ["costs": ["small_alloc_ns": UInt64(1) << 33]]],
+         "p.json: runtime.costs.small_alloc_ns: expected a cost of at most 4294967296 ns, found 8589934592"),
+    ] {
+        var profile = try JSONSerialization.jsonObject(with: tiny) as! [String: Any]
+        profile.merge(section) { $1 }
+        try JSONSerialization.data(withJSONObject: profile).write(to: directory.appendingPathComponent("p.json"))
+        let run = try CLI.run(["replay", "t.gmt", "--profile", "p.json", "--db", "r.sqlite", "--quiet"], in: directory)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(expected), "stderr: \(run.stderr)")
+    }
+}

@@ -311,7 +311,7 @@ struct SplitMix {
             rec(.alloc(id: 2, size: 1 << 48, scan: false)),
         ]), config: .with(sampleIntervalNs: 1))
         #expect(result.status == .complete)
-        #expect(result.virtualTimeNs == UInt64.max)
+        #expect(result.virtualTimeNs == Engine<ArraySource, UnmodelledKernel, UnmodelledRuntime, UnmodelledHardware>.endOfTimeNs)
         #expect(result.samples.count == Engine<ArraySource, UnmodelledKernel, UnmodelledRuntime, UnmodelledHardware>.sampleLimit)
     }
 }

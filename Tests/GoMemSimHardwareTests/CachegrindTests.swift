@@ -40,3 +40,18 @@ private func run(_ lines: String, i1: String = "256,2,64", d1: String = "256,2,6
     }
     #expect(throws: HardwareConfigError.self) { try CachegrindSimulator.Geometry(parsing: "32768,8", option: "--D1") }
 }
+
+/// An access that runs past the top of the address space ends at the last line (found
+/// by fuzzing: its last line wrapped below its first, and the walk from one to the other
+/// went on for 2^58 lines). The lackey reader rejects such lines; this is the simulator's
+/// own guard for accesses made through the API.
+@Test(.timeLimit(.minutes(1))) func cachegrindAccessPastTheTopOfTheAddressSpaceEndsThere() throws {
+    var sim = try CachegrindSimulator(i1: .init(parsing: "256,2,64", option: "--I1"),
+                                      d1: .init(parsing: "256,2,64", option: "--D1"),
+                                      ll: .init(parsing: "1024,4,64", option: "--LL"))
+    sim.reference(LackeyAccess(.load, address: UInt64.max - 63, size: 128))  // the last line only
+    sim.reference(LackeyAccess(.load, address: UInt64.max - 127, size: 256))  // the last two: the top one hits
+    #expect(sim.counts.dr == 2 && sim.counts.d1mr == 2 && sim.counts.dlmr == 2)
+    sim.reference(LackeyAccess(.load, address: UInt64.max - 63, size: 1))
+    #expect(sim.counts.d1mr == 2)
+}

@@ -53,3 +53,19 @@ import Testing
     }
     #expect(throws: HardwareConfigError.self) { try MachineProfile.load("no-such-profile") }
 }
+
+/// A profile that is not JSON says where its syntax breaks (found by fuzzing the profile
+/// loader: the message was `p.json: : The given data was not valid JSON.`, no place).
+@Test func malformedJSONIsReportedAtItsLineAndColumn() {
+    func message(_ text: String) -> String {
+        do {
+            _ = try MachineProfile.decode(Data(text.utf8), origin: "p.json")
+            return ""
+        } catch {
+            return error.message
+        }
+    }
+    #expect(message("{\"name\": \"x\",\n  nope}") == "p.json:2:3: expected valid JSON, found invalid value")
+    #expect(message("{\"name\": \"x\",\n") == "p.json:2:1: expected valid JSON, found unexpected end of file during JSON parse")
+    #expect(JSONSyntaxError.message(for: Data("[1, 2]".utf8), path: "p.json") == nil)
+}

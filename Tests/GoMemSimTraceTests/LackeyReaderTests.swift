@@ -45,6 +45,10 @@ private func accesses(_ text: String, instructionFetches: Bool = false) throws(T
     #expect(message(" L 10,4 x\n") == "t.lackey:1:9: expected end of line, found \"x\"")
     #expect(message(" L 11112222333344445,4\n") == "t.lackey:1:4: expected an address of at most 16 hex digits, found \"11112222333344445\"")
     #expect(message(" L 10,99999999999\n") == "t.lackey:1:7: expected a size below 2^32, found \"99999999999\"")
+    // An access must end below 2^64 (found by fuzzing: `cachesim --cachegrind` walked such
+    // a one to the wrap).
+    #expect(message(" L ffffffffffffffc0,128\n") == "t.lackey:1:21: expected a size that ends the access below 2^64, found \"128\"")
+    #expect(message(" L ffffffffffffffc0,64\n") == nil)
 }
 
 @Test func readerStreamsFilesLongerThanItsBuffer() throws {

@@ -61,7 +61,10 @@ public struct CachegrindSimulator {
         /// cg_sim.c `cachesim_ref_is_miss`: one or two lines, a miss if either missed.
         mutating func isMiss(_ address: UInt64, size: UInt32) -> Bool {
             let first = address >> lineShift
-            let last = (address &+ UInt64(max(size, 1)) &- 1) >> lineShift
+            // An access past the top of the address space ends there: wrapping to a line
+            // below `first` would walk 2^58 lines (the lackey reader rejects such lines).
+            let (end, wraps) = address.addingReportingOverflow(UInt64(max(size, 1)) &- 1)
+            let last = (wraps ? UInt64.max : end) >> lineShift
             var miss = touch(first)
             if last != first {
                 // cg_sim.c handles the two-line case; a longer access touches every line.

@@ -11,6 +11,10 @@ extension MachineProfile {
         } catch let DecodingError.typeMismatch(type, context) {
             throw HardwareConfigError("\(origin): \(path(context.codingPath)): expected \(type), found another type")
         } catch let DecodingError.dataCorrupted(context) {
+            // Not JSON at all: JSONDecoder names no place, so say where the syntax breaks.
+            if context.codingPath.isEmpty, let syntax = JSONSyntaxError.message(for: data, path: origin) {
+                throw HardwareConfigError(syntax)
+            }
             throw HardwareConfigError("\(origin): \(path(context.codingPath)): \(context.debugDescription)")
         } catch {
             throw HardwareConfigError("\(origin): \(error)")

@@ -256,6 +256,10 @@ public struct LackeyReader: TraceSource {
         guard size > 0 else { throw error("a size of at least 1", at: sizeStart, lineStart: lineStart, lineEnd: lineEnd) }
         while i < lineEnd, buffer[i] == 32 || buffer[i] == 9 { i += 1 }
         guard i == lineEnd else { throw error("end of line", at: i, lineStart: lineStart, lineEnd: lineEnd) }
+        // No access wraps the address space (a simulator would walk it to the wrap).
+        guard size - 1 <= UInt64.max - address else {
+            throw error("a size that ends the access below 2^64", at: sizeStart, lineStart: lineStart, lineEnd: lineEnd)
+        }
         return LackeyAccess(kind, address: address, size: UInt32(size))
     }
 
