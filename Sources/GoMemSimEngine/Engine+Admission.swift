@@ -13,6 +13,9 @@ import GoMemSimTrace
 extension Engine {
     /// Go's `maxAlloc` on linux/amd64.
     @inlinable static var maxAllocBytes: UInt64 { 1 << 48 }
+    /// The longest `compute` or `sleep`: 2⁵⁰ ns, 13 days. Longer, an idle program's
+    /// forced GC every 2 minutes alone would be modelled ~10⁷ times (minutes of replay).
+    @inlinable static var maxDurationNs: UInt64 { 1 << 50 }
     /// The x86-64 user address space.
     @inlinable static var maxMappingBytes: UInt64 { 1 << 47 }
 
@@ -70,6 +73,11 @@ extension Engine {
         // Go's largest allocation: maxAlloc = 1<<heapAddrBits (48 bits on linux/amd64,
         // runtime/malloc.go); anything larger panics in mallocgc.
         invalid("an allocation size of at most 256 TiB (Go's maxAlloc)", found: "\(size)")
+    }
+
+    @inline(never)
+    @usableFromInline func durationError(_ ns: UInt64) -> Stop {
+        invalid("a duration of at most 2^50 ns (13 days)", found: "\(ns) ns")
     }
 
     @inline(never)
@@ -161,7 +169,9 @@ extension Engine {
         case let .read(id, offset, length, _), let .write(id, offset, length):
             try liveRegion(id, into: &pending)
             try checkRange(pending.summary, id: id, offset: offset, length: length)
-        case .load, .store, .gc, .setGCPercent, .setMemoryLimit, .freeOSMemory, .compute, .sleep, .checkpoint:
+        case let .compute(ns), let .sleep(ns):
+            guard ns <= Self.maxDurationNs else { throw durationError(ns) }
+        case .load, .store, .gc, .setGCPercent, .setMemoryLimit, .freeOSMemory, .checkpoint:
             break
         default:
             try prepareRare(&pending, goroutine: g, ordered: ordered)

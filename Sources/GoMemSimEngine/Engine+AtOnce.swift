@@ -136,9 +136,11 @@ extension Engine {
             let cpu = try accessAtOnce(address, UInt64(length), isWrite: true, dependent: false)
             finishEvent(of: g, start: start, cpuNs: cpu, kind: .store, leading: leading)
         case let .compute(ns):
+            guard ns <= Self.maxDurationNs else { throw durationError(ns) }
             let start = try startEventAtOnce(of: g, leading: leading)
             finishEvent(of: g, start: start, cpuNs: ns, kind: .compute, leading: leading)
         case let .sleep(ns):
+            guard ns <= Self.maxDurationNs else { throw durationError(ns) }
             let start = try startEventAtOnce(of: g, leading: leading)
             finishEvent(of: g, start: start, cpuNs: 0, sleepNs: ns, kind: .sleep, leading: leading)
         default:

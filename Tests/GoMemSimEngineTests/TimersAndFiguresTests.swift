@@ -303,10 +303,11 @@ struct SplitMix {
 }
 
 @Suite struct AbsurdTimeTests {
+    /// Sleeps of the longest duration (2⁵⁰ ns) up to and past the end of time.
     @Test func sleepToTheEndOfTimeNeitherTrapsNorRunsForever() {
-        let result = Engine.replay(source: ArraySource([
-            rec(.sleep(ns: UInt64.max)),
-            rec(.compute(ns: UInt64.max)),
+        let longest = Engine<ArraySource, UnmodelledKernel, UnmodelledRuntime, UnmodelledHardware>.maxDurationNs
+        let result = Engine.replay(source: ArraySource(Array(repeating: rec(.sleep(ns: longest)), count: 4_097) + [
+            rec(.compute(ns: longest)),
             rec(.alloc(id: 1, size: 1 << 48, scan: false)),
             rec(.alloc(id: 2, size: 1 << 48, scan: false)),
         ]), config: .with(sampleIntervalNs: 1))

@@ -16,19 +16,35 @@ import Testing
     }
 
     /// A sleep or a compute of 2⁶⁴ − 1 ns took the clock to `UInt64.max`, and the Go
-    /// runtime model's `now + cost` then trapped at the next allocation.
+    /// runtime model's `now + cost` then trapped at the next allocation. Durations are
+    /// now at most 2⁵⁰ ns, but enough of them still reach the end of time.
     @Test(arguments: [RuntimeModelKind.go, .idealized])
-    func timesNearTwoToTheSixtyFourStopAtTheEndOfTime(runtimeModel: RuntimeModelKind) throws {
-        let result = try replay("""
-            sleep 18446744073709551615ns
+    func timesStopAtTheEndOfTime(runtimeModel: RuntimeModelKind) throws {
+        let sleeps = String(repeating: "sleep 1125899906842624ns\n", count: 4_100)  // 2⁵⁰ ns each
+        let result = try replay(sleeps + """
             alloc 1 16 noscan
-            compute 18446744073709551615ns
+            compute 1125899906842624ns
             alloc 2 64KiB scan
             gc
             free 1
             """, runtimeModel: runtimeModel)
         #expect(result.status == .complete, "\(result.failure ?? "")")
         #expect(result.virtualTimeNs >= Engine<TextTraceReader, UnmodelledKernel, UnmodelledRuntime, UnmodelledHardware>.endOfTimeNs)
+    }
+
+    /// A sleep of 2⁶⁴ − 1 ns after a GC had the model run the forced GC every 2 minutes
+    /// ~10⁷ times over it (minutes of replay): a duration over 2⁵⁰ ns (13 days) is
+    /// rejected at its record, in both of the engine's paths (at once, and read ahead
+    /// with a second goroutine).
+    @Test func durationsOverThirteenDaysAreRejectedAtTheRecord() throws {
+        let atOnce = try replay("alloc 1 16 noscan\ngc\nsleep 1125899906842625ns\n")
+        #expect(atOnce.status == .failed)
+        #expect(atOnce.failure == "t.gmt:4:1: expected a duration of at most 2^50 ns (13 days), found 1125899906842625 ns")
+        let readAhead = try replay("go 1\ng1 compute 1ms\ng0 compute 18446744073709551615ns\n")
+        #expect(readAhead.status == .failed)
+        #expect(readAhead.failure == "t.gmt:4:1: expected a duration of at most 2^50 ns (13 days), found 18446744073709551615 ns")
+        let longest = try replay("alloc 1 16 noscan\ngc\nsleep 1125899906842624ns\n")
+        #expect(longest.status == .complete, "\(longest.failure ?? "")")
     }
 
     /// `globals` of 2⁶⁴ − 1 bytes overflowed the pacer's scan-work sum at the next GC.
