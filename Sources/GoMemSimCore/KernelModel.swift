@@ -37,6 +37,11 @@ public protocol KernelModel {
     /// model keeps none.
     var residencyEpoch: UInt64? { get }
 
+    /// The largest private writable mapping the kernel grants at once: with Linux's
+    /// default heuristic overcommit (`vm.overcommit_memory=0`) an mmap asking for more
+    /// than RAM plus swap fails with ENOMEM. `nil`: no limit.
+    var commitLimit: UInt64? { get }
+
     /// log2 of the page size backing `address` now (12 = 4 KiB, 21 = 2 MiB): for a range
     /// that `touch` found mixed, the engine asks per 2 MiB piece, so each part of the range
     /// reaches the TLB model with its own page size.
@@ -115,4 +120,7 @@ extension KernelModel {
 
     /// A model that keeps no epoch: every touch is made.
     public var residencyEpoch: UInt64? { nil }
+
+    /// A model that refuses no mapping.
+    public var commitLimit: UInt64? { nil }
 }

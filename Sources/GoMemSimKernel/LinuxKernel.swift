@@ -90,6 +90,10 @@ public struct LinuxKernel: KernelModel {
     /// a write touch of memory a write touch reached costs nothing and changes nothing.
     public var residencyEpoch: UInt64? { residencyChanges }
 
+    /// RAM plus swap (mm/util.c `__vm_enough_memory`, OVERCOMMIT_GUESS: a single request
+    /// for more pages than total RAM and swap is refused).
+    public var commitLimit: UInt64? { config.ramBytes.addingReportingOverflow(config.swapBytes).partialValue }
+
     // MARK: Counters
 
     @inline(__always)

@@ -120,6 +120,12 @@ extension GoRuntime {
         var cost = config.costs.heapGrowNs
         let chunk = UInt64(PageAllocator.chunkPages)
         let ask = (UInt64(npages) + chunk - 1) / chunk * chunk << SizeClasses.pageShift
+        // sysMap's read-write mmap of the growth fails with ENOMEM beyond the kernel's
+        // overcommit limit, and Go throws (mem_linux.go). Checked before the arenas are
+        // reserved: the model's per-page tables would grow with the reservation.
+        if let limit = kernel.commitLimit, ask > limit {
+            throw ModelError(.outOfMemory, "runtime: out of memory: cannot allocate \(ask)-byte block (\(heapInuse) in use): mmap of more than RAM + swap (\(limit) bytes) refused")
+        }
         var totalGrowth: UInt64 = 0
         if currentArena.end == 0 || currentArena.base + ask > currentArena.end {
             let reserved = try sysAlloc(bytes: ask, kernel: &kernel)

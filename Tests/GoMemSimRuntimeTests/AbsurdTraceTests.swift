@@ -47,6 +47,19 @@ import Testing
         #expect(longest.status == .complete, "\(longest.failure ?? "")")
     }
 
+    /// A 1 TiB allocation on a machine of 16 GiB and no swap: Linux refuses the heap's
+    /// read-write mmap (heuristic overcommit) and Go throws "out of memory". The model
+    /// grew its per-page tables for the whole reservation first — 2.6 GB of the host's
+    /// memory and 10–25 s — before it ended with another message; now it stops before.
+    @Test func anAllocationBeyondRAMAndSwapIsOutOfMemoryAtOnce() throws {
+        let huge = try replay("alloc 1 1TiB noscan\nfree 1\n")
+        #expect(huge.status == .oom)
+        #expect(huge.failure?.hasPrefix("t.gmt:2:1: runtime: out of memory: cannot allocate 1099511627776-byte block") == true,
+                "\(huge.failure ?? "")")
+        let large = try replay("alloc 1 12GiB noscan\nwrite 1 0 8\nfree 1\n")
+        #expect(large.status == .complete, "\(large.failure ?? "")")
+    }
+
     /// `globals` of 2⁶⁴ − 1 bytes overflowed the pacer's scan-work sum at the next GC.
     @Test func globalsBeyondTheAddressSpaceAreRejectedAtTheRecord() throws {
         let result = try replay("alloc 1 16 noscan\nglobals 18446744073709551615\ngc\n")
