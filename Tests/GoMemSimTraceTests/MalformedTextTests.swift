@@ -18,6 +18,9 @@ import Testing
         ("alloc 1 8 maybe\n", #"t.gmt:2:11: expected scan or noscan, found "maybe""#),
         ("checkpoint \"abc\n", #"t.gmt:2:16: expected a closing '"' (the string opened at column 12), found end of line"#),
         ("checkpoint abc\n", #"t.gmt:2:12: expected a quoted label, found "abc""#),
+        // Control bytes in a token are quoted escaped: the message is one printable line.
+        ("alloc 1 1\u{1B}[31mKiB noscan\n", #"t.gmt:2:9: expected a size, found "1\x1B[31mKiB""#),
+        ("alloc 1 8\u{0}\u{7F} scan\n", #"t.gmt:2:9: expected a size, found "8\x00\x7F""#),
         ("checkpoint \"a\\qb\"\n", #"t.gmt:2:14: expected an escape (\", \\, \n, \t, \xHH), found "\q""#),
         ("checkpoint \"a\"b\n", #"t.gmt:2:15: expected a blank after the string, found "b""#),
         ("g3x alloc 1 8 scan\n", #"t.gmt:2:1: expected a goroutine prefix like g3, found "g3x""#),
@@ -64,8 +67,8 @@ import Testing
     }
 
     @Test func keywordWithANulByteIsNotAKeyword() {
-        #expect(textError(Self.header + "gc\u{0}\n") == "t.gmt:2:1: expected an event keyword, found \"gc\u{0}\"")
-        #expect(textError(Self.header + "checkpoin\u{0}\n") == "t.gmt:2:1: expected an event keyword, found \"checkpoin\u{0}\"")
+        #expect(textError(Self.header + "gc\u{0}\n") == #"t.gmt:2:1: expected an event keyword, found "gc\x00""#)
+        #expect(textError(Self.header + "checkpoin\u{0}\n") == #"t.gmt:2:1: expected an event keyword, found "checkpoin\x00""#)
         #expect(textError(Self.header + "freeosmemoryy\n") == "t.gmt:2:1: expected an event keyword, found \"freeosmemoryy\"")
         #expect(textError(Self.header + "freeosmemory\n") == nil)
     }
