@@ -14,6 +14,7 @@ struct DSLErrorTests {
         ("for {\n}\n", "x.gmr:1:1: a for loop needs a condition (for cond { … } or for init; cond; post { … })"),
         ("func helper() {}\n", "x.gmr:1:1: only func main is supported; call library functions and work(d) instead of declaring func helper"),
         ("x := 1 @ 2\n", #"x.gmr:1:8: unexpected character "@""#),
+        ("x := 1 \u{1B} 2\n", #"x.gmr:1:8: unexpected character "\x1B""#),
         // Names and types
         ("b := make([]byte, 10)\nc[1] = 2\n", "x.gmr:2:1: undefined: c"),
         ("x := 5\nx[1] = 2\n", "x.gmr:2:2: invalid operation: cannot index value of type int"),

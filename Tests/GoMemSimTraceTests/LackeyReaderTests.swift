@@ -48,6 +48,8 @@ private func accesses(_ text: String, instructionFetches: Bool = false) throws(T
     // An access must end below 2^64 (found by fuzzing: `cachesim --cachegrind` walked such
     // a one to the wrap).
     #expect(message(" L ffffffffffffffc0,128\n") == "t.lackey:1:21: expected a size that ends the access below 2^64, found \"128\"")
+    // A control byte is quoted escaped: the message stays one printable line.
+    #expect(message(" L 7ff\u{1B}[31m,8\n") == #"t.lackey:1:7: expected "," after the address, found "\x1B[31m""#)
     #expect(message(" L ffffffffffffffc0,64\n") == nil)
 }
 

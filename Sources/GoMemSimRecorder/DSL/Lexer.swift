@@ -131,8 +131,7 @@ struct Lexer {
                 return .punct(text)
             }
         }
-        let character = String(decoding: [byte], as: UTF8.self)
-        throw error("unexpected character \"\(byte < 0x80 ? character : "\\x" + String(byte, radix: 16))\"", line: line, column: column)
+        throw error("unexpected character \(quotedBytes(CollectionOfOne(byte)))", line: line, column: column)
     }
 
     private mutating func scanNumber() throws(TraceError) -> Token.Kind {

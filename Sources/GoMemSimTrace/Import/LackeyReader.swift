@@ -207,8 +207,7 @@ public struct LackeyReader: TraceSource {
         } else {
             var token = index
             while token < lineEnd, buffer[token] != 32, buffer[token] != 9, buffer[token] != 44 { token += 1 }
-            let bytes = buffer[index..<max(token, index + 1)].prefix(24)
-            found = "\"" + String(decoding: bytes, as: UTF8.self) + "\""
+            found = quotedBytes(buffer[index..<max(token, index + 1)].prefix(24))
         }
         return TraceError.expected(expected, found: found,
                                    at: .text(file: origin, line: line, column: index - lineStart + 1))

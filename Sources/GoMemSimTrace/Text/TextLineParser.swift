@@ -68,21 +68,10 @@ struct TextLineParser {
                   found: token.map { describe($0) } ?? "end of line")
     }
 
-    /// A token as an error message quotes it (at most 40 bytes), its control bytes written
-    /// as the format's string escapes write them (`\t`, else `\xHH`): a message stays one
-    /// printable line, with no terminal escape sequence, whatever bytes the input holds.
+    /// A token as an error message quotes it (at most 40 bytes; ``quotedBytes(_:truncated:)``).
     private func describe(_ token: Token) -> String {
         let count = min(token.count, 40)
-        var text: [UInt8] = []
-        text.reserveCapacity(count + 2)
-        for byte in UnsafeBufferPointer(start: base + token.start, count: count) {
-            switch byte {
-            case UInt8(ascii: "\t"): text += Array("\\t".utf8)
-            case 0..<0x20, 0x7f: text += Array("\\x".utf8) + Array(String(byte, radix: 16, uppercase: true).leftPadded.utf8)
-            default: text.append(byte)
-            }
-        }
-        return "\"" + String(decoding: text, as: UTF8.self) + (token.count > count ? "…" : "") + "\""
+        return quotedBytes(UnsafeBufferPointer(start: base + token.start, count: count), truncated: token.count > count)
     }
 
     private func matches(_ token: Token, _ word: StaticString) -> Bool {
@@ -527,7 +516,3 @@ import Glibc
 import Darwin
 #endif
 
-private extension String {
-    /// Two hex digits: a leading zero before one.
-    var leftPadded: String { count < 2 ? "0" + self : self }
-}
