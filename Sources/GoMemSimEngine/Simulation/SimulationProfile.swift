@@ -45,36 +45,10 @@ public struct SimulationProfile: Sendable {
         do {
             sections = try decoder.decode(Sections.self, from: data)
         } catch let error as DecodingError {
-            throw HardwareConfigError("\(name): \(Self.describe(error))")
+            throw HardwareConfigError(error, in: data, origin: name)
         }
         return SimulationProfile(hardware: hardware, kernel: sections.kernel ?? KernelConfig(),
                                  runtimeCosts: sections.runtime?.costs ?? CostTable())
-    }
-
-    /// A section's decoding error worded as ``MachineProfile/decode(_:origin:)`` words the
-    /// hardware section's: the field's path as the file spells it (snake_case), then what
-    /// was expected — `kernel.fault_ns: expected a cost of at most 4294967296 ns, found …`.
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.map { key in key.intValue.map { "[\($0)]" } ?? "." + snakeCase(key.stringValue) }
-                .joined().drop { $0 == "." }.description
-        }
-        switch error {
-        case let .dataCorrupted(context): return "\(path(context.codingPath)): \(context.debugDescription)"
-        case let .keyNotFound(key, context): return "\(path(context.codingPath + [key])): expected a value, found none"
-        case let .typeMismatch(type, context): return "\(path(context.codingPath)): expected \(type), found another type"
-        case let .valueNotFound(type, context): return "\(path(context.codingPath)): expected \(type), found null"
-        @unknown default: return "\(error)"
-        }
-    }
-
-    /// `copyByteNs` → `copy_byte_ns`: the decoder's key back in the file's spelling.
-    private static func snakeCase(_ key: String) -> String {
-        var out = ""
-        for character in key {
-            if character.isUppercase { out += "_" + character.lowercased() } else { out.append(character) }
-        }
-        return out
     }
 
     private struct Sections: Decodable {

@@ -6,16 +6,8 @@ extension MachineProfile {
         let profile: MachineProfile
         do {
             profile = try JSONDecoder().decode(MachineProfile.self, from: data)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw HardwareConfigError("\(origin): \(path(context.codingPath + [key])): expected a value, found none")
-        } catch let DecodingError.typeMismatch(type, context) {
-            throw HardwareConfigError("\(origin): \(path(context.codingPath)): expected \(type), found another type")
-        } catch let DecodingError.dataCorrupted(context) {
-            // Not JSON at all: JSONDecoder names no place, so say where the syntax breaks.
-            if context.codingPath.isEmpty, let syntax = JSONSyntaxError.message(for: data, path: origin) {
-                throw HardwareConfigError(syntax)
-            }
-            throw HardwareConfigError("\(origin): \(path(context.codingPath)): \(context.debugDescription)")
+        } catch let error as DecodingError {
+            throw HardwareConfigError(error, in: data, origin: origin)
         } catch {
             throw HardwareConfigError("\(origin): \(error)")
         }
@@ -42,9 +34,5 @@ extension MachineProfile {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
-    }
-
-    private static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }.description
     }
 }
